@@ -1,0 +1,134 @@
+"""Command line: ``python -m perfeval_core validate|summary|score FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+from .loader import LAYOUT_NAMES, LoadResult, load_path
+from .model import Bands
+from .scoring import Scenario
+from .summary import as_jsonable, score_json, summary
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(as_jsonable(data), ensure_ascii=False, indent=2))
+
+
+def _report_text(result: LoadResult, lang: str) -> str:
+    lines = result.report.lines(lang)
+    if result.report.layout:
+        names = LAYOUT_NAMES.get(result.report.layout, (result.report.layout, result.report.layout))
+        lines.insert(0, ("Layout: " if lang == "en" else "结构：") + names[1 if lang == "en" else 0])
+    return "\n".join(lines)
+
+
+def _load_or_fail(path: str, lang: str) -> LoadResult | None:
+    result = load_path(path)
+    if result.evaluation is None:
+        print(_report_text(result, lang), file=sys.stderr)
+        return None
+    return result
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = load_path(args.file)
+    if args.json:
+        _print_json(result.report.to_dict(args.lang))
+    else:
+        text = _report_text(result, args.lang)
+        print(text if text else ("无问题" if args.lang == "zh" else "No issues"))
+    return 0 if result.ok else 1
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    result = _load_or_fail(args.file, args.lang)
+    if result is None:
+        return 1
+    data = summary(result.evaluation)  # type: ignore[arg-type]
+    data["warnings"] = [i.text(args.lang) for i in result.report.warnings]
+    if args.json:
+        _print_json(data)
+    else:
+        _print_summary_text(data)
+    return 0
+
+
+def _print_summary_text(d: dict[str, Any]) -> None:
+    print(f"{d['year']}年 {d['project']}（{d['region']}，{d['mode']}）")
+    print(f"综合得分 {d['total_score']}，评级 {d['rating']}")
+    b = d.get("budget")
+    if b:
+        print(f"预算 {b['budget']:g} 万元，到位 {b['arrived']:g}，支出 {b['spent']:g}；"
+              f"到位率 {d['arrival_rate']:.2%}，执行率 {d['execution_rate']:.2%}")
+        for lvl in b["by_level"]:
+            print(f"  {lvl['level']}：预算 {lvl['budget']:g} 万元")
+        print(f"安排预算单位 {d['units_budgeted']} 个，使用资金 {d['units_used_funds']} 个")
+    for p in d.get("projects") or []:
+        scope = "" if p["in_scope"] else "（规定范围外）"
+        print(f"  {p['category']}{scope}：{p['count']} 项")
+    if d.get("satisfaction"):
+        print(f"满意度 {d['satisfaction']['overall']:.2%}")
+    if d.get("participation"):
+        print(f"经常参与 {d['participation']['overall']:.2%}")
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    try:
+        weights = Scenario.parse_weights(args.weights) if args.weights else {}
+        bands = Bands.from_thresholds([float(x) for x in args.bands.replace("，", ",").split(",")]) if args.bands else None
+        if bands is not None and bands.validate():
+            raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
+    except ValueError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    result = _load_or_fail(args.file, args.lang)
+    if result is None:
+        return 1
+    scenario = Scenario(weights=weights, mode=args.mode)
+    try:
+        data = score_json(result.evaluation, scenario, bands)  # type: ignore[arg-type]
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        print(f"参数错误：{message}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(data)
+    else:
+        print(f"综合得分 {data['total_score']}，评级 {data['rating']}")
+        for u in sorted(data["units"], key=lambda u: (u["depth"], u["rank"])):
+            print(f"{'  ' * u['depth']}{u['rank']:>3}. {u['unit']}  {u['total']:.2f}  {u['rating']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m perfeval_core",
+                                     description="财政项目支出绩效评价：校验、汇总与评分")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language (default zh)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a workbook; exit 0 when there is no error")
+    v.add_argument("file")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_validate)
+    s = sub.add_parser("summary", help="project figures: score, rating, budget, rates, projects, survey")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_summary)
+    c = sub.add_parser("score", help="score every unit, optionally with other weights and bands")
+    c.add_argument("file")
+    c.add_argument("--weights", help="e.g. 决策=20,过程=20,产出=30,效益=30 (names or codes, any level)")
+    c.add_argument("--mode", choices=["retotal", "renormalise"], default="retotal",
+                   help="retotal: a changed indicator changes its parent (then all scaled to 100); "
+                        "renormalise: its siblings absorb the change")
+    c.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_score)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,244 @@
+"""The catalogue of validation messages, in Chinese and English.
+
+Every message the loader can produce has a key here; an ``Issue`` stores the key and its
+parameters, so the UI can render it in either language.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # file level
+    "file_empty": ("文件为空（0 字节）", "The file is empty (0 bytes)"),
+    "file_too_large": (
+        "文件大小 {size_mb} MB 超过上限 {limit_mb} MB",
+        "The file is {size_mb} MB, above the {limit_mb} MB limit",
+    ),
+    "unknown_format": (
+        "无法识别的文件格式（{detail}）：请上传 .xlsx、.xlsm、.xls 或 .csv 文件",
+        "Unrecognised file format ({detail}): upload an .xlsx, .xlsm, .xls or .csv file",
+    ),
+    "not_a_zip": (
+        "文件扩展名为 {ext}，但内容不是有效的 Excel 文件（不是 zip 压缩包）",
+        "The file is named {ext} but is not a valid Excel file (not a zip archive)",
+    ),
+    "zip_corrupt": (
+        "Excel 文件已损坏或不完整（{detail}）",
+        "The Excel file is damaged or truncated ({detail})",
+    ),
+    "password_protected": (
+        "文件设置了打开密码（已加密），请在 Excel 中取消密码后再上传",
+        "The file is password-protected (encrypted); remove the password in Excel and upload again",
+    ),
+    "zip_bomb": (
+        "文件解压后过大（{part} 声明 {size_mb} MB，压缩比 {ratio}:1），为安全起见拒绝读取",
+        "The file inflates too much ({part} declares {size_mb} MB, ratio {ratio}:1); refused for safety",
+    ),
+    "zip_too_many_entries": (
+        "压缩包内文件过多（{count} 个），不是正常的 Excel 文件",
+        "The archive holds too many entries ({count}); not a normal Excel file",
+    ),
+    "xml_entities": (
+        "{part} 含有 XML 实体声明（DOCTYPE/ENTITY），可能是恶意文件，拒绝读取",
+        "{part} declares XML entities (DOCTYPE/ENTITY); possibly hostile, refused",
+    ),
+    "sheet_too_large": (
+        "工作表“{sheet}”范围 {ref} 过大（{rows} 行 × {cols} 列），超过上限 {max_cells} 个单元格",
+        "Sheet '{sheet}' spans {ref} ({rows} rows × {cols} columns), above the {max_cells}-cell limit",
+    ),
+    "external_links": (
+        "工作簿包含外部链接，外部数据不会被读取，仅使用文件中保存的值",
+        "The workbook has external links; only the values saved in the file are used",
+    ),
+    "read_failed": ("无法读取文件：{detail}", "Could not read the file: {detail}"),
+    "csv_encoding": (
+        "CSV 文件编码无法识别：请另存为 UTF-8 或 GBK 编码",
+        "The CSV encoding is not recognised: save it as UTF-8 or GBK",
+    ),
+    "csv_malformed": ("CSV 文件格式错误：{detail}", "Malformed CSV: {detail}"),
+    "no_sheets": ("文件中没有可读取的工作表", "The file has no readable sheet"),
+    "layout_unknown": (
+        "无法识别表格结构：既不是评价模板（缺少“{missing}”工作表），也没有找到评分表表头（需要“三级指标”或“指标名称”以及“分值”和“得分”/“得分率”列）",
+        "Unrecognised layout: not our template (sheet '{missing}' missing) and no score-table header "
+        "(needs an indicator column, 分值 and 得分/得分率)",
+    ),
+    "layout_detected": ("识别为{layout}", "Detected layout: {layout}"),
+    "more_issues": ("另有 {count} 处同类问题未逐一列出", "{count} more issues of this kind not listed"),
+    # cell level
+    "formula_no_value": (
+        "公式“{formula}”没有保存计算结果，请在 Excel 中重新计算并保存",
+        "Formula '{formula}' has no saved result; recalculate and save it in Excel",
+    ),
+    "not_a_number": ("{column}“{value}”不是数字", "{column} '{value}' is not a number"),
+    "negative": ("{column}不能为负数（{value}）", "{column} must not be negative ({value})"),
+    "not_finite": ("{column}“{value}”不是有效数值", "{column} '{value}' is not a finite number"),
+    "too_large": ("{column}数值 {value} 大得不合理", "{column} value {value} is implausibly large"),
+    "required": ("{column}不能为空", "{column} must not be empty"),
+    "text_too_long": (
+        "{column}文字过长（{length} 个字符，上限 {limit}）",
+        "{column} is too long ({length} characters, limit {limit})",
+    ),
+    "control_chars": ("{column}含有不可见的控制字符，已删除", "{column} had control characters; removed"),
+    "bad_choice": (
+        "{column}“{value}”无效，应为：{choices}",
+        "{column} '{value}' is invalid; expected one of: {choices}",
+    ),
+    "rate_out_of_range": (
+        "得分率 {value} 超出 0–100% 范围",
+        "Score rate {value} is outside 0–100%",
+    ),
+    # sheet structure
+    "sheet_missing": ("缺少必需的工作表“{sheet}”", "Required sheet '{sheet}' is missing"),
+    "sheet_empty": ("工作表为空", "The sheet is empty"),
+    "header_missing": (
+        "找不到表头：需要包含“{columns}”列",
+        "Header row not found: needs the columns '{columns}'",
+    ),
+    "column_missing": ("缺少必需的列“{column}”", "Required column '{column}' is missing"),
+    "column_duplicate": ("列“{column}”重复出现", "Column '{column}' appears twice"),
+    "too_many_rows": (
+        "数据行数 {rows} 超过上限 {limit}",
+        "{rows} data rows exceed the limit of {limit}",
+    ),
+    # indicator tree
+    "duplicate_code": (
+        "指标代码“{code}”重复（第一次出现在第 {first} 行）",
+        "Indicator code '{code}' is repeated (first on row {first})",
+    ),
+    "unknown_parent": ("上级代码“{parent}”不存在", "Parent code '{parent}' does not exist"),
+    "indicator_cycle": (
+        "指标层级存在循环引用：{path}",
+        "The indicator tree has a cycle: {path}",
+    ),
+    "too_deep": (
+        "指标层级超过 4 级（“{code}”位于第 {level} 级）",
+        "The indicator tree is deeper than 4 levels ('{code}' is at level {level})",
+    ),
+    "too_shallow": (
+        "指标体系只有 {levels} 级，至少需要 2 级（一级指标及其下级指标）",
+        "The indicator tree has only {levels} level(s); at least 2 are needed",
+    ),
+    "points_sum_children": (
+        "“{name}”分值 {points} 与下级指标分值合计 {total} 不一致",
+        "'{name}' has {points} points but its children add up to {total}",
+    ),
+    "points_sum_total": (
+        "一级指标分值合计为 {total}，不是 100",
+        "Level-1 points add up to {total}, not 100",
+    ),
+    "all_points_zero": ("所有指标分值均为 0，无法评分", "Every indicator has 0 points; nothing to score"),
+    "leaf_needs_type": (
+        "末级指标“{name}”按实际值评分，但指标类型不是正向或反向",
+        "Leaf '{name}' is scored from an actual value but its type is not 正向 or 反向",
+    ),
+    "leaf_needs_target": (
+        "末级指标“{name}”按实际值评分，但没有目标值",
+        "Leaf '{name}' is scored from an actual value but has no target",
+    ),
+    "output_benefit_low": (
+        "{mode}中产出与效益指标分值合计 {total}，低于 60 分",
+        "In a {mode}, output and benefit indicators weigh {total}, below 60",
+    ),
+    "self_eval_weights": (
+        "单位自评通常为预算执行率 10 分、产出 50 分、效益 30 分、满意度 10 分，本表为：{found}",
+        "Self-evaluations usually weigh budget execution 10, outputs 50, benefits 30, satisfaction 10; "
+        "this table has: {found}",
+    ),
+    # units and scores
+    "duplicate_unit": (
+        "单位名称“{unit}”重复（第一次出现在第 {first} 行）",
+        "Unit '{unit}' is repeated (first on row {first})",
+    ),
+    "unknown_unit": ("单位“{unit}”不在评价单位表中", "Unit '{unit}' is not in the unit list"),
+    "unit_cycle": ("单位层级存在循环引用：{path}", "The unit tree has a cycle: {path}"),
+    "unknown_indicator": (
+        "指标“{code}”不在指标体系中",
+        "Indicator '{code}' is not in the indicator tree",
+    ),
+    "not_a_leaf": (
+        "“{code}”不是末级指标，只能对末级指标评分",
+        "'{code}' is not a leaf; only leaf indicators are scored",
+    ),
+    "duplicate_score": (
+        "单位“{unit}”的指标“{code}”重复评分（第一次出现在第 {first} 行）",
+        "Unit '{unit}' is scored twice on '{code}' (first on row {first})",
+    ),
+    "score_conflict": (
+        "单位“{unit}”指标“{code}”的得分 {points} 与得分率 {rate} 不一致",
+        "Unit '{unit}' on '{code}': points {points} disagree with rate {rate}",
+    ),
+    "score_no_value": (
+        "未填写得分、得分率或实际值",
+        "None of 得分, 得分率 or the actual value is given",
+    ),
+    "score_above_points": (
+        "“{name}”得分 {score} 超过分值 {points}，按满分计",
+        "'{name}' scores {score}, above its {points} points; capped at full marks",
+    ),
+    "leaf_unscored": (
+        "单位“{unit}”有 {count} 个末级指标未评分，按 0 分计：{codes}",
+        "Unit '{unit}' has {count} unscored leaves, counted as 0: {codes}",
+    ),
+    "no_scores": ("没有任何单位的评分数据", "No unit has any scores"),
+    "total_mismatch": (
+        "{what}合计 {reported} 与各项得分之和 {computed} 不一致",
+        "{what}: reported total {reported} differs from the sum of scores {computed}",
+    ),
+    "rating_mismatch": (
+        "报告评级“{reported}”与按得分 {score} 计算的评级“{computed}”不一致",
+        "Reported rating '{reported}' differs from '{computed}' computed from {score}",
+    ),
+    # budget, projects, survey, bands
+    "arrived_above_budget": (
+        "到位数 {arrived} 大于预算数 {budget}",
+        "Funds received {arrived} exceed the budget {budget}",
+    ),
+    "spent_above_arrived": (
+        "支出数 {spent} 大于到位数 {arrived}",
+        "Spending {spent} exceeds the funds received {arrived}",
+    ),
+    "survey_counts": (
+        "各满意度选项人数合计 {total} 超过有效样本 {respondents}",
+        "Answers add up to {total}, more than the {respondents} respondents",
+    ),
+    "participants_above_respondents": (
+        "经常参与人数 {value} 超过有效样本 {respondents}",
+        "Frequent participants {value} exceed the {respondents} respondents",
+    ),
+    "bands_order": (
+        "评级标准的下限必须从高到低且各不相同",
+        "Rating band lower bounds must be strictly decreasing",
+    ),
+    "bands_range": ("评级下限 {value} 不在 0–100 之间", "Band bound {value} is not within 0–100"),
+    "unknown_project_key": ("未知的项目信息“{key}”，已忽略", "Unknown project field '{key}', ignored"),
+    "year_invalid": ("年度“{value}”无效", "Year '{value}' is invalid"),
+    # score-table layout
+    "scoretable_total_row": (
+        "合计行得分 {reported} 与各项得分之和 {computed} 不一致",
+        "The total row says {reported} but the scores add up to {computed}",
+    ),
+    "scoretable_level_points": (
+        "“{name}”标注 {declared} 分，但下级指标分值合计 {total}",
+        "'{name}' declares {declared} points but its children add up to {total}",
+    ),
+    "scoretable_no_units": (
+        "找不到任何“得分”或“得分率”列",
+        "No 得分 or 得分率 column found",
+    ),
+    "scoretable_no_indicators": (
+        "评分表表头下没有找到任何指标行",
+        "No indicator rows were found below the score-table header",
+    ),
+    "scoretable_default_unit": (
+        "表中未写明被评价单位，得分记在“{unit}”名下",
+        "The table does not name the evaluated unit; its scores are recorded under '{unit}'",
+    ),
+}
+
+
+def render(key: str, params: dict[str, object], lang: str = "zh") -> str:
+    zh, en = MESSAGES[key]
+    template = en if lang == "en" else zh
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template

@@ -1,0 +1,156 @@
+"""The evaluation model: one object carries a workbook's content through scoring and display.
+
+Tables are pandas DataFrames with English column names (the Chinese ones live in the
+template definition). Everything is plain data, so an ``Evaluation`` can be cached, hashed
+by its source bytes and shared between sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+EVALUATION_MODES = ("单位自评", "部门评价", "财政评价")
+INDICATOR_TYPES = ("正向", "反向", "定性")
+# 资金到位率 = 到位 ÷ 预算 (财预〔2020〕10号 annex) or ÷ 计划投入 (older / provincial variant)
+ARRIVAL_RATE_DEFINITIONS = {"budget": "到位资金÷预算资金", "plan": "到位资金÷计划投入资金"}
+# 预算执行率 = 支出 ÷ 到位 (10号 annex) or 执行数 ÷ 调整后预算数 (自评表)
+EXECUTION_RATE_DEFINITIONS = {"arrived": "实际支出÷实际到位", "adjusted_budget": "执行数÷调整后预算数"}
+# 满意度 = 满意 ÷ 有效样本, or (满意 + 基本满意) ÷ 有效样本
+SATISFACTION_RULES = {"satisfied": "满意÷有效样本", "satisfied_or_basic": "(满意+基本满意)÷有效样本"}
+
+# src_* columns locate the value in the workbook for messages: sheet name, 1-based Excel row,
+# 0-based column (the 分值 column for indicators, the score cell for scores)
+SOURCE_COLUMNS = ["src_sheet", "src_row", "src_col"]
+INDICATOR_COLUMNS = ["code", "name", "parent", "level", "points", "kind", "target",
+                     "unit", "explanation", "criteria", *SOURCE_COLUMNS]
+UNIT_COLUMNS = ["name", "parent", "tier", "depth", "field_visited", "note"]
+# As loaded: points / rate / actual as given (NaN when not given). After
+# ``checks.resolve_scores``: rate is final in [0, 1] and points = rate × the leaf's points.
+SCORE_COLUMNS = ["unit", "code", "points", "rate", "actual", "reason", *SOURCE_COLUMNS]
+BUDGET_COLUMNS = ["unit", "level", "category", "budget", "plan", "adjusted_budget", "arrived", "spent"]
+PROJECT_COLUMNS = ["unit", "category", "count", "amount", "in_scope"]
+SURVEY_COLUMNS = ["unit", "age_group", "respondents", "satisfied", "basically_satisfied",
+                  "not_very_satisfied", "dissatisfied", "frequent"]
+FINDING_COLUMNS = ["problem", "category", "unit", "status", "note"]
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Rating bands as (label, inclusive lower bound), best first. A score below every bound
+    gets the last label."""
+
+    labels: tuple[str, ...] = ("优", "良", "中", "差")
+    lower: tuple[float, ...] = (90.0, 80.0, 60.0, 0.0)
+
+    @classmethod
+    def from_thresholds(cls, thresholds: list[float] | tuple[float, ...],
+                        labels: tuple[str, ...] | None = None) -> Bands:
+        """``[90, 80, 60]`` -> 优≥90, 良≥80, 中≥60, 差 below."""
+        thresholds = [float(t) for t in thresholds]
+        if labels is None:
+            labels = ("优", "良", "中", "差")[: len(thresholds) + 1]
+            if len(labels) < len(thresholds) + 1:
+                raise ValueError("more than three thresholds need explicit labels")
+        return cls(tuple(labels), tuple(thresholds) + (0.0,))
+
+    def validate(self) -> str | None:
+        """A message key when the bands are unusable, else None."""
+        if len(self.labels) != len(self.lower) or len(self.labels) < 2:
+            return "bands_order"
+        for v in self.lower:
+            if not (0.0 <= v <= 100.0):
+                return "bands_range"
+        if any(a <= b for a, b in zip(self.lower[:-1], self.lower[1:])):
+            return "bands_order"
+        return None
+
+    @property
+    def thresholds(self) -> tuple[float, ...]:
+        """The lower bounds that separate bands (the last band's bound is not a threshold)."""
+        return self.lower[:-1]
+
+    def rate(self, scores: np.ndarray) -> np.ndarray:
+        """Band index per score (0 = best); -1 where the score is NaN.
+
+        Scores are compared after rounding to 2 decimals, as reports print them, so 89.995
+        is rated as the 90.00 it is shown as.
+        """
+        s = np.round(np.asarray(scores, dtype=float), 2)
+        # thresholds descending: index = number of thresholds the score is below
+        th = np.asarray(self.thresholds, dtype=float)
+        idx = (s[..., None] < th - 1e-9).sum(axis=-1)
+        return np.where(np.isnan(s), -1, idx)
+
+    def label(self, score: float) -> str | None:
+        i = int(self.rate(np.array([score]))[0])
+        return None if i < 0 else self.labels[i]
+
+    def to_dict(self) -> dict[str, float]:
+        return dict(zip(self.labels, self.lower))
+
+
+DEFAULT_BANDS = Bands()
+
+
+@dataclass
+class ProjectInfo:
+    name: str = ""
+    year: int | None = None
+    region: str = ""
+    evaluator: str = ""
+    mode: str = "部门评价"
+    arrival_rate_definition: str = "budget"
+    execution_rate_definition: str = "arrived"
+    satisfaction_rule: str = "satisfied_or_basic"
+    reported_total: float | None = None
+    reported_rating: str | None = None
+    illustrative: bool = False
+    conclusion: str = ""
+    problems: str = ""
+    field_visit_note: str = ""
+
+
+@dataclass
+class Evaluation:
+    """Everything one workbook says about one project × year."""
+
+    project: ProjectInfo
+    indicators: pd.DataFrame  # INDICATOR_COLUMNS, in workbook order
+    units: pd.DataFrame  # UNIT_COLUMNS, in workbook order
+    scores: pd.DataFrame  # SCORE_COLUMNS, one row per scored (unit, leaf); rate in [0, 1]
+    budget: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BUDGET_COLUMNS))
+    projects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROJECT_COLUMNS))
+    survey: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))
+    findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
+    bands: Bands = DEFAULT_BANDS
+    layout: str = "template"  # "template" | "score_table"
+    source_name: str = ""
+    source_sha256: str = ""
+    # rows the score table printed as 合计/总分, per unit, for cross-checks
+    reported_unit_totals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.source_sha256[:12] or self.project.name
+
+    @property
+    def title(self) -> str:
+        year = f"{self.project.year}年 " if self.project.year else ""
+        return f"{year}{self.project.name}".strip() or self.source_name
+
+    @property
+    def leaves(self) -> pd.DataFrame:
+        parents = set(self.indicators["parent"].dropna())
+        return self.indicators[~self.indicators["code"].isin(parents)]
+
+    @property
+    def level1(self) -> pd.DataFrame:
+        return self.indicators[self.indicators["level"] == 1]
+
+    @property
+    def scored_units(self) -> list[str]:
+        present = set(self.scores["unit"])
+        return [u for u in self.units["name"] if u in present]

@@ -1,0 +1,111 @@
+"""Turning the cell values real workbooks contain into clean numbers and text.
+
+Real files from Excel and WPS carry full-width digits and brackets, ``96.71%`` as text,
+numbers stored as text, stray spaces and control characters. Everything here is tolerant
+and never raises: a value that cannot be read comes back as ``None`` with a reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time, timedelta
+
+MAX_TEXT = 5000  # characters kept from one cell; longer text is refused by the loader
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+def clean_text(value: object) -> str:
+    """Cell value to a trimmed single-line string; '' for empty cells."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return str(value)
+    text = str(value)
+    if len(text) > MAX_TEXT * 4:
+        text = text[: MAX_TEXT * 4]
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def has_control_chars(value: object) -> bool:
+    return isinstance(value, str) and bool(_CONTROL.search(value.replace("\n", "").replace("\r", "").replace("\t", "")))
+
+
+def normalise_label(value: object) -> str:
+    """A header or key for matching: half-width, no spaces, brackets unified."""
+    text = to_halfwidth(clean_text(value))
+    text = text.replace("（", "(").replace("）", ")").replace(" ", "")
+    return text
+
+
+def parse_number(value: object) -> tuple[float | None, bool]:
+    """(number, was_percent). ``None`` when empty or unreadable; bool says a '%' was present.
+
+    Accepts floats, ints, bools are refused, '96.71%', '９６．７１％', ' 1,234.5 ', '  12分'.
+    """
+    if value is None or isinstance(value, bool):
+        return None, False
+    if isinstance(value, (int, float)):
+        f = float(value)
+        return f, False
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return None, False
+    text = to_halfwidth(clean_text(value)).replace(",", "").replace(" ", "")
+    if not text:
+        return None, False
+    percent = False
+    if text.endswith("%"):
+        percent = True
+        text = text[:-1]
+    elif text.endswith("‰"):
+        text = text[:-1]
+        if _NUMBER.match(text):
+            return float(text) / 1000.0, False
+        return None, False
+    for suffix in ("分", "万元", "元", "个", "项", "人"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    if not _NUMBER.match(text):
+        return None, False
+    number = float(text)
+    if percent:
+        number /= 100.0
+    return number, percent
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and clean_text(value) == ""
+
+
+_POINTS_IN_NAME = re.compile(r"^(.*?)[(\[【]\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*[)\]】]\s*$")
+
+
+def split_name_points(value: object) -> tuple[str, float | None]:
+    """'决策（15分）' -> ('决策', 15.0); '过程(25)' -> ('过程', 25.0); '产出' -> ('产出', None)."""
+    original = clean_text(value)
+    # translate() maps one character to one character, so offsets in `text` hold in `original`
+    text = to_halfwidth(original).replace("【", "[").replace("】", "]")
+    m = _POINTS_IN_NAME.match(text)
+    if m and m.group(1).strip():
+        return original[: len(m.group(1))].strip(), float(m.group(2))
+    return original, None

@@ -1,0 +1,315 @@
+"""The scoring engine: (evaluation, weights, bands) -> points, subtotals, totals, ranks, ratings.
+
+Everything per unit is a matrix product: R (units × leaves, 得分率) times W (leaves × k), where
+the columns of W are the effective leaf points and their level-1 masks. Changing weights only
+rebuilds W (a few dozen numbers); R is built once per evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .model import Bands, Evaluation
+from .normalize import normalise_label
+
+LeafMode = Literal["retotal", "renormalise"]
+
+
+def rate_from_actual(kind: np.ndarray, actual: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """得分率 from an actual value and its target (DOMAIN §4).
+
+    正向: actual ≥ target → 1, else actual ÷ target.
+    反向: actual ≤ target → 1; target < actual < 2·target → 1 − (actual − target) ÷ target; ≥ 2·target → 0.
+    Anything else → NaN.
+    """
+    kind = np.asarray(kind, dtype=object)
+    actual = np.asarray(actual, dtype=float)
+    target = np.asarray(target, dtype=float)
+    out = np.full(actual.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = kind == "正向"
+        out = np.where(pos, np.where(actual >= target, 1.0, np.where(target > 0, actual / target, 0.0)), out)
+        neg = kind == "反向"
+        reverse = np.where(actual <= target, 1.0,
+                           np.where(actual >= 2 * target, 0.0,
+                                    np.where(target > 0, 1.0 - (actual - target) / target, 0.0)))
+        out = np.where(neg, reverse, out)
+    return np.clip(out, 0.0, 1.0)
+
+
+class IndicatorTree:
+    """Indicator hierarchy as index arrays, built once per evaluation."""
+
+    def __init__(self, indicators: pd.DataFrame):
+        self.codes: list[str] = indicators["code"].tolist()
+        self.names: list[str] = indicators["name"].tolist()
+        self.index = {c: i for i, c in enumerate(self.codes)}
+        self.parent = np.array([self.index.get(p, -1) if p is not None else -1
+                                for p in indicators["parent"]], dtype=np.int64)
+        self.level = indicators["level"].to_numpy(dtype=np.int64)
+        self.points = indicators["points"].to_numpy(dtype=float)
+        self.children: list[list[int]] = [[] for _ in self.codes]
+        for i, p in enumerate(self.parent):
+            if p >= 0:
+                self.children[p].append(i)
+        self.leaves = np.array([i for i in range(len(self.codes)) if not self.children[i]], dtype=np.int64)
+        self.level1 = np.array([i for i in range(len(self.codes)) if self.parent[i] < 0], dtype=np.int64)
+        # order with parents before children
+        self.top_down = sorted(range(len(self.codes)), key=lambda i: self.level[i])
+        # membership[l, n] = leaf l lies under node n (a node contains itself)
+        self.membership = np.zeros((len(self.leaves), len(self.codes)), dtype=float)
+        for li, leaf in enumerate(self.leaves):
+            node = int(leaf)
+            while node >= 0:
+                self.membership[li, node] = 1.0
+                node = int(self.parent[node])
+        self.total = float(self.points[self.level1].sum())
+
+    def resolve(self, key: str) -> int:
+        """Node index from a code or a name (names must be unambiguous)."""
+        if key in self.index:
+            return self.index[key]
+        norm = normalise_label(key)
+        for i, c in enumerate(self.codes):
+            if normalise_label(c) == norm:
+                return i
+        hits = [i for i, n in enumerate(self.names) if normalise_label(n) == norm]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise KeyError(f"指标名称“{key}”不唯一，请使用指标代码：{', '.join(self.codes[i] for i in hits)}")
+        raise KeyError(f"找不到指标“{key}”（可用代码或名称）")
+
+    def effective_points(self, overrides: Mapping[int, float], mode: LeafMode = "retotal") -> np.ndarray:
+        """Every node's points after overriding some nodes' points.
+
+        A changed node's children are always rescaled proportionally to fill it. What happens
+        above the change depends on ``mode``:
+        - ``retotal``: the parent becomes the sum of its children (so the parent's weight
+          changes), and at the end every point is scaled so the level-1 total is the official
+          total (weights are relative);
+        - ``renormalise``: the parent keeps its points; the changed node's siblings that were
+          not themselves changed absorb the difference, in proportion to their official points.
+        """
+        official = self.points
+        if not overrides:
+            return official.copy()
+        for node, value in overrides.items():
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"指标“{self.codes[node]}”的权重必须是非负数")
+        pinned = np.zeros(len(official), dtype=bool)
+        for node in overrides:
+            pinned[node] = True
+        if mode == "retotal":
+            desired = official.copy()
+            # a node "holds a change" when it or a descendant was overridden
+            holds = pinned.copy()
+            for i in sorted(range(len(official)), key=lambda i: -self.level[i]):
+                if pinned[i]:
+                    desired[i] = overrides[i]
+                elif any(holds[c] for c in self.children[i]):
+                    desired[i] = sum(desired[c] for c in self.children[i])
+                    holds[i] = True
+            final = desired.copy()
+            self._fill(final, self.level1, None, desired, holds, official)
+            for i in self.top_down:
+                if self.children[i]:
+                    self._fill(final, self.children[i], final[i], desired, holds, official)
+            total = final[self.level1].sum()
+            if total <= 0:
+                raise ValueError("所有权重为 0，无法评分")
+            return final * (self.total / total)
+        final = official.copy()
+        self._fill(final, self.level1, self.total, {i: overrides[i] for i in overrides}, pinned, official)
+        for i in self.top_down:
+            if self.children[i]:
+                self._fill(final, self.children[i], final[i], overrides, pinned, official)
+        if final[self.level1].sum() <= 0:
+            raise ValueError("所有权重为 0，无法评分")
+        return final
+
+    @staticmethod
+    def _fill(final: np.ndarray, group: list[int] | np.ndarray, target: float | None,
+              desired: Mapping[int, float] | np.ndarray, fixed: np.ndarray, official: np.ndarray) -> None:
+        """Set ``final`` for the nodes of ``group`` so they add up to ``target``."""
+        group = [int(g) for g in group]
+        want = {g: float(desired[g]) if fixed[g] else float(official[g]) for g in group}
+        if target is None:  # level 1 in retotal mode: nothing to fit
+            for g in group:
+                final[g] = want[g]
+            return
+        current = sum(want.values())
+        if abs(current - target) < 1e-12:
+            for g in group:
+                final[g] = want[g]
+            return
+        free = [g for g in group if not fixed[g]]
+        pinned_sum = sum(want[g] for g in group if fixed[g])
+        free_sum = sum(want[g] for g in free)
+        if free and free_sum > 0 and pinned_sum <= target:
+            scale = (target - pinned_sum) / free_sum
+            for g in group:
+                final[g] = want[g] * scale if g in free else want[g]
+        else:
+            scale = target / current if current > 0 else 0.0
+            for g in group:
+                final[g] = want[g] * scale
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A what-if: small plain data that can be saved, put in a URL and replayed."""
+
+    weights: dict[str, float] = field(default_factory=dict)  # indicator code or name -> points
+    mode: LeafMode = "retotal"
+    bands: tuple[float, ...] | None = None  # thresholds, e.g. (90, 80, 60)
+
+    @classmethod
+    def parse_weights(cls, text: str) -> dict[str, float]:
+        """'决策=20,过程=20' (also '决策:20；过程：20') -> {'决策': 20.0, '过程': 20.0}."""
+        out: dict[str, float] = {}
+        for part in text.replace("；", ",").replace(";", ",").replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            sep = "=" if "=" in part else ("：" if "：" in part else ":")
+            if sep not in part:
+                raise ValueError(f"权重“{part}”格式应为 名称=分值")
+            key, value = part.split(sep, 1)
+            try:
+                out[key.strip()] = float(value.strip())
+            except ValueError:
+                raise ValueError(f"权重“{part}”中的分值不是数字") from None
+        return out
+
+
+class ScoringModel:
+    """An evaluation prepared for fast repeated scoring."""
+
+    def __init__(self, evaluation: Evaluation):
+        self.evaluation = evaluation
+        self.tree = IndicatorTree(evaluation.indicators)
+        units = evaluation.units
+        scored = set(evaluation.scores["unit"])
+        self.unit_names: list[str] = [u for u in units["name"] if u in scored]
+        unit_pos = {u: i for i, u in enumerate(self.unit_names)}
+        info = units.set_index("name")
+        self.unit_parent = [info.at[u, "parent"] for u in self.unit_names]
+        self.unit_depth = np.array([int(info.at[u, "depth"]) for u in self.unit_names], dtype=np.int64)
+        leaf_pos = {self.tree.codes[leaf]: k for k, leaf in enumerate(self.tree.leaves)}
+        s = evaluation.scores
+        rows = s["unit"].map(unit_pos).to_numpy()
+        cols = s["code"].map(leaf_pos).to_numpy()
+        ok = ~(pd.isna(rows) | pd.isna(cols))
+        self.rates = np.zeros((len(self.unit_names), len(self.tree.leaves)))
+        self.rates[rows[ok].astype(np.int64), cols[ok].astype(np.int64)] = s["rate"].to_numpy(dtype=float)[ok]
+        self.rates = np.nan_to_num(self.rates)
+
+    def leaf_points(self, scenario: Scenario | None = None) -> np.ndarray:
+        return self.node_points(scenario)[self.tree.leaves]
+
+    def node_points(self, scenario: Scenario | None = None) -> np.ndarray:
+        if scenario is None or not scenario.weights:
+            return self.tree.points.copy()
+        overrides = {self.tree.resolve(k): float(v) for k, v in scenario.weights.items()}
+        return self.tree.effective_points(overrides, scenario.mode)
+
+    def score(self, scenario: Scenario | None = None, bands: Bands | None = None) -> ScoreResult:
+        scenario = scenario or Scenario()
+        if bands is None:
+            bands = Bands.from_thresholds(scenario.bands) if scenario.bands else self.evaluation.bands
+        nodes = self.node_points(scenario)
+        leaf_w = nodes[self.tree.leaves]
+        # total and level-1 subtotals in one product
+        weights = np.empty((len(leaf_w), 1 + len(self.tree.level1)))
+        weights[:, 0] = leaf_w
+        weights[:, 1:] = leaf_w[:, None] * self.tree.membership[:, self.tree.level1]
+        product = self.rates @ weights
+        return ScoreResult(self, nodes, bands, product[:, 0], product[:, 1:])
+
+
+@dataclass
+class ScoreResult:
+    model: ScoringModel
+    node_points: np.ndarray  # effective points of every indicator node
+    bands: Bands
+    total: np.ndarray  # per scored unit
+    level1: np.ndarray  # units × level-1 indicators
+
+    @cached_property
+    def rank(self) -> np.ndarray:
+        """Rank among scored units of the same depth (districts among districts, ...).
+
+        1 = best. Totals are compared as printed (2 decimals); tied units share the best rank
+        and the next rank is skipped (1, 2, 2, 4: "competition ranking").
+        """
+        frame = pd.DataFrame({"depth": self.model.unit_depth, "total": np.round(self.total, 2)})
+        return frame.groupby("depth")["total"].rank(method="min", ascending=False).to_numpy(dtype=np.int64)
+
+    @cached_property
+    def band_index(self) -> np.ndarray:
+        return self.bands.rate(self.total)
+
+    @property
+    def ratings(self) -> list[str]:
+        return [self.bands.labels[i] if i >= 0 else "" for i in self.band_index]
+
+    def leaf_points(self, unit_index: int | slice | np.ndarray = slice(None)) -> np.ndarray:
+        return self.model.rates[unit_index] * self.node_points[self.model.tree.leaves]
+
+    def subtotals(self, node_codes: list[str] | None = None) -> pd.DataFrame:
+        """Points of every unit on the given nodes (all nodes by default)."""
+        tree = self.model.tree
+        nodes = [tree.index[c] for c in node_codes] if node_codes else list(range(len(tree.codes)))
+        w = self.node_points[tree.leaves][:, None] * tree.membership[:, nodes]
+        return pd.DataFrame(self.model.rates @ w, index=self.model.unit_names,
+                            columns=[tree.codes[n] for n in nodes])
+
+    def table(self) -> pd.DataFrame:
+        """One row per scored unit: unit, parent, depth, total, rank, rating, level-1 points."""
+        tree = self.model.tree
+        df = pd.DataFrame({
+            "unit": self.model.unit_names,
+            "parent": self.model.unit_parent,
+            "depth": self.model.unit_depth,
+            "total": self.total,
+            "rank": self.rank,
+            "rating": self.ratings,
+        })
+        for k, node in enumerate(tree.level1):
+            df[tree.names[node]] = self.level1[:, k]
+        return df
+
+    def unit_total(self, unit: str) -> float | None:
+        try:
+            return float(self.total[self.model.unit_names.index(unit)])
+        except ValueError:
+            return None
+
+
+def score(evaluation: Evaluation, scenario: Scenario | None = None, bands: Bands | None = None) -> ScoreResult:
+    """Score an evaluation under a scenario (official weights when None)."""
+    return ScoringModel(evaluation).score(scenario, bands)
+
+
+def project_unit(evaluation: Evaluation) -> str | None:
+    """The unit whose score is the project's score: the single root if it is scored,
+    else the only scored unit."""
+    scored = set(evaluation.scores["unit"])
+    units = evaluation.units
+    roots = units[units["parent"].isna()]["name"].tolist()
+    if len(roots) == 1 and roots[0] in scored:
+        return str(roots[0])
+    top = units[units["name"].isin(scored)]
+    if len(top) == 1:
+        return str(top["name"].iloc[0])
+    if not top.empty:
+        shallow = top[top["depth"] == top["depth"].min()]
+        if len(shallow) == 1:
+            return str(shallow["name"].iloc[0])
+    return None

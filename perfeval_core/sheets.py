@@ -1,0 +1,135 @@
+"""Raw cell grids from .xlsx/.xlsm/.xls/.csv bytes, after the safety preflight.
+
+The rest of the loader only ever sees ``Sheet`` objects: rows of Python values plus the
+offsets needed to name a cell the way Excel does, the merged ranges, and the formula cells
+whose cached value is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import python_calamine as calamine
+
+from .report import Issue, LoadRefused
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import safety
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[object]]
+    row0: int = 0  # 0-based sheet row of rows[0]
+    col0: int = 0  # 0-based sheet column of rows[i][0]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 (sheet coords)
+    missing_formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (r, c) sheet coords
+
+    def excel_row(self, i: int) -> int:
+        """1-based Excel row number of rows[i]."""
+        return self.row0 + i + 1
+
+    def sheet_col(self, j: int) -> int:
+        """0-based sheet column of rows[..][j]."""
+        return self.col0 + j
+
+    def formula_at(self, i: int, j: int) -> str | None:
+        return self.missing_formulas.get((self.row0 + i, self.col0 + j))
+
+    def filled_merges(self) -> list[list[object]]:
+        """A copy of ``rows`` where every cell of a merged range carries the range's value."""
+        grid = [list(r) for r in self.rows]
+        width = max((len(r) for r in grid), default=0)
+        for r0, c0, r1, c1 in self.merged:
+            top, left = r0 - self.row0, c0 - self.col0
+            if top < 0 or left < 0 or top >= len(grid) or left >= len(grid[top]):
+                continue
+            value = grid[top][left]
+            for i in range(top, min(r1 - self.row0, len(grid) - 1) + 1):
+                row = grid[i]
+                for j in range(left, min(c1 - self.col0, width - 1) + 1):
+                    while len(row) <= j:
+                        row.append("")
+                    row[j] = value
+        return grid
+
+
+@dataclass
+class RawWorkbook:
+    kind: str  # "xlsx" | "xls" | "csv"
+    sheets: list[Sheet]
+    issues: list[Issue]
+
+    def sheet(self, name: str) -> Sheet | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
+
+
+def read_workbook(data: bytes, filename: str = "") -> RawWorkbook:
+    """Read every visible worksheet. Raises ``LoadRefused`` for files that must not be parsed."""
+    from . import safety  # imported late: the package must import even before a file is read
+
+    pre = safety.preflight(data, filename)
+    if pre.kind == "csv":
+        return RawWorkbook("csv", [_read_csv(pre, filename)], list(pre.issues))
+    return RawWorkbook(pre.kind, _read_excel(data, pre), list(pre.issues))
+
+
+def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
+    from . import safety
+
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise LoadRefused(Issue("error", "password_protected")) from None
+    except Exception as exc:  # calamine raises several error types for damaged files
+        raise LoadRefused(Issue("error", "zip_corrupt", {"detail": _short(exc)})) from None
+    sheets: list[Sheet] = []
+    for meta in book.sheets_metadata:
+        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") and "WorkSheet" not in str(meta.typ):
+            continue
+        try:
+            raw = book.get_sheet_by_name(meta.name)
+            end = raw.end or (-1, -1)
+            n_rows, n_cols = end[0] + 1, end[1] + 1
+            if n_rows * n_cols > safety.MAX_SHEET_CELLS:
+                raise LoadRefused(Issue("error", "sheet_too_large", {
+                    "sheet": meta.name, "ref": "", "rows": n_rows, "cols": n_cols,
+                    "max_cells": safety.MAX_SHEET_CELLS}, sheet=meta.name))
+            # padded from A1 so that list indices are sheet coordinates
+            rows = raw.to_python(skip_empty_area=False) if raw.height else []
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
+        except LoadRefused:
+            raise
+        except Exception as exc:
+            raise LoadRefused(Issue("error", "read_failed", {"detail": _short(exc)}, sheet=meta.name)) from None
+        sheets.append(Sheet(meta.name, rows, 0, 0, merged, pre.missing_formulas.get(meta.name, {})))
+    if not sheets:
+        raise LoadRefused(Issue("error", "no_sheets"))
+    return sheets
+
+
+def _read_csv(pre: safety.Preflight, filename: str) -> Sheet:
+    text = pre.text or ""
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise LoadRefused(Issue("error", "csv_malformed", {"detail": _short(exc)})) from None
+    name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    return Sheet(name, rows)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]

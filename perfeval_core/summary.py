@@ -1,0 +1,201 @@
+"""Plain-data views of an evaluation for the CLI (JSON) and the dashboard."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import budget as budget_mod
+from . import survey as survey_mod
+from .model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES, Bands, Evaluation
+from .scoring import Scenario, ScoreResult, ScoringModel, project_unit
+
+
+def _num(x: Any, digits: int = 6) -> float | None:
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else round(f, digits)
+
+
+def _amounts(row: pd.Series) -> dict[str, float | None]:
+    return {
+        "budget": _num(row["budget"], 4),
+        "arrived": _num(row["arrived"], 4),
+        "spent": _num(row["spent"], 4),
+        "arrival_rate": _num(row["arrival_rate"]),
+        "execution_rate": _num(row["execution_rate"]),
+    }
+
+
+def summary(ev: Evaluation) -> dict[str, Any]:
+    p = ev.project
+    model = ScoringModel(ev)
+    result = model.score()
+    unit = project_unit(ev)
+    total = result.unit_total(unit) if unit else None
+    out: dict[str, Any] = {
+        "project": p.name,
+        "year": p.year,
+        "region": p.region,
+        "evaluator": p.evaluator,
+        "mode": p.mode,
+        "layout": ev.layout,
+        "illustrative": p.illustrative,
+        "total_score": _num(total, 2),
+        "rating": ev.bands.label(total) if total is not None else None,
+        "score_unit": unit,
+        "reported_total_score": _num(p.reported_total, 2),
+        "reported_rating": p.reported_rating,
+        "bands": ev.bands.to_dict(),
+        "definitions": {
+            "arrival_rate": ARRIVAL_RATE_DEFINITIONS[p.arrival_rate_definition],
+            "execution_rate": EXECUTION_RATE_DEFINITIONS[p.execution_rate_definition],
+            "satisfaction": SATISFACTION_RULES[p.satisfaction_rule],
+        },
+    }
+    if not ev.budget.empty:
+        totals = budget_mod.totals(ev)
+        budgeted, used = budget_mod.funded_units(ev)
+        out["budget"] = {
+            "unit": "万元",
+            **_amounts(totals),
+            "by_level": [{"level": level, **_amounts(row)} for level, row in budget_mod.by_level(ev).iterrows()],
+        }
+        out["arrival_rate"] = _num(totals["arrival_rate"])
+        out["execution_rate"] = _num(totals["execution_rate"])
+        out["units_budgeted"] = len(budgeted)
+        out["units_used_funds"] = len(used)
+        out["units_not_used"] = [u for u in budgeted if u not in set(used)]
+    else:
+        out["budget"] = None
+        out["arrival_rate"] = out["execution_rate"] = None
+        out["units_budgeted"] = out["units_used_funds"] = None
+        out["units_not_used"] = []
+    out["projects"] = _projects(ev)
+    out["project_count"] = int(sum(c["count"] for c in out["projects"])) if out["projects"] else None
+    out["satisfaction"], out["participation"] = _survey(ev)
+    visited = ev.units[ev.units["field_visited"].astype(bool)]
+    out["field_visits"] = {
+        "units": visited["name"].tolist(),
+        "note": p.field_visit_note,
+    }
+    if not ev.budget.empty and len(visited):
+        table = budget_mod.by_unit(ev)
+        # visited units may be nested (a district and its streets): count each budget once
+        visited_set = set(visited["name"])
+        parent = dict(zip(ev.units["name"], ev.units["parent"]))
+        top = [u for u in visited_set if not _has_ancestor_in(u, visited_set, parent)]
+        share = table.loc[top, "budget"].sum() / table["budget"][ev.units["depth"].to_numpy() == 0].sum()
+        out["field_visits"]["budget_share"] = _num(share)
+    out["scored_units"] = len(model.unit_names)
+    out["findings"] = int(len(ev.findings))
+    return out
+
+
+def _has_ancestor_in(unit: str, group: set[str], parent: dict[str, Any]) -> bool:
+    node = parent.get(unit)
+    while node is not None and not (isinstance(node, float) and math.isnan(node)):
+        if node in group:
+            return True
+        node = parent.get(node)
+    return False
+
+
+def _projects(ev: Evaluation) -> list[dict[str, Any]]:
+    if ev.projects.empty:
+        return []
+    df = ev.projects.copy()
+    df["amount"] = pd.to_numeric(df["amount"], errors="coerce")
+    rows = []
+    for category, part in df.groupby("category", sort=False):
+        rows.append({
+            "category": category,
+            "count": int(part["count"].sum()),
+            "amount": _num(part["amount"].sum(min_count=1), 4),
+            "in_scope": bool(part["in_scope"].astype(bool).all()),
+        })
+    return rows
+
+
+def _survey(ev: Evaluation) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    if ev.survey.empty:
+        return None, None
+    overall = survey_mod.overall(ev)
+    ages = survey_mod.by(ev, "age_group")
+    units = survey_mod.by(ev, "unit")
+    sat = {
+        "overall": _num(overall["satisfaction"]),
+        "respondents": int(overall["respondents"]),
+        "by_age_group": {str(k): _num(v) for k, v in ages["satisfaction"].items()},
+        "by_unit": {str(k): _num(v) for k, v in units["satisfaction"].items()},
+    }
+    has_freq = ev.survey["frequent"].notna().any()
+    part = {
+        "overall": _num(overall["participation"]),
+        "by_age_group": {str(k): _num(v) for k, v in ages["participation"].items()},
+        "by_unit": {str(k): _num(v) for k, v in units["participation"].items()},
+    } if has_freq else None
+    return sat, part
+
+
+def score_json(ev: Evaluation, scenario: Scenario | None = None, bands: Bands | None = None) -> dict[str, Any]:
+    model = ScoringModel(ev)
+    result: ScoreResult = model.score(scenario, bands)
+    tree = model.tree
+    leaf_codes = [tree.codes[i] for i in tree.leaves]
+    leaf_points = result.leaf_points()
+    level1_names = [tree.names[i] for i in tree.level1]
+    units = []
+    for k, name in enumerate(model.unit_names):
+        parent = model.unit_parent[k]
+        units.append({
+            "unit": name,
+            "parent": None if parent is None or (isinstance(parent, float) and math.isnan(parent)) else parent,
+            "depth": int(model.unit_depth[k]),
+            "total": _num(result.total[k], 4),
+            "rank": int(result.rank[k]),
+            "rating": result.ratings[k],
+            "level1": {n: _num(result.level1[k, j], 4) for j, n in enumerate(level1_names)},
+            "leaves": {c: _num(leaf_points[k, j], 4) for j, c in enumerate(leaf_codes)},
+        })
+    unit = project_unit(ev)
+    total = result.unit_total(unit) if unit else None
+    return {
+        "project": ev.project.name,
+        "year": ev.project.year,
+        "scenario": {
+            "weights": scenario.weights if scenario else {},
+            "mode": scenario.mode if scenario else "retotal",
+        },
+        "bands": result.bands.to_dict(),
+        "weights": [
+            {"code": tree.codes[i], "name": tree.names[i], "level": int(tree.level[i]),
+             "parent": tree.codes[tree.parent[i]] if tree.parent[i] >= 0 else None,
+             "official": _num(tree.points[i], 4), "points": _num(result.node_points[i], 4)}
+            for i in range(len(tree.codes))
+        ],
+        "total_score": _num(total, 2),
+        "rating": result.bands.label(total) if total is not None else None,
+        "units": units,
+    }
+
+
+def as_jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): as_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [as_jsonable(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating,)):
+        return _num(obj)
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    return obj

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up (once) and run every test: system packages for the browser tests, the Python
+# dependencies, lint, type check and pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q -r requirements-dev.txt
+.venv/bin/ruff check perfeval_core dashboard pages tests bench sample_data
+.venv/bin/mypy perfeval_core
+.venv/bin/python -m pytest "$@"
