@@ -87,7 +87,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Score rate {value} is outside 0–100%",
     ),
     # sheet structure
-    "sheet_missing": ("缺少必需的工作表“{sheet}”", "Required sheet '{sheet}' is missing"),
+    "sheet_missing": ("缺少必需的工作表“{name}”", "Required sheet '{name}' is missing"),
     "sheet_empty": ("工作表为空", "The sheet is empty"),
     "header_missing": (
         "找不到表头：需要包含“{columns}”列",

@@ -86,14 +86,21 @@ def summary(ev: Evaluation) -> dict[str, Any]:
         "units": visited["name"].tolist(),
         "note": p.field_visit_note,
     }
-    if not ev.budget.empty and len(visited):
-        table = budget_mod.by_unit(ev)
-        # visited units may be nested (a district and its streets): count each budget once
+    if len(visited):
+        # the report counts areas (the shallowest visited tier) and the budget of the most
+        # detailed visited units (streets/towns), each once
         visited_set = set(visited["name"])
         parent = dict(zip(ev.units["name"], ev.units["parent"]))
-        top = [u for u in visited_set if not _has_ancestor_in(u, visited_set, parent)]
-        share = table.loc[top, "budget"].sum() / table["budget"][ev.units["depth"].to_numpy() == 0].sum()
-        out["field_visits"]["budget_share"] = _num(share)
+        shallow = int(visited["depth"].min())
+        tier = ev.units[ev.units["depth"] == shallow]
+        out["field_visits"]["areas"] = int((visited["depth"] == shallow).sum())
+        out["field_visits"]["area_share"] = _num(out["field_visits"]["areas"] / len(tier))
+        deepest = [u for u in visited_set if not any(_has_ancestor_in(v, {u}, parent) for v in visited_set)]
+        out["field_visits"]["detailed_units"] = len(deepest)
+        if not ev.budget.empty:
+            table = budget_mod.by_unit(ev)
+            grand = float(budget_mod.totals(ev)["budget"])
+            out["field_visits"]["budget_share"] = _num(table.loc[deepest, "budget"].sum() / grand) if grand else None
     out["scored_units"] = len(model.unit_names)
     out["findings"] = int(len(ev.findings))
     return out
@@ -121,7 +128,8 @@ def _projects(ev: Evaluation) -> list[dict[str, Any]]:
             "amount": _num(part["amount"].sum(min_count=1), 4),
             "in_scope": bool(part["in_scope"].astype(bool).all()),
         })
-    return rows
+    # allowed categories first, each group in workbook order
+    return sorted(rows, key=lambda r: not r["in_scope"])
 
 
 def _survey(ev: Evaluation) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:

@@ -7,7 +7,7 @@ Numbers are parsed vectorised (pandas) with a per-cell fallback for the odd text
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -61,7 +61,10 @@ def find_header(rows: list[list[object]], spec: SheetSpec) -> tuple[int, dict[st
     return None
 
 
-def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport) -> Table | None:
+def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
+               allow_blank: frozenset[str] = frozenset()) -> Table | None:
+    """Parse the table; ``allow_blank`` names required columns whose cells may be empty
+    (the header must still be there), e.g. 分值 on parent indicators."""
     rows = sheet.rows
     if not rows or all(all(is_blank(v) for v in r) for r in rows[:HEADER_SEARCH_ROWS]):
         report.error("sheet_empty", sheet.name)
@@ -91,6 +94,8 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport) -> Table
             data[col.key] = _empty(col, len(keep))
             continue
         values = [body[k][j] if j < len(body[k]) else "" for k in keep]
+        if col.key in allow_blank:
+            col = replace(col, required=False)
         data[col.key] = parse_column(values, col, sheet, excel_rows, j, report)
     return Table(data, excel_rows, mapping, sheet.name)
 
@@ -156,7 +161,7 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
 def _parse_numbers(values: list[object], col: Column, sheet: Sheet, excel_rows: np.ndarray, j: int,
                    report: ValidationReport) -> np.ndarray:
     series = pd.Series(values, dtype=object)
-    numeric = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    numeric = np.array(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan))  # writable copy
     percent = np.zeros(len(values), dtype=bool)
     # the slow path only for cells the fast path could not read
     for k in np.flatnonzero(np.isnan(numeric)):

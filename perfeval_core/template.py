@@ -34,9 +34,9 @@ def _sheet(raw: RawWorkbook, sheet_spec: spec.SheetSpec) -> Sheet | None:
 def load_template(raw: RawWorkbook, report: ValidationReport, filename: str = "") -> Evaluation | None:
     for sheet_spec in spec.SHEETS:
         if sheet_spec.required and _sheet(raw, sheet_spec) is None:
-            report.error("sheet_missing", sheet=sheet_spec.name)
+            report.error("sheet_missing", name=sheet_spec.name)
     if _sheet(raw, spec.SCORES) is None and _sheet(raw, spec.SCORE_MATRIX) is None:
-        report.error("sheet_missing", sheet=f"{spec.SCORES.name}”或“{spec.SCORE_MATRIX.name}")
+        report.error("sheet_missing", name=f"{spec.SCORES.name}”或“{spec.SCORE_MATRIX.name}")
     if report.errors:
         return None
     project = _project_info(_sheet(raw, spec.PROJECT_INFO), report)  # type: ignore[arg-type]
@@ -123,7 +123,7 @@ def _reverse(mapping: dict[str, str], label: str) -> str:
 
 
 def _indicators(sheet: Sheet, report: ValidationReport) -> pd.DataFrame | None:
-    table = read_table(sheet, spec.INDICATORS, report)
+    table = read_table(sheet, spec.INDICATORS, report, allow_blank=frozenset({"points"}))
     if table is None:
         return None
     df = table.frame()
@@ -137,7 +137,7 @@ def _indicators(sheet: Sheet, report: ValidationReport) -> pd.DataFrame | None:
         elif code:
             first[code] = int(row)
     # a leaf may be referenced by name in the 评分 sheet; codes are the key
-    df["parent"] = [p if p else None for p in df["parent"]]
+    df["parent"] = pd.Series([p if p else None for p in df["parent"]], dtype=object, index=df.index)
     codes = set(df["code"])
     for parent, row in zip(df["parent"], df["src_row"]):
         if parent is not None and parent not in codes:
@@ -231,7 +231,7 @@ def _units(sheet: Sheet, report: ValidationReport) -> pd.DataFrame | None:
             report.error("duplicate_unit", sheet.name, int(row), table.col_index["name"], unit=name, first=first[name])
         elif name:
             first[name] = int(row)
-    df["parent"] = [p if p else None for p in df["parent"]]
+    df["parent"] = pd.Series([p if p else None for p in df["parent"]], dtype=object, index=df.index)
     names = set(df["name"])
     for parent, row in zip(df["parent"], df["src_row"]):
         if parent is not None and parent not in names:

@@ -123,7 +123,7 @@ def format_docs() -> str:
         "General rules for the template: header names are matched after removing spaces and unifying full-width "
         "characters, and listed aliases are accepted; amounts are in 万元; rates may be written `0.9671`, "
         "`96.71` (in a rate column) or `96.71%`; numbers stored as text and full-width digits are read; formulas are "
-        "read from their cached values (a formula with no cached value is an error). Red (orange) headers in the "
+        "read from their cached values (a formula with no cached value is an error). Orange headers in the "
         "template mark required columns.",
         "",
         "| 工作表 | Required | Purpose |",

@@ -40,7 +40,7 @@ YES_NO = ("是", "否")
 
 PROJECT_INFO = SheetSpec(
     "项目信息", "project", True,
-    "项目基本信息，两列：左列为项目、右列为内容。每个项目占一行。",
+    "项目基本信息，两列：左列为字段名、右列为内容，每个字段占一行。",
     (
         Column("项目名称", "name", "text", True, "被评价项目的名称", example="街道社区党组织建设项目"),
         Column("年度", "year", "year", True, "评价年度（四位数字）", example="2023"),

@@ -33,7 +33,7 @@ HOHHOT_AREAS: dict[str, tuple[str, dict[str, int]]] = {
                       "环河街街道": 8, "通道街街道": 9, "钢铁路街道": 8, "阿拉善北路街道": 9}),
     "玉泉区": ("区", {"小召前街街道*": 7, "兴隆巷街道*": 6, "长和廊街道": 8, "石东路街道": 8, "大南街街道": 9,
                       "鄂尔多斯路街道": 9, "西菜园街道": 8, "昭君路街道*": 7}),
-    "赛罕区": ("区", {"人民路街道*": 13, "大学西路街道*": 12, "乌兰察布东路街道": 15, "大学东路街道": 14,
+    "赛罕区": ("区", {"人民路街道*": 14, "大学西路街道*": 12, "乌兰察布东路街道": 14, "大学东路街道": 14,
                       "中专路街道": 14, "昭乌达南路街道": 14, "巴彦街道": 14, "敕勒川路街道*": 14}),
     "土默特左旗": ("旗", {"察素齐镇*": 12, "毕克齐镇*": 6, "台阁牧镇": 4}),
     "托克托县": ("县", {"双河镇": 10, "新营子镇": 4}),
@@ -46,7 +46,7 @@ NAME_STEMS = ("光明 幸福 和平 民主 团结 建设 友谊 新华 文化 �
               "兴安 通达 振华 东苑 西苑 南湖 北辰 青城 昭君 敕勒 云中 金桥 如意 满都海 乌兰 巴彦 塔布 "
               "桃园 杏园 梨园 枫林 松山 柳荫 绿洲 鸿盛 瑞祥 嘉园 华府 惠民 利民 便民 安康 长乐 长青 "
               "新风 新城 新村 新苑 新兴 东兴 西兴 南苑 北苑 朝阳 晨光 曙光 星光 月明 宝山 石羊 大召 "
-              "小召 舍必崖 南门 北门 东门 西门 丰州 白塔 龙泉 凤凰 麒麟 金盛 银河 恒大 万达 伊利 蒙牛 "
+              "小召 舍必崖 南门 北门 东门 西门 丰州 白塔 龙泉 凤凰 麒麟 金盛 银河 "
               "草原 骏马 白云 蓝天 碧水 青山 红山 芦苇 荷花 菊花 牡丹 丁香 海棠 紫荆 玉兰").split()
 NAME_SUFFIXES = ("", "里", "园", "苑", "路", "街")
 
@@ -174,17 +174,16 @@ def build_hohhot(rng: np.random.Generator) -> dict:
     assert len(communities) == 402
 
     # which communities did not use funds, which have no regional funds, which got extras
-    not_used: set[str] = set()
+    # lists, not sets: set order changes between runs and the build must be reproducible
+    not_used: list[str] = []
     for street, n in NOT_USED.items():
         members = [c for c, s, _ in communities if s == street]
-        not_used.update(members[-n:])
+        not_used += members[-n:]
     assert len(not_used) == 14
     order = rng.permutation(len(communities))
-    no_region = {communities[i][0] for i in order[: 402 - REGION_FUNDED]} | set()
     # the 14 idle communities are new: none of them get regional money (still 319 funded)
-    swap = [c for c in not_used if c not in no_region]
-    keep_funded = [c for c in no_region if c not in not_used][: len(swap)]
-    no_region = (no_region - set(keep_funded)) | set(swap)
+    others = [communities[i][0] for i in order if communities[i][0] not in not_used]
+    no_region = set(not_used + others[: 402 - REGION_FUNDED - len(not_used)])
     assert len(no_region) == 402 - REGION_FUNDED
     active = [c for c, _, _ in communities if c not in not_used]
     venue = set(rng.choice([c for c in active if c not in no_region], size=16, replace=False))  # 16 × 20 = 320
@@ -243,6 +242,8 @@ def build_hohhot(rng: np.random.Generator) -> dict:
         for (cat, n, in_scope), amount in zip(cats, amounts):
             project_rows.append([c, cat, n, float(amount), "是" if in_scope else "否"])
 
+    category_order = [c for c, _ in CATEGORIES + OUT_OF_SCOPE]
+    project_rows.sort(key=lambda r: category_order.index(r[1]))
     survey_rows = hohhot_survey(rng)
     visited_units = [u[0] for u in units if u[3]]
     return {"units": units, "budget": budget_rows, "projects": project_rows, "survey": survey_rows,
@@ -390,6 +391,10 @@ def write_hohhot(out: Path) -> dict:
                  ["部分社区办公经费超出当年预算", "预算编制", "新城区", "已整改", "示意数据"],
                  ["项目验收手续不完备，缺少受益方签字", "内部管理", "玉泉区", "未整改", "示意数据"]]
     bands = [["优", 90], ["良", 80], ["中", 60], ["差", 0]]
+    visited_streets = {u[0] for u in data["units"] if u[3] and u[1] != "呼和浩特市"}
+    street_of = {c: s for c, s, _ in data["communities"]}
+    visited_budget = sum(r[3] for r in data["budget"] if street_of[r[0]] in visited_streets)
+    assert len(visited_streets) == 15 and round(visited_budget / 15780 * 100) == 32, visited_budget
     write_workbook(out / "hohhot_2023_evaluation.xlsx", {
         "project": project, "indicators": indicators, "units": units, "scores": scores,
         "budget": data["budget"], "projects": data["projects"], "survey": data["survey"],
