@@ -8,14 +8,14 @@ import pandas as pd
 from .model import Evaluation
 from .normalize import normalise_label
 from .report import ValidationReport
-from .scoring import rate_from_actual, score, project_unit
+from .scoring import project_unit, rate_from_actual, score
 
 TOLERANCE = 0.005  # half a printed cent of a point
 RATING_SYNONYMS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "合格": "中", "不合格": "差"}
 
 
 def _row(v: object) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)  # type: ignore[arg-type]
+    return None if v is None or pd.isna(v) else int(v)  # type: ignore[call-overload]
 
 
 def resolve_scores(ev: Evaluation, report: ValidationReport) -> None:
@@ -134,10 +134,11 @@ def _is_descendant(ind: pd.DataFrame, code: str, ancestor: str) -> bool:
 def cross_check(ev: Evaluation, report: ValidationReport) -> None:
     """Reported totals and rating against the computed ones (warnings)."""
     result = score(ev)
-    for unit, reported in ev.reported_unit_totals.items():
-        computed = result.unit_total(unit)
+    for unit_name, reported in ev.reported_unit_totals.items():
+        computed = result.unit_total(unit_name)
         if computed is not None and abs(computed - reported) > TOLERANCE:
-            report.warning("scoretable_total_row", None, reported=f"{reported:.2f}", computed=f"{computed:.2f}")
+            report.warning("total_mismatch", None, what=f"“{unit_name}”合计行", reported=f"{reported:.2f}",
+                           computed=f"{computed:.2f}")
     unit = project_unit(ev)
     if unit is None:
         return
@@ -148,8 +149,8 @@ def cross_check(ev: Evaluation, report: ValidationReport) -> None:
         report.warning("total_mismatch", None, what=unit, reported=f"{ev.project.reported_total:.2f}",
                        computed=f"{computed:.2f}")
     if ev.project.reported_rating:
-        reported = RATING_SYNONYMS.get(ev.project.reported_rating, ev.project.reported_rating)
+        reported_label = RATING_SYNONYMS.get(ev.project.reported_rating, ev.project.reported_rating)
         label = ev.bands.label(computed)
-        if label is not None and reported != label:
+        if label is not None and reported_label != label:
             report.warning("rating_mismatch", None, reported=ev.project.reported_rating, computed=label,
                            score=f"{computed:.2f}")

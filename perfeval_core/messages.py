@@ -62,7 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(needs an indicator column, 分值 and 得分/得分率)",
     ),
     "layout_detected": ("识别为{layout}", "Detected layout: {layout}"),
-    "more_issues": ("另有 {count} 处同类问题未逐一列出", "{count} more issues of this kind not listed"),
+    "more_issues": (
+        "另有 {count} 处同类问题未逐一列出，例如 {example}",
+        "{count} more issues of this kind not listed, e.g. {example}",
+    ),
     # cell level
     "formula_no_value": (
         "公式“{formula}”没有保存计算结果，请在 Excel 中重新计算并保存",
@@ -209,7 +212,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rating band lower bounds must be strictly decreasing",
     ),
     "bands_range": ("评级下限 {value} 不在 0–100 之间", "Band bound {value} is not within 0–100"),
-    "unknown_project_key": ("未知的项目信息“{key}”，已忽略", "Unknown project field '{key}', ignored"),
+    "unknown_project_key": ("未知的项目信息“{field}”，已忽略", "Unknown project field '{field}', ignored"),
     "year_invalid": ("年度“{value}”无效", "Year '{value}' is invalid"),
     # score-table layout
     "scoretable_total_row": (

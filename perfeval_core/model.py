@@ -79,10 +79,10 @@ class Bands:
         is rated as the 90.00 it is shown as.
         """
         s = np.round(np.asarray(scores, dtype=float), 2)
-        # thresholds descending: index = number of thresholds the score is below
-        th = np.asarray(self.thresholds, dtype=float)
-        idx = (s[..., None] < th - 1e-9).sum(axis=-1)
-        return np.where(np.isnan(s), -1, idx)
+        ascending = np.asarray(self.thresholds, dtype=float)[::-1]
+        # thresholds met = thresholds <= score; the band index counts the ones not met
+        met = np.searchsorted(ascending, s + 1e-9, side="right")
+        return np.where(np.isnan(s), -1, len(ascending) - met)
 
     def label(self, score: float) -> str | None:
         i = int(self.rate(np.array([score]))[0])

@@ -99,17 +99,21 @@ class ValidationReport:
             self.issues.append(issue)
         else:
             self.suppressed[kind] = self.suppressed.get(kind, 0) + 1
+            self._examples.setdefault(kind, issue)
             if severity == "error" and not any(i.severity == "error" for i in self.issues):
                 self.issues.append(issue)
         return issue
 
     def __post_init__(self) -> None:
         self._counts: dict[tuple[str, str, str | None], int] = {}
+        self._examples: dict[tuple[str, str, str | None], Issue] = {}
 
     def finish(self) -> None:
         """Add one line per kind of issue that was cut short."""
-        for (severity, key, sheet), count in self.suppressed.items():
-            self.issues.append(Issue(severity, "more_issues", {"count": count}, sheet))
+        for kind, count in self.suppressed.items():
+            example = self._examples[kind]
+            params = {"count": count, "example": example.text()}
+            self.issues.append(Issue(example.severity, "more_issues", params, kind[2]))
         self.suppressed = {}
 
     def error(self, key: str, sheet: str | None = None, row: int | None = None,

@@ -7,9 +7,10 @@ rebuilds W (a few dozen numbers); R is built once per evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -161,6 +162,29 @@ class IndicatorTree:
                 final[g] = want[g] * scale
 
 
+def competition_rank(total: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """1 = best; values compared at 2 decimals; ties share the best rank (1, 2, 2, 4).
+    Ranked separately within each group. Sort + binary search: O(n log n), all in numpy."""
+    key = -np.round(np.asarray(total, dtype=float), 2)
+    if groups is not None and len(groups) and not np.all(groups == groups[0]):
+        # one sort for all groups: by group, then by score
+        order = np.lexsort((key, groups))
+        boundary = np.r_[True, (groups[order][1:] != groups[order][:-1])]
+    else:
+        order = np.argsort(key, kind="stable")
+        boundary = np.zeros(len(key), dtype=bool)
+        if len(key):
+            boundary[0] = True
+    ordered = key[order]
+    position = np.arange(1, len(key) + 1)
+    group_start = np.maximum.accumulate(np.where(boundary, position, 0))
+    new_value = boundary | np.r_[True, ordered[1:] != ordered[:-1]]
+    first_of_tie = np.maximum.accumulate(np.where(new_value, position, 0))
+    out = np.empty(len(key), dtype=np.int64)
+    out[order] = first_of_tie - group_start + 1
+    return out
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A what-if: small plain data that can be saved, put in a URL and replayed."""
@@ -192,23 +216,45 @@ class ScoringModel:
     """An evaluation prepared for fast repeated scoring."""
 
     def __init__(self, evaluation: Evaluation):
-        self.evaluation = evaluation
-        self.tree = IndicatorTree(evaluation.indicators)
         units = evaluation.units
         scored = set(evaluation.scores["unit"])
-        self.unit_names: list[str] = [u for u in units["name"] if u in scored]
-        unit_pos = {u: i for i, u in enumerate(self.unit_names)}
+        unit_names = [u for u in units["name"] if u in scored]
+        unit_pos = {u: i for i, u in enumerate(unit_names)}
         info = units.set_index("name")
-        self.unit_parent = [info.at[u, "parent"] for u in self.unit_names]
-        self.unit_depth = np.array([int(info.at[u, "depth"]) for u in self.unit_names], dtype=np.int64)
-        leaf_pos = {self.tree.codes[leaf]: k for k, leaf in enumerate(self.tree.leaves)}
+        tree = IndicatorTree(evaluation.indicators)
+        leaf_pos = {tree.codes[leaf]: k for k, leaf in enumerate(tree.leaves)}
         s = evaluation.scores
         rows = s["unit"].map(unit_pos).to_numpy()
         cols = s["code"].map(leaf_pos).to_numpy()
         ok = ~(pd.isna(rows) | pd.isna(cols))
-        self.rates = np.zeros((len(self.unit_names), len(self.tree.leaves)))
-        self.rates[rows[ok].astype(np.int64), cols[ok].astype(np.int64)] = s["rate"].to_numpy(dtype=float)[ok]
-        self.rates = np.nan_to_num(self.rates)
+        rates = np.zeros((len(unit_names), len(tree.leaves)))
+        rates[rows[ok].astype(np.int64), cols[ok].astype(np.int64)] = s["rate"].to_numpy(dtype=float)[ok]
+        self._setup(tree, unit_names, [info.at[u, "parent"] for u in unit_names],
+                    np.array([int(info.at[u, "depth"]) for u in unit_names], dtype=np.int64),
+                    np.nan_to_num(rates), evaluation.bands)
+        self.evaluation: Evaluation | None = evaluation
+
+    @classmethod
+    def from_rates(cls, indicators: pd.DataFrame, unit_names: list[str], rates: np.ndarray,
+                   unit_parent: list[object] | None = None, unit_depth: np.ndarray | None = None,
+                   bands: Bands | None = None) -> ScoringModel:
+        """A model straight from a units × leaves matrix of 得分率 (leaves in tree order)."""
+        model = cls.__new__(cls)
+        n = len(unit_names)
+        model._setup(IndicatorTree(indicators), list(unit_names), list(unit_parent or [None] * n),
+                     np.zeros(n, dtype=np.int64) if unit_depth is None else np.asarray(unit_depth, dtype=np.int64),
+                     np.asarray(rates, dtype=float), bands or Bands())
+        model.evaluation = None
+        return model
+
+    def _setup(self, tree: IndicatorTree, unit_names: list[str], unit_parent: list[object],
+               unit_depth: np.ndarray, rates: np.ndarray, bands: Bands) -> None:
+        self.tree = tree
+        self.unit_names = unit_names
+        self.unit_parent = unit_parent
+        self.unit_depth = unit_depth
+        self.rates = rates
+        self.bands = bands
 
     def leaf_points(self, scenario: Scenario | None = None) -> np.ndarray:
         return self.node_points(scenario)[self.tree.leaves]
@@ -222,7 +268,7 @@ class ScoringModel:
     def score(self, scenario: Scenario | None = None, bands: Bands | None = None) -> ScoreResult:
         scenario = scenario or Scenario()
         if bands is None:
-            bands = Bands.from_thresholds(scenario.bands) if scenario.bands else self.evaluation.bands
+            bands = Bands.from_thresholds(scenario.bands) if scenario.bands else self.bands
         nodes = self.node_points(scenario)
         leaf_w = nodes[self.tree.leaves]
         # total and level-1 subtotals in one product
@@ -231,6 +277,11 @@ class ScoringModel:
         weights[:, 1:] = leaf_w[:, None] * self.tree.membership[:, self.tree.level1]
         product = self.rates @ weights
         return ScoreResult(self, nodes, bands, product[:, 0], product[:, 1:])
+
+    def index_of(self, unit: str) -> int | None:
+        if not hasattr(self, "_index"):
+            self._index = {u: i for i, u in enumerate(self.unit_names)}
+        return self._index.get(unit)
 
 
 @dataclass
@@ -248,8 +299,7 @@ class ScoreResult:
         1 = best. Totals are compared as printed (2 decimals); tied units share the best rank
         and the next rank is skipped (1, 2, 2, 4: "competition ranking").
         """
-        frame = pd.DataFrame({"depth": self.model.unit_depth, "total": np.round(self.total, 2)})
-        return frame.groupby("depth")["total"].rank(method="min", ascending=False).to_numpy(dtype=np.int64)
+        return competition_rank(self.total, self.model.unit_depth)
 
     @cached_property
     def band_index(self) -> np.ndarray:
@@ -286,10 +336,8 @@ class ScoreResult:
         return df
 
     def unit_total(self, unit: str) -> float | None:
-        try:
-            return float(self.total[self.model.unit_names.index(unit)])
-        except ValueError:
-            return None
+        i = self.model.index_of(unit)
+        return None if i is None else float(self.total[i])
 
 
 def score(evaluation: Evaluation, scenario: Scenario | None = None, bands: Bands | None = None) -> ScoreResult:

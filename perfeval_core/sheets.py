@@ -10,14 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import python_calamine as calamine
 
 from .report import Issue, LoadRefused
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from . import safety
+    from . import safety  # noqa: F401
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
                     "sheet": meta.name, "ref": "", "rows": n_rows, "cols": n_cols,
                     "max_cells": safety.MAX_SHEET_CELLS}, sheet=meta.name))
             # padded from A1 so that list indices are sheet coordinates
-            rows = raw.to_python(skip_empty_area=False) if raw.height else []
+            rows = cast(list[list[object]], raw.to_python(skip_empty_area=False) if raw.height else [])
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
         except LoadRefused:
             raise

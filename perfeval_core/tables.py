@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .normalize import clean_text, has_control_chars, is_blank, normalise_label, parse_number, MAX_TEXT
+from .normalize import MAX_TEXT, clean_text, has_control_chars, is_blank, normalise_label, parse_number
 from .report import ValidationReport
 from .sheets import Sheet
 from .template_spec import Column, SheetSpec
@@ -89,10 +89,11 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
     excel_rows = np.array([sheet.excel_row(header_i + 1 + k) for k in keep], dtype=np.int64)
     data: dict[str, np.ndarray | list] = {}
     for col in spec.columns:
-        j = mapping.get(col.key)
-        if j is None:
+        col_j = mapping.get(col.key)
+        if col_j is None:
             data[col.key] = _empty(col, len(keep))
             continue
+        j = col_j
         values = [body[k][j] if j < len(body[k]) else "" for k in keep]
         if col.key in allow_blank:
             col = replace(col, required=False)

@@ -6,9 +6,21 @@ import numpy as np
 import pandas as pd
 
 from . import template_spec as spec
-from .model import (ARRIVAL_RATE_DEFINITIONS, BUDGET_COLUMNS, EXECUTION_RATE_DEFINITIONS, FINDING_COLUMNS,
-                    INDICATOR_COLUMNS, PROJECT_COLUMNS, SATISFACTION_RULES, SCORE_COLUMNS, SURVEY_COLUMNS,
-                    UNIT_COLUMNS, Bands, Evaluation, ProjectInfo)
+from .model import (
+    ARRIVAL_RATE_DEFINITIONS,
+    BUDGET_COLUMNS,
+    EXECUTION_RATE_DEFINITIONS,
+    FINDING_COLUMNS,
+    INDICATOR_COLUMNS,
+    PROJECT_COLUMNS,
+    SATISFACTION_RULES,
+    SCORE_COLUMNS,
+    SURVEY_COLUMNS,
+    UNIT_COLUMNS,
+    Bands,
+    Evaluation,
+    ProjectInfo,
+)
 from .normalize import clean_text, is_blank, normalise_label
 from .report import ValidationReport
 from .sheets import RawWorkbook, Sheet
@@ -65,10 +77,10 @@ def load_template(raw: RawWorkbook, report: ValidationReport, filename: str = ""
 
 def _project_info(sheet: Sheet, report: ValidationReport) -> ProjectInfo:
     fields: dict[str, object] = {}
-    located: dict[str, tuple[int, int]] = {}
+    located: dict[str, tuple[int | None, int | None]] = {}
     columns = {normalise_label(c.header): c for c in spec.PROJECT_INFO.columns}
-    for i, row in enumerate(sheet.rows):
-        cells = [(j, v) for j, v in enumerate(row) if not is_blank(v)]
+    for i, cells_row in enumerate(sheet.rows):
+        cells = [(j, v) for j, v in enumerate(cells_row) if not is_blank(v)]
         if not cells:
             continue
         j0, key_cell = cells[0]
@@ -76,12 +88,12 @@ def _project_info(sheet: Sheet, report: ValidationReport) -> ProjectInfo:
         col = columns.get(label)
         if col is None:
             if label not in ("项目", "项目信息", "字段", "内容"):
-                report.warning("unknown_project_key", sheet.name, sheet.excel_row(i), j0, key=clean_text(key_cell)[:40])
+                report.warning("unknown_project_key", sheet.name, sheet.excel_row(i), j0, field=clean_text(key_cell)[:40])
             continue
         value_cells = cells[1:]
-        j, value = value_cells[0] if value_cells else (j0 + 1, "")
+        value_col, value = value_cells[0] if value_cells else (j0 + 1, "")
         fields[col.key] = value
-        located[col.key] = (sheet.excel_row(i), j)
+        located[col.key] = (sheet.excel_row(i), value_col)
     info = ProjectInfo()
     for col in spec.PROJECT_INFO.columns:
         row, j = located.get(col.key, (None, None))
@@ -90,6 +102,7 @@ def _project_info(sheet: Sheet, report: ValidationReport) -> ProjectInfo:
             if col.required:
                 report.error("required", sheet.name, row, j, column=col.header)
             continue
+        # a one-cell sheet at the value's position, so the column parsers locate messages
         fake = Sheet(sheet.name, [[value]], row0=(row or 1) - 1, col0=j or 0,
                      missing_formulas=sheet.missing_formulas)
         rows = np.array([row or 0])
@@ -188,8 +201,10 @@ def reconcile_points(df: pd.DataFrame, report: ValidationReport) -> pd.DataFrame
 
 
 def _int(v: object) -> int | None:
+    if v is None or pd.isna(v):  # type: ignore[call-overload]
+        return None
     try:
-        return None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v)  # type: ignore[arg-type]
+        return int(v)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
 
@@ -204,7 +219,7 @@ def _depths(names: list[str], parents: list[str | None], sheet: str, rows: list[
     parent_of = dict(zip(names, parents))
     depth: dict[str, int] = {}
     for name, row in zip(names, rows):
-        path = []
+        path: list[str] = []
         node: str | None = name
         while node is not None and node not in depth:
             if node in path:

@@ -181,3 +181,14 @@ def test_rescoring_a_million_units_is_a_matrix_product():
     result = model.score(Scenario({"效益": 40}))
     expected = rates @ result.node_points[model.tree.leaves]
     assert result.total == pytest.approx(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([80.0, 85.5, 90.0, 72.25, 60.0]), st.integers(0, 2)), min_size=1, max_size=40))
+def test_competition_rank_matches_brute_force(pairs):
+    from perfeval_core.scoring import competition_rank
+
+    totals = np.array([t for t, _ in pairs])
+    groups = np.array([g for _, g in pairs])
+    expected = [1 + sum(1 for t2, g2 in pairs if g2 == g and t2 > t) for t, g in pairs]
+    assert competition_rank(totals, groups).tolist() == expected
