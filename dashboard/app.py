@@ -4,19 +4,36 @@ from pathlib import Path
 
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
+from dashboard.state import language, shared_controls
+from perfeval_core.i18n import t
 
-st.set_page_config(page_title="绩效评价看板", page_icon=":material/analytics:", layout="wide")
+PAGES = Path(__file__).resolve().parent.parent / "pages"
 
-page = st.navigation(
-    [
-        st.Page(
-            Path(ROOT / "pages" / "overview.py"),
-            title="总览",
-            icon=":material/dashboard:",
-            help="所选评价的综合得分、评级、预算与执行概况。",
-            default=True,
-        ),
-    ]
-)
-page.run()
+st.set_page_config(page_title=t("app_title", language()), page_icon=":material/analytics:", layout="wide")
+shared_controls()
+lang = language()
+
+
+def page(file: str, key: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(PAGES / file, title=t(f"page_{key}", lang), icon=icon, help=t(f"help_{key}", lang),
+                   url_path=key, default=default)
+
+
+navigation = st.navigation({
+    t("section_browse", lang): [
+        page("overview.py", "overview", ":material/dashboard:", default=True),
+        page("districts.py", "districts", ":material/leaderboard:"),
+        page("budget.py", "budget", ":material/account_balance:"),
+        page("categories.py", "categories", ":material/category:"),
+    ],
+    t("section_detail", lang): [
+        page("scoresheet.py", "scoresheet", ":material/table_view:"),
+        page("satisfaction.py", "satisfaction", ":material/sentiment_satisfied:"),
+        page("findings.py", "findings", ":material/fact_check:"),
+        page("portfolio.py", "portfolio", ":material/compare:"),
+    ],
+    t("section_manage", lang): [
+        page("data.py", "data", ":material/upload_file:"),
+    ],
+})
+navigation.run()

@@ -1,19 +1,63 @@
 import streamlit as st
 
-from dashboard.data import sample
+from dashboard.state import context
+from dashboard.ui import chart, page_header, rating_badge
+from perfeval_core import charts, views
+from perfeval_core.budget import by_level
+from perfeval_core.i18n import fmt_pct, fmt_score, fmt_wan
 from perfeval_core.summary import summary
 
-result = sample("hohhot_2023_evaluation.xlsx")
-if result.evaluation is None:
-    st.error("示例数据无法加载：" + "；".join(result.report.lines()))
-    st.stop()
-d = summary(result.evaluation)
-st.title(f"{d['year']}年 {d['project']}")
-if d["illustrative"]:
-    st.caption("区县、街道及社区层面的数据为示意数据（按报告总数拆分）。")
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("综合得分", f"{d['total_score']:.2f}", d["rating"], delta_arrow="off", delta_color="off")
-c2.metric("预算资金（万元）", f"{d['budget']['budget']:,.0f}")
-c3.metric("资金到位率", f"{d['arrival_rate']:.2%}")
-c4.metric("预算执行率", f"{d['execution_rate']:.2%}")
-st.write(f"安排预算社区 {d['units_budgeted']} 个，实际使用资金 {d['units_used_funds']} 个。")
+ctx = context()
+t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
+page_header(ctx, "page_overview")
+d = summary(ev)
+
+c1, c2, c3, c4 = st.columns(4, border=True)
+with c1:
+    st.metric(t("total_score"), fmt_score(d["total_score"]), help=f"{t('rating')}：{d['rating']}")
+    st.markdown(rating_badge(ctx, d["rating"]), unsafe_allow_html=True)
+if d["budget"]:
+    b = d["budget"]
+    c2.metric(t("budget_wan"), f"{b['budget']:,.2f}".rstrip("0").rstrip("."),
+              help=" · ".join(f"{lvl['level']} {fmt_wan(lvl['budget'], lang)}" for lvl in b["by_level"]))
+    c2.caption(" · ".join(f"{lvl['level']} {lvl['budget']:,.0f}" for lvl in b["by_level"]))
+    c3.metric(t("arrival_rate"), fmt_pct(d["arrival_rate"]), help=d["definitions"]["arrival_rate"])
+    c3.caption(f"{t('arrived')} {fmt_wan(b['arrived'], lang)}")
+    c4.metric(t("execution_rate"), fmt_pct(d["execution_rate"]), help=d["definitions"]["execution_rate"])
+    c4.caption(f"{t('spent')} {fmt_wan(b['spent'], lang)}")
+c5, c6, c7, c8 = st.columns(4, border=True)
+if d["units_budgeted"] is not None:
+    c5.metric(t("units_budgeted_used"), f"{d['units_budgeted']} / {d['units_used_funds']}")
+if d["project_count"] is not None:
+    c6.metric(t("project_count"), f"{d['project_count']:,}")
+if d["satisfaction"]:
+    c7.metric(t("satisfaction"), fmt_pct(d["satisfaction"]["overall"]))
+if d["participation"]:
+    c8.metric(t("participation"), fmt_pct(d["participation"]["overall"]))
+
+left, right = st.columns(2)
+depth = views.main_depth(ev)
+districts = views.scores_of(ev, ctx.official, views.children(ev, None))
+with left:
+    if len(districts):
+        chart(charts.score_bars(districts, ev.bands, lang, selectable=False), key="overview_scores")
+    if d["budget"]:
+        levels = by_level(ev).reset_index(names="level")
+        levels["order"] = range(len(levels))
+        chart(charts.level_donut(levels, lang), key="overview_levels")
+with right:
+    totals = views.category_totals(ev)
+    if len(totals):
+        chart(charts.category_totals_chart(totals, lang), key="overview_categories")
+    table = views.budget_by(ev, views.children(ev, None))
+    if len(table) and d["budget"]:
+        chart(charts.rate_bars(table, "execution_rate", float(d["execution_rate"]), lang), key="overview_exec")
+
+if ev.project.conclusion or ev.project.problems:
+    st.subheader(t("conclusion"))
+    if ev.project.conclusion:
+        st.write(ev.project.conclusion)
+    if ev.project.problems:
+        st.markdown(f"**{t('main_problems')}**")
+        for item in [p for p in ev.project.problems.replace("\n", "；").split("；") if p.strip()]:
+            st.markdown(f"- {item.strip()}")

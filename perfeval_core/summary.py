@@ -79,7 +79,8 @@ def summary(ev: Evaluation) -> dict[str, Any]:
         out["units_budgeted"] = out["units_used_funds"] = None
         out["units_not_used"] = []
     out["projects"] = _projects(ev)
-    out["project_count"] = int(sum(c["count"] for c in out["projects"])) if out["projects"] else None
+    out["project_count"] = int(sum(c["count"] for c in out["projects"] if c["in_scope"])) if out["projects"] else None
+    out["project_count_out_of_scope"] = int(sum(c["count"] for c in out["projects"] if not c["in_scope"]))
     out["satisfaction"], out["participation"] = _survey(ev)
     visited = ev.units[ev.units["field_visited"].astype(bool)]
     out["field_visits"] = {

@@ -61,6 +61,7 @@ def test_hohhot_project_counts(hohhot_summary):
     counts = {p["category"]: p["count"] for p in hohhot_summary["projects"] if p["in_scope"]}
     assert counts == {"便民利民类": 1544, "群众活动类": 402, "关爱帮扶类": 66, "公益风尚类": 496,
                       "居民迫切需要的其他服务事项": 174}
+    assert hohhot_summary["project_count"] == 1544 + 402 + 66 + 496 + 174
     outside = [p["category"] for p in hohhot_summary["projects"] if not p["in_scope"]]
     assert "小区零星维修改造" in outside
 

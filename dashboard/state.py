@@ -1,0 +1,111 @@
+"""The controls every page shares (evaluation, language) and the context pages read.
+
+The selection lives in the URL (``?eval=<hash prefix>&lang=en``) as well as in the session, so a
+refresh or a copied link shows the same evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+import streamlit as st
+
+from dashboard import library
+from perfeval_core import LoadResult, ScoringModel, ScoreResult
+from perfeval_core.i18n import t as translate
+from perfeval_core.loader import load_bytes
+from perfeval_core.model import Evaluation
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_cached(data: bytes, filename: str) -> LoadResult:
+    """Parsing is cached on the file bytes (and shared by every session)."""
+    return load_bytes(data, filename)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def scoring_model(key: str, _evaluation: Evaluation) -> ScoringModel:
+    return ScoringModel(_evaluation)
+
+
+@dataclass
+class Context:
+    evaluation: Evaluation
+    result: LoadResult
+    model: ScoringModel
+    official: ScoreResult
+    lang: str
+    t: Callable[..., str]
+
+
+def language() -> str:
+    if "lang" not in st.session_state:
+        st.session_state.lang = "en" if st.query_params.get("lang") == "en" else "zh"
+    return str(st.session_state.lang)
+
+
+def _on_lang_change() -> None:
+    st.query_params["lang"] = st.session_state.lang
+
+
+def _on_eval_change() -> None:
+    st.query_params["eval"] = st.session_state.eval_key[:12]
+
+
+def shared_controls() -> None:
+    """Sidebar: which evaluation is shown, and the language."""
+    lang = language()
+    entries = library.entries()
+    loaded: dict[str, tuple[library.Entry, LoadResult]] = {}
+    for entry in entries:
+        data = library.read(entry)
+        if data is None:
+            continue
+        result = load_cached(data, entry.filename)
+        if result.evaluation is not None:
+            loaded[entry.key] = (entry, result)
+    st.session_state["_loaded"] = loaded
+    keys = list(loaded)
+    wanted = st.query_params.get("eval")
+    if st.session_state.get("eval_key") not in loaded:
+        match = next((k for k in keys if wanted and k.startswith(wanted)), None)
+        default = next((k for k, (e, _) in loaded.items() if e.filename == library.DEFAULT_SAMPLE), keys[0] if keys else None)
+        st.session_state.eval_key = match or default
+    with st.sidebar:
+        if keys:
+            st.selectbox(translate("evaluation", lang), keys, key="eval_key", on_change=_on_eval_change,
+                         format_func=lambda k: _label(loaded[k][1], loaded[k][0], lang))
+        st.segmented_control(translate("language", lang), ["zh", "en"], key="lang", on_change=_on_lang_change,
+                             format_func=lambda v: {"zh": "中文", "en": "English"}[v], selection_mode="single")
+    if st.session_state.get("lang") is None:  # a segmented control can be deselected
+        st.session_state.lang = lang
+
+
+def _label(result: LoadResult, entry: library.Entry, lang: str) -> str:
+    ev = result.evaluation
+    assert ev is not None
+    year = f"{ev.project.year} " if ev.project.year else ""
+    region = f"{ev.project.region} · " if ev.project.region else ""
+    layout = "（评分表）" if ev.layout == "score_table" and lang == "zh" else (" (score table)" if ev.layout == "score_table" else "")
+    return f"{region}{year}{ev.project.name}{layout}"
+
+
+def loaded_evaluations() -> dict[str, tuple[library.Entry, LoadResult]]:
+    return st.session_state.get("_loaded", {})
+
+
+def context() -> Context:
+    """The selected evaluation, scored with the official weights; stops the page when none."""
+    lang = language()
+    loaded = loaded_evaluations()
+    key = st.session_state.get("eval_key")
+    if key not in loaded:
+        st.warning(translate("load_failed", lang))
+        st.stop()
+    entry, result = loaded[key]
+    ev = result.evaluation
+    assert ev is not None
+    model = scoring_model(key, ev)
+    return Context(ev, result, model, model.score(), lang, partial(translate, lang=lang))

@@ -1,0 +1,33 @@
+import streamlit as st
+
+from dashboard.state import context
+from dashboard.ui import chart, no_data, page_header, table
+from perfeval_core import charts, views
+
+ctx = context()
+t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
+page_header(ctx, "page_categories")
+totals = views.category_totals(ev)
+if totals.empty:
+    no_data(ctx)
+    st.stop()
+
+outside = totals[~totals["in_scope"]]
+if len(outside):
+    st.warning(f"{t('out_of_scope')}：" + "、".join(
+        f"{r.category}（{int(r['count'])} · {r.amount:,.2f} 万元）" if lang == "zh" else f"{r.category} ({int(r['count'])})"
+        for _, r in outside.iterrows()), icon=":material/warning:")
+left, right = st.columns([2, 3])
+with left:
+    chart(charts.category_totals_chart(totals, lang), key="category_totals")
+with right:
+    measure = st.segmented_control(t("count"), ["count", "amount"], key="category_measure", selection_mode="single",
+                                   format_func=lambda v: t("projects") if v == "count" else t("amount_wan")) or "count"
+    share = st.toggle(t("share"), key="category_share")
+    chart(charts.category_units_chart(views.categories_by(ev), lang, share=share, measure=measure), key="category_units")
+by_district = views.categories_by(ev)
+table(by_district[["district", "category", "count", "amount", "share", "in_scope"]].rename(columns={
+    "district": t("district"), "category": t("category"), "count": t("projects"), "amount": t("amount_wan"),
+    "share": t("share"), "in_scope": t("in_scope")}),
+    column_config={t("share"): st.column_config.NumberColumn(format="percent"),
+                   t("amount_wan"): st.column_config.NumberColumn(format="%.2f")})

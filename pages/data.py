@@ -1,0 +1,96 @@
+import pandas as pd
+import streamlit as st
+
+from dashboard import library
+from dashboard.state import language, load_cached
+from dashboard.ui import table
+from perfeval_core.i18n import t as translate
+from perfeval_core.loader import LAYOUT_NAMES
+from perfeval_core.report import SEVERITY_LABELS
+from perfeval_core.template_io import template_bytes
+
+lang = language()
+
+
+def t(key: str, **params: object) -> str:
+    return translate(key, lang, **params)
+
+
+TEXT = {
+    "upload": ("上传评价工作簿（.xlsx / .xlsm / .xls / .csv，可多选）", "Upload evaluation workbooks (.xlsx / .xlsm / .xls / .csv)"),
+    "accepted": ("已加入工作簿库：{name}（{layout}）", "Added to the library: {name} ({layout})"),
+    "rejected": ("未加载 {name}：发现 {count} 个错误，已加载的数据保持不变。", "{name} was not loaded: {count} error(s); what was loaded is unchanged."),
+    "report": ("校验报告：{name}", "Validation report: {name}"),
+    "severity": ("级别", "Severity"),
+    "location": ("位置", "Location"),
+    "message": ("说明", "Message"),
+    "library": ("工作簿库", "Library"),
+    "file": ("文件", "File"),
+    "kind": ("来源", "Source"),
+    "bundled": ("内置示例", "bundled sample"),
+    "uploaded": ("已上传", "uploaded"),
+    "remove": ("移除", "Remove"),
+    "removed": ("已移除 {name}", "Removed {name}"),
+    "template": ("下载空白模板", "Download the blank template"),
+    "samples": ("下载示例", "Download samples"),
+    "format_help": ("模板各工作表与列的说明见 docs/workbook-format.md；也可直接上传评价报告中的单表评分表。",
+                    "The template format is described in docs/workbook-format.md; single-sheet score tables from reports load too."),
+}
+
+
+def x(key: str, **params: object) -> str:
+    zh, en = TEXT[key]
+    return (en if lang == "en" else zh).format(**params)
+
+
+def _on_upload() -> None:
+    """Runs before the rerun, so the new evaluation can become the selected one."""
+    outcomes = []
+    for file in st.session_state.get("uploader") or []:
+        result, entry = library.add(file.getvalue(), file.name, loader=load_cached)
+        outcomes.append((file.name, result, entry is not None))
+        if entry is not None:
+            st.session_state.eval_key = entry.key
+            st.query_params["eval"] = entry.key[:12]
+    st.session_state.upload_outcomes = outcomes
+
+
+st.title(t("page_data"))
+st.file_uploader(x("upload"), type=["xlsx", "xlsm", "xls", "csv"], accept_multiple_files=True, key="uploader",
+                 on_change=_on_upload)
+st.caption(x("format_help"))
+
+for name, result, accepted in st.session_state.get("upload_outcomes", []):
+    layout = LAYOUT_NAMES.get(result.report.layout or "", ("", ""))[1 if lang == "en" else 0]
+    if accepted:
+        st.success(x("accepted", name=name, layout=layout), icon=":material/check_circle:")
+    else:
+        st.error(x("rejected", name=name, count=len(result.report.errors)), icon=":material/error:")
+        for issue in result.report.errors[:5]:
+            st.markdown(f"- {issue.text(lang)}")
+    issues = [i for i in result.report.issues if i.severity != "info"]
+    if issues:
+        with st.expander(x("report", name=name), expanded=not accepted):
+            table(pd.DataFrame({
+                x("severity"): [SEVERITY_LABELS[i.severity][1 if lang == "en" else 0] for i in issues],
+                x("location"): [i.location for i in issues],
+                x("message"): [i.message(lang) for i in issues],
+            }))
+
+c1, c2 = st.columns(2)
+c1.download_button(x("template"), template_bytes, file_name="perfeval_template.xlsx", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_template")
+with c2.popover(x("samples"), icon=":material/folder_zip:"):
+    for name in library.SAMPLES:
+        path = library.SAMPLES_DIR / name
+        st.download_button(name, path.read_bytes(), file_name=name, key=f"dl_{name}")
+
+st.subheader(x("library"))
+for entry in library.entries():
+    cols = st.columns([6, 2, 1], vertical_alignment="center")
+    cols[0].markdown(f"**{entry.filename}** · `{entry.key[:12]}`")
+    cols[1].caption(x("bundled") if entry.bundled else x("uploaded"))
+    if not entry.bundled and cols[2].button(x("remove"), key=f"remove_{entry.key}", icon=":material/delete:"):
+        library.remove(entry.key)
+        st.toast(x("removed", name=entry.filename))
+        st.rerun()

@@ -1,0 +1,55 @@
+import streamlit as st
+
+from dashboard.state import context
+from dashboard.ui import chart, page_header, table
+from perfeval_core import charts, views
+from perfeval_core.i18n import fmt_score
+from perfeval_core.model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES
+from perfeval_core.scoring import project_unit
+
+ctx = context()
+t, lang, ev, result = ctx.t, ctx.lang, ctx.evaluation, ctx.official
+page_header(ctx, "page_scoresheet")
+
+units = result.model.unit_names
+default = project_unit(ev) or units[0]
+if st.session_state.get("sheet_unit") not in units:
+    st.session_state.sheet_unit = default
+unit = st.selectbox(t("unit"), units, key="sheet_unit")
+sheet = views.score_sheet(ev, result, unit)
+total = result.unit_total(unit)
+st.markdown(f"**{unit}** · {t('total_score')} **{fmt_score(total)}** · {t('rating')} **{ev.bands.label(total) if total is not None else '—'}**")
+
+columns = {"name": t("indicator"), "points": t("points"), "score": t("score"), "rate": t("score_rate"),
+           "reason": t("reason")}
+config = {t("points"): st.column_config.NumberColumn(format="%.2f"), t("score"): st.column_config.NumberColumn(format="%.2f"),
+          t("score_rate"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)}
+for _, top in sheet[sheet["level"] == 1].iterrows():
+    label = f"{top['name']}　{fmt_score(top['score'])} / {top['points']:g}"
+    with st.expander(label, expanded=False):
+        part = sheet[sheet["code"].str.startswith(top["code"]) & (sheet["level"] > 1)].copy()
+        part["name"] = ["　" * (lvl - 2) + f"{code} {name}" for lvl, code, name in
+                        zip(part["level"], part["code"], part["name"])]
+        table(part[list(columns)].rename(columns=columns), column_config=config)
+
+st.subheader(t("page_scoresheet") + " · " + t("unit"))
+wide = result.subtotals().T
+wide.insert(0, t("points"), result.node_points)
+wide.index = [f"{c} {n}" for c, n in zip(result.model.tree.codes, result.model.tree.names)]
+table(wide.reset_index(names=t("indicator")), column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                                           for c in wide.columns})
+
+left, right = st.columns(2)
+with left:
+    scored = views.scores_of(ev, result, views.children(ev, None))
+    if len(scored):
+        chart(charts.rating_distribution_chart(views.rating_distribution(result, scored), ev.bands, lang), key="dist")
+with right:
+    st.subheader(t("definitions"))
+    p = ev.project
+    st.markdown(
+        f"- {t('arrival_rate')}：{ARRIVAL_RATE_DEFINITIONS[p.arrival_rate_definition]}\n"
+        f"- {t('execution_rate')}：{EXECUTION_RATE_DEFINITIONS[p.execution_rate_definition]}\n"
+        f"- {t('satisfaction')}：{SATISFACTION_RULES[p.satisfaction_rule]}\n"
+        f"- {t('bands')}：" + "、".join(f"{lbl} ≥ {v:g}" for lbl, v in zip(ev.bands.labels, ev.bands.thresholds))
+        + f"、{ev.bands.labels[-1]} < {ev.bands.thresholds[-1]:g}")

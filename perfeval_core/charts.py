@@ -1,0 +1,305 @@
+"""Altair chart builders: DataFrame in, chart out; no Streamlit, so exports reuse them.
+
+One palette and one set of band colours (style.py); explicit sort orders (Chinese labels would
+otherwise sort by code point); horizontal labels; Chinese number formats; tooltips on every mark.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .i18n import t
+from .model import Bands
+from .style import ACCENT, FONT, NO_RATING_COLOR, PALETTE, TARGET_COLOR, band_colors
+
+SELECT_UNIT = "unit_pick"
+
+
+def finish(chart: alt.TopLevelMixin, title: str, height: int | None = None) -> alt.TopLevelMixin:
+    """House look: CJK font, horizontal labels, readable sizes on a projector and a laptop."""
+    props: dict[str, object] = {"title": alt.TitleParams(title, anchor="start", fontSize=16, font=FONT)}
+    if height is not None:
+        props["height"] = height
+    return (chart.properties(**props)
+            .configure(font=FONT)
+            .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, labelLimit=220,
+                            gridColor="#E6E9EF", domainColor="#B0B7C3")
+            .configure_axisX(labelAngle=0)
+            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, orient="bottom",
+                              labelLimit=240)
+            .configure_view(stroke=None))
+
+
+def band_scale(bands: Bands) -> alt.Scale:
+    labels = list(bands.labels)
+    return alt.Scale(domain=labels + ["—"], range=band_colors(labels) + [NO_RATING_COLOR])
+
+
+def _row_height(n: int, per: int = 30, minimum: int = 160) -> int:
+    return max(minimum, per * n)
+
+
+def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str | None = None,
+               selectable: bool = True, selected: str | None = None) -> alt.TopLevelMixin:
+    """Horizontal bars of total score, best first, coloured by rating, band thresholds drawn.
+    ``table``: unit, total, rank, rating, field_visited."""
+    df = table.copy()
+    df["rating"] = df["rating"].replace("", "—")
+    df["visited"] = df["field_visited"].map({True: t("field_visited", lang), False: ""})
+    df["label"] = df["unit"] + df["field_visited"].map({True: " ★", False: ""})
+    order = df.sort_values("total", ascending=False)["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None)
+    x_max = 100
+    tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("total:Q", title=t("total_score", lang), format=".2f"),
+               alt.Tooltip("rank:Q", title=t("rank", lang)), alt.Tooltip("rating:N", title=t("rating", lang)),
+               alt.Tooltip("visited:N", title=t("field_visited", lang))]
+    base = alt.Chart(df)
+    bars = base.mark_bar(cornerRadiusEnd=3, height={"band": 0.7}).encode(
+        y=y, x=alt.X("total:Q", title=t("total_score", lang), scale=alt.Scale(domain=[0, x_max])),
+        color=alt.Color("rating:N", scale=band_scale(bands), title=t("rating", lang)),
+        tooltip=tooltip)
+    if selectable:
+        pick = alt.selection_point(name=SELECT_UNIT, fields=["unit"], on="click", clear="dblclick")
+        bars = bars.add_params(pick).encode(
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
+    elif selected:
+        bars = bars.encode(opacity=alt.condition(alt.datum.unit == selected, alt.value(1.0), alt.value(0.45)))
+    text = base.mark_text(align="left", dx=4, fontSize=13, font=FONT).encode(
+        y=y, x="total:Q", text=alt.Text("total:Q", format=".2f"), tooltip=tooltip)
+    thresholds = pd.DataFrame({"value": list(bands.thresholds),
+                               "band": [f"{lbl} ≥ {v:g}" for lbl, v in zip(bands.labels, bands.thresholds)]})
+    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 3], color="#6B7280").encode(
+        x="value:Q", tooltip=[alt.Tooltip("band:N", title=t("bands", lang))])
+    rule_text = alt.Chart(thresholds).mark_text(align="left", dx=3, dy=-6, color="#6B7280", fontSize=12,
+                                                 font=FONT).encode(x="value:Q", y=alt.value(0), text="band:N")
+    chart = alt.layer(bars, text, rules, rule_text)
+    return finish(chart, title or t("chart_scores", lang), _row_height(len(df)))
+
+
+def level1_stacked(long: pd.DataFrame, lang: str = "zh", order: list[str] | None = None) -> alt.TopLevelMixin:
+    """Stacked horizontal bars of level-1 points per unit. ``long``: unit, indicator, points, order, rate."""
+    units = order or long.groupby("unit")["total"].first().sort_values(ascending=False).index.tolist()
+    indicators = long.sort_values("order")["indicator"].drop_duplicates().tolist()
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("unit:N", sort=units, title=None),
+        x=alt.X("points:Q", title=t("score", lang), stack="zero"),
+        color=alt.Color("indicator:N", sort=indicators, scale=alt.Scale(domain=indicators, range=list(PALETTE)),
+                        title=t("level1", lang)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("indicator:N", title=t("level1", lang)),
+                 alt.Tooltip("points:Q", title=t("score", lang), format=".2f"),
+                 alt.Tooltip("max_points:Q", title=t("points", lang), format=".2f"),
+                 alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".2%")])
+    return finish(chart, t("chart_level1", lang), _row_height(len(units)))
+
+
+def heatmap_chart(long: pd.DataFrame, lang: str = "zh", units: list[str] | None = None) -> alt.TopLevelMixin:
+    """Units × indicators, cells coloured by 得分率."""
+    labels = long.sort_values("order")["label"].drop_duplicates().tolist()
+    units = units or long["unit"].drop_duplicates().tolist()
+    base = alt.Chart(long).encode(
+        x=alt.X("label:N", sort=labels, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
+        y=alt.Y("unit:N", sort=units, title=None))
+    tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("label:N", title=t("indicator", lang)),
+               alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".1%")]
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0.4, 1.0], scheme="redyellowgreen"),
+                        legend=alt.Legend(format=".0%")),
+        tooltip=tooltip)
+    text = base.mark_text(fontSize=11, font=FONT).encode(
+        text=alt.Text("rate:Q", format=".0%"),
+        color=alt.condition(alt.datum.rate < 0.6, alt.value("white"), alt.value("#1F2937")), tooltip=tooltip)
+    chart = alt.layer(cells, text).properties(width=alt.Step(46))
+    return finish(chart, t("chart_heatmap", lang), _row_height(len(units), 28))
+
+
+def profile_chart(df: pd.DataFrame, unit: str, lang: str = "zh") -> alt.TopLevelMixin:
+    """A unit's level-1 score rates next to its peers' average."""
+    long = df.melt(id_vars=["indicator", "order"], value_vars=["unit_rate", "average_rate"], var_name="series",
+                   value_name="rate")
+    names = {"unit_rate": unit, "average_rate": t("city_average", lang)}
+    long["series"] = long["series"].map(names)
+    indicators = df.sort_values("order")["indicator"].tolist()
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("indicator:N", sort=indicators, title=None),
+        xOffset=alt.XOffset("series:N", sort=[unit, t("city_average", lang)]),
+        y=alt.Y("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        color=alt.Color("series:N", sort=[unit, t("city_average", lang)],
+                        scale=alt.Scale(range=[ACCENT, "#A5B4C8"]), title=None),
+        tooltip=[alt.Tooltip("series:N", title=t("unit", lang)), alt.Tooltip("indicator:N", title=t("level1", lang)),
+                 alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".1%")])
+    return finish(chart, t("chart_profile", lang, unit=unit), 280)
+
+
+def budget_levels(long: pd.DataFrame, lang: str = "zh", units: list[str] | None = None) -> alt.TopLevelMixin:
+    """预算 by unit stacked by funding level. ``long``: unit, level, level_order, budget, arrived, spent."""
+    units = units or long["unit"].drop_duplicates().tolist()
+    levels = long.sort_values("level_order")["level"].drop_duplicates().tolist()
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("unit:N", sort=units, title=None),
+        x=alt.X("budget:Q", title=t("budget_wan", lang), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("level:N", sort=levels, scale=alt.Scale(domain=levels, range=list(PALETTE)),
+                        title=t("funding_level", lang)),
+        order=alt.Order("level_order:Q"),
+        tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("level:N", title=t("funding_level", lang)),
+                 alt.Tooltip("budget:Q", title=t("budget", lang), format=",.2f"),
+                 alt.Tooltip("arrived:Q", title=t("arrived", lang), format=",.2f"),
+                 alt.Tooltip("spent:Q", title=t("spent", lang), format=",.2f")])
+    return finish(chart, t("chart_budget_levels", lang), _row_height(len(units)))
+
+
+def budget_flow(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """预算 / 到位 / 支出 side by side per unit. ``table``: unit, budget, arrived, spent."""
+    series = [t("budget", lang), t("arrived", lang), t("spent", lang)]
+    long = table.rename(columns={"budget": series[0], "arrived": series[1], "spent": series[2]}).melt(
+        id_vars="unit", value_vars=series, var_name="series", value_name="amount")
+    units = table["unit"].tolist()
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("unit:N", sort=units, title=None),
+        yOffset=alt.YOffset("series:N", sort=series),
+        x=alt.X("amount:Q", title=t("amount_wan", lang), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=[ACCENT, "#5B9BD5", "#D08A1E"]),
+                        title=None),
+        tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("series:N", title=""),
+                 alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f")])
+    return finish(chart, t("chart_budget_units", lang), _row_height(len(units), 42))
+
+
+def rate_bars(table: pd.DataFrame, column: str, target: float, lang: str = "zh") -> alt.TopLevelMixin:
+    """A rate per unit against a target line; units below it drawn in the warning colour."""
+    df = table[["unit", column]].rename(columns={column: "rate"}).copy()
+    df["below"] = df["rate"] < target - 1e-12
+    df["status"] = df["below"].map({True: t("below_target", lang, units="").rstrip("：: "), False: ""})
+    units = df["unit"].tolist()
+    metric = t(column, lang)
+    base = alt.Chart(df)
+    tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("rate:Q", title=metric, format=".2%")]
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("unit:N", sort=units, title=None),
+        x=alt.X("rate:Q", title=metric, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, max(1.0, df["rate"].max())])),
+        color=alt.condition(alt.datum.below, alt.value(TARGET_COLOR), alt.value(ACCENT)),
+        tooltip=tooltip)
+    text = base.mark_text(align="left", dx=4, fontSize=12, font=FONT).encode(
+        y=alt.Y("unit:N", sort=units), x="rate:Q", text=alt.Text("rate:Q", format=".1%"), tooltip=tooltip)
+    rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=TARGET_COLOR, strokeDash=[5, 3], size=2).encode(
+        x="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("target", lang), format=".0%")])
+    title = t("chart_rate", lang, metric=metric, target=f"{target:.0%}")
+    return finish(alt.layer(bars, text, rule), title, _row_height(len(units)))
+
+
+def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    df = totals.copy()
+    df["scope"] = df["in_scope"].map({True: t("in_scope", lang), False: t("out_of_scope", lang)})
+    cats = df.sort_values("order")["category"].tolist()
+    scopes = [t("in_scope", lang), t("out_of_scope", lang)]
+    tooltip = [alt.Tooltip("category:N", title=t("category", lang)), alt.Tooltip("count:Q", title=t("projects", lang), format=","),
+               alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f"), alt.Tooltip("scope:N", title="")]
+    base = alt.Chart(df)
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("category:N", sort=cats, title=None), x=alt.X("count:Q", title=t("projects", lang)),
+        color=alt.Color("scope:N", scale=alt.Scale(domain=scopes, range=[ACCENT, TARGET_COLOR]), title=None),
+        tooltip=tooltip)
+    text = base.mark_text(align="left", dx=4, fontSize=13, font=FONT).encode(
+        y=alt.Y("category:N", sort=cats), x="count:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)
+    return finish(alt.layer(bars, text), t("chart_categories", lang), _row_height(len(cats), 34))
+
+
+def category_units_chart(long: pd.DataFrame, lang: str = "zh", share: bool = False,
+                         measure: str = "count") -> alt.TopLevelMixin:
+    """Per district, stacked by category: counts or amounts, absolute or as a share."""
+    districts = long.sort_values("district_order")["district"].drop_duplicates().tolist()
+    cats = long.sort_values("category_order")["category"].drop_duplicates().tolist()
+    title_x = t("share", lang) if share else (t("projects", lang) if measure == "count" else t("amount_wan", lang))
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("district:N", sort=districts, title=None),
+        x=alt.X(f"{measure}:Q", stack="normalize" if share else "zero", title=title_x,
+                axis=alt.Axis(format=".0%" if share else ",.0f")),
+        color=alt.Color("category:N", sort=cats, scale=alt.Scale(domain=cats, range=list(PALETTE)), title=t("category", lang)),
+        order=alt.Order("category_order:Q"),
+        tooltip=[alt.Tooltip("district:N", title=t("district", lang)), alt.Tooltip("category:N", title=t("category", lang)),
+                 alt.Tooltip("count:Q", title=t("projects", lang), format=","),
+                 alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f"),
+                 alt.Tooltip("share:Q", title=t("share", lang), format=".1%")])
+    return finish(chart, t("chart_category_units", lang), _row_height(len(districts)))
+
+
+def rating_distribution_chart(dist: pd.DataFrame, bands: Bands, lang: str = "zh") -> alt.TopLevelMixin:
+    labels = dist.sort_values("order")["rating"].tolist()
+    tooltip = [alt.Tooltip("rating:N", title=t("rating", lang)), alt.Tooltip("count:Q", title=t("count", lang))]
+    base = alt.Chart(dist)
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=alt.X("rating:N", sort=labels, title=None), y=alt.Y("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("rating:N", scale=band_scale(bands), legend=None), tooltip=tooltip)
+    text = base.mark_text(dy=-8, fontSize=13, font=FONT).encode(x=alt.X("rating:N", sort=labels), y="count:Q",
+                                                                  text="count:Q", tooltip=tooltip)
+    return finish(alt.layer(bars, text), t("chart_rating_dist", lang), 240)
+
+
+def survey_age_chart(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    series = [t("satisfaction", lang), t("participation", lang)]
+    long = table.rename(columns={"satisfaction": series[0], "participation": series[1]}).melt(
+        id_vars=["age_group", "order", "respondents"], value_vars=series, var_name="series", value_name="rate")
+    ages = table.sort_values("order")["age_group"].tolist()
+    tooltip = [alt.Tooltip("age_group:N", title=t("age_group", lang)), alt.Tooltip("series:N", title=""),
+               alt.Tooltip("rate:Q", title="", format=".2%"), alt.Tooltip("respondents:Q", title=t("respondents", lang), format=",")]
+    base = alt.Chart(long).encode(x=alt.X("age_group:N", sort=ages, title=t("age_group", lang)),
+                                  xOffset=alt.XOffset("series:N", sort=series))
+    bars = base.mark_bar().encode(
+        y=alt.Y("rate:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=[ACCENT, "#D08A1E"]), title=None),
+        tooltip=tooltip)
+    text = base.mark_text(dy=-8, fontSize=12, font=FONT).encode(y="rate:Q", text=alt.Text("rate:Q", format=".1%"),
+                                                                  tooltip=tooltip)
+    return finish(alt.layer(bars, text), t("chart_sat_age", lang), 320)
+
+
+def survey_unit_heatmap(table: pd.DataFrame, lang: str = "zh", value: str = "satisfaction") -> alt.TopLevelMixin:
+    ages = table.sort_values("age_order")["age_group"].drop_duplicates().tolist()
+    units = table["unit"].drop_duplicates().tolist()
+    base = alt.Chart(table).encode(x=alt.X("age_group:N", sort=ages, title=t("age_group", lang)),
+                                   y=alt.Y("unit:N", sort=units, title=None))
+    tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("age_group:N", title=t("age_group", lang)),
+               alt.Tooltip(f"{value}:Q", title=t(value, lang), format=".2%"),
+               alt.Tooltip("respondents:Q", title=t("respondents", lang), format=",")]
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues", domain=[0.3, 1.0]), title=t(value, lang),
+                        legend=alt.Legend(format=".0%")), tooltip=tooltip)
+    text = base.mark_text(fontSize=12, font=FONT).encode(
+        text=alt.Text(f"{value}:Q", format=".1%"),
+        color=alt.condition(alt.datum[value] > 0.75, alt.value("white"), alt.value("#1F2937")), tooltip=tooltip)
+    return finish(alt.layer(cells, text), t("chart_sat_unit", lang) if value == "satisfaction" else t(value, lang),
+                  _row_height(len(units), 34))
+
+
+def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    df = findings.copy()
+    df["category"] = df["category"].replace("", "—")
+    df["status"] = df["status"].replace("", "—")
+    grouped = df.groupby(["category", "status"], sort=False).size().reset_index(name="count")
+    statuses = ["未整改", "整改中", "已整改", "—"]
+    chart = alt.Chart(grouped).mark_bar().encode(
+        y=alt.Y("category:N", sort=df["category"].drop_duplicates().tolist(), title=None),
+        x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("status:N", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=["#C0392B", "#D08A1E", "#2E7D4F", "#9AA5B1"]),
+                        title=t("status", lang)),
+        tooltip=[alt.Tooltip("category:N", title=t("category", lang)), alt.Tooltip("status:N", title=t("status", lang)),
+                 alt.Tooltip("count:Q", title=t("count", lang))])
+    return finish(chart, t("chart_findings", lang), _row_height(grouped["category"].nunique(), 36))
+
+
+def level_donut(by_level: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """Budget split by funding level. ``by_level``: level, budget, order."""
+    levels = by_level.sort_values("order")["level"].tolist()
+    tooltip = [alt.Tooltip("level:N", title=t("funding_level", lang)), alt.Tooltip("budget:Q", title=t("budget_wan", lang), format=",.2f"),
+               alt.Tooltip("share:Q", title=t("share", lang), format=".1%")]
+    df = by_level.copy()
+    df["share"] = df["budget"] / df["budget"].sum()
+    base = alt.Chart(df).encode(theta=alt.Theta("budget:Q", stack=True),
+                                color=alt.Color("level:N", sort=levels, scale=alt.Scale(domain=levels, range=list(PALETTE)),
+                                                title=t("funding_level", lang)),
+                                order=alt.Order("order:Q"), tooltip=tooltip)
+    arcs = base.mark_arc(innerRadius=60, outerRadius=110)
+    labels = base.mark_text(radius=135, fontSize=13, font=FONT).encode(text=alt.Text("budget:Q", format=",.0f"))
+    return finish(alt.layer(arcs, labels), t("chart_budget_levels", lang), 300)

@@ -1,0 +1,1041 @@
+"""Pre-parse defence against broken and hostile workbook files.
+
+``preflight`` looks at the raw upload before python-calamine does and refuses, with a
+``LoadRefused`` carrying a catalogued message, anything that is not a spreadsheet, is
+damaged, is encrypted, or could make the parser run out of memory:
+
+* the kind of file is taken from its magic bytes first and its extension second;
+* zip archives (.xlsx/.xlsm) are checked for entry count, declared and *actual*
+  inflated sizes and compression ratio, every XML part for DOCTYPE/ENTITY declarations
+  (in bounded chunks, transcoding UTF-16 parts), and every worksheet for the bounding box
+  of its cells, because calamine allocates a dense grid of that box;
+* OLE compound files are either encrypted OOXML packages or legacy .xls workbooks, whose
+  BIFF records are walked for FILEPASS, absurd DIMENSIONS and far-away cells;
+* anything else must decode as text (UTF-8, UTF-16 with BOM, GB18030) and becomes CSV.
+
+``preflight`` never raises anything but ``LoadRefused``, whatever the bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any, NoReturn
+
+import numpy as np
+from defusedxml import ElementTree as SafeElementTree
+
+from .report import Issue, LoadRefused, column_letter
+
+__all__ = ["MAX_FILE_BYTES", "MAX_SHEET_CELLS", "Preflight", "preflight"]
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_SHEET_CELLS = 20_000_000  # bounding box rows * cols of one sheet
+
+MAX_ZIP_ENTRIES = 10_000
+MAX_MEMBER_BYTES = 256 * 1024 * 1024  # inflated size of one zip member
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # inflated size of all members together
+MAX_RATIO = 200  # compression ratio, checked for members above RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 1024 * 1024
+MAX_SMALL_PART_BYTES = 32 * 1024 * 1024  # workbook.xml and its rels are read whole
+MAX_MISSING_FORMULAS = 10_000  # per sheet
+MAX_FORMULA_CHARS = 1_000
+CHUNK_BYTES = 1 << 20  # inflate and scan in 1 MB pieces: numpy temporaries stay in cache
+
+_MB = 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_XLSX_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_TEXT_EXTS = (".csv", ".txt", ".tsv")
+
+
+@dataclass
+class Preflight:
+    kind: str  # "xlsx" (also .xlsm) | "xls" | "csv"
+    issues: list[Issue] = field(default_factory=list)  # non-fatal findings
+    # sheet name -> {(row0, col0): formula text} for formula cells with no cached value
+    missing_formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    text: str | None = None  # decoded text when kind == "csv"
+
+
+def preflight(data: bytes, filename: str = "") -> Preflight:
+    """Check ``data`` before parsing. Raises ``LoadRefused`` and nothing else."""
+    try:
+        return _preflight(data, filename)
+    except LoadRefused:
+        raise
+    except MemoryError:
+        _refuse("read_failed", detail="内存不足 / out of memory")
+    except Exception as exc:  # a bug or an unforeseen input must still end as a refusal
+        _refuse("read_failed", detail=_short(exc))
+
+
+# ---------------------------------------------------------------------------------------
+# helpers
+
+
+def _refuse(key: str, sheet: str | None = None, **params: Any) -> NoReturn:
+    raise LoadRefused(Issue("error", key, params, sheet=sheet)) from None
+
+
+def _corrupt(detail: str) -> NoReturn:
+    _refuse("zip_corrupt", detail=detail)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip()
+    text = text.splitlines()[0] if text else type(exc).__name__
+    return text[:200]
+
+
+def _mb(n: int) -> str:
+    return f"{n / _MB:.1f}"
+
+
+def _bomb(part: str, size: int, compressed: int) -> NoReturn:
+    ratio = size // compressed if compressed > 0 else "∞"
+    _refuse("zip_bomb", part=part, size_mb=_mb(size), ratio=ratio)
+
+
+def _extension(filename: str) -> str:
+    name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def _preflight(data: Any, filename: str) -> Preflight:
+    if isinstance(data, memoryview):
+        size = data.nbytes
+    elif isinstance(data, (bytes, bytearray)):
+        size = len(data)
+    else:
+        _refuse("read_failed", detail=f"不是字节数据 / not bytes ({type(data).__name__})")
+    if size == 0:
+        _refuse("file_empty")
+    if size > MAX_FILE_BYTES:
+        _refuse("file_too_large", size_mb=_mb(size), limit_mb=MAX_FILE_BYTES // _MB)
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    ext = _extension(filename)
+    if data[:4] in _ZIP_MAGICS:
+        return _check_zip(data)
+    if data[:8] == _OLE_MAGIC:
+        return _check_cfb(data)
+    if ext in _XLSX_EXTS:
+        _refuse("not_a_zip", ext=ext)
+    binary = _sniff_binary(data)
+    if binary and ext not in _TEXT_EXTS:
+        _refuse("unknown_format", detail=binary)
+    text = _decode_text(data)
+    if text is None:
+        if ext in _TEXT_EXTS:
+            _refuse("csv_encoding")
+        _refuse("unknown_format", detail=binary or "二进制数据 / binary data")
+    markup = _sniff_markup(text)
+    if markup:
+        _refuse("unknown_format", detail=markup)
+    return Preflight("csv", [], {}, text)
+
+
+# ---------------------------------------------------------------------------------------
+# text / CSV
+
+_BINARY_MAGICS = (
+    (b"%PDF", "PDF 文档 / PDF document"),
+    (b"\x89PNG", "PNG 图片 / PNG image"),
+    (b"\xff\xd8\xff", "JPEG 图片 / JPEG image"),
+    (b"GIF8", "GIF 图片 / GIF image"),
+    (b"Rar!", "RAR 压缩包 / RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包 / 7z archive"),
+    (b"\x1f\x8b", "gzip 压缩包 / gzip archive"),
+    (b"BZh", "bzip2 压缩包 / bzip2 archive"),
+    (b"\x7fELF", "可执行程序 / executable"),
+    (b"MZ", "可执行程序 / executable"),
+)
+
+# C0 controls except TAB/LF/FF/CR, DEL, C1 controls and U+FFFD
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    for magic, label in _BINARY_MAGICS:
+        if data.startswith(magic):
+            return label
+    return None
+
+
+def _decode_text(data: bytes) -> str | None:
+    """utf-8-sig, then UTF-16 with a BOM, then GB18030; None for binary garbage."""
+    text: str | None = None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError:
+                return None
+        else:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+    if "\x00" in text:
+        return None
+    sample = text[:1_000_000]
+    bad = sum(1 for _ in _CONTROL_RE.finditer(sample))
+    if bad and bad * 20 > len(sample):  # more than 5 % control or replacement characters
+        return None
+    return text
+
+
+def _sniff_markup(text: str) -> str | None:
+    head = text[:4096].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype html", "<html", "<table", "<head", "<body", "<meta")):
+        return "网页文件 (HTML)，请在 Excel 中另存为 .xlsx / a web page (HTML); save it as .xlsx in Excel"
+    if head.startswith("<?xml"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in head:
+            return "Excel 2003 XML 表格，请另存为 .xlsx / an Excel 2003 XML spreadsheet; save it as .xlsx"
+        return "XML 文件 / XML file"
+    if head.startswith("{\\rtf"):
+        return "RTF 文档 / RTF document"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# zip (.xlsx / .xlsm)
+
+
+def _count_zip_entries(data: bytes) -> None:
+    """Refuse archives with too many entries before zipfile builds a ZipInfo for each."""
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd < 0 or eocd + 22 > len(data):
+        return  # zipfile reports the damage
+    entries, cd_size = struct.unpack_from("<HI", data, eocd + 10)
+    count = entries
+    if entries == 0xFFFF or cd_size == 0xFFFFFFFF:
+        loc = eocd - 20
+        if loc >= 0 and data[loc:loc + 4] == b"PK\x06\x07":
+            (rec,) = struct.unpack_from("<Q", data, loc + 8)
+            if 0 <= rec <= len(data) - 56 and data[rec:rec + 4] == b"PK\x06\x06":
+                count, cd_size = struct.unpack_from("<QQ", data, rec + 32)
+    if count > MAX_ZIP_ENTRIES:
+        _refuse("zip_too_many_entries", count=count)
+    # zipfile walks the central directory by its size, not by the declared count
+    start = max(0, eocd - min(cd_size, len(data)) - 76)
+    found = data.count(b"PK\x01\x02", start, eocd)
+    if found > MAX_ZIP_ENTRIES:
+        _refuse("zip_too_many_entries", count=found)
+
+
+class _Budget:
+    """Inflated bytes of the whole archive, counted once per member."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+
+def _member_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget | None) -> Iterator[bytes]:
+    """Inflate one member in CHUNK_BYTES pieces; refuse once it outgrows what it declared."""
+    h = info.header_offset
+    if h < 0 or h + 30 > len(data) or data[h:h + 4] != b"PK\x03\x04":
+        _corrupt(f"{info.filename}: 本地文件头损坏 / bad local header")
+    name_len, extra_len = struct.unpack_from("<HH", data, h + 26)
+    start = h + 30 + name_len + extra_len
+    end = start + info.compress_size
+    if end > len(data):
+        _corrupt(f"{info.filename}: 数据不完整 / truncated member")
+    raw = memoryview(data)[start:end]
+    limit = min(info.file_size, MAX_MEMBER_BYTES)
+    produced = 0
+
+    def grow(n: int) -> None:
+        nonlocal produced
+        produced += n
+        if produced > limit or (budget is not None and budget.total + produced > MAX_TOTAL_BYTES):
+            _bomb(info.filename, produced, info.compress_size)
+
+    if info.flag_bits & 0x1:
+        _refuse("password_protected")
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(raw), CHUNK_BYTES):
+            piece = bytes(raw[i:i + CHUNK_BYTES])
+            grow(len(piece))
+            yield piece
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        pos = 0
+        tail = b""
+        try:
+            while not inflater.eof:
+                if tail:
+                    piece = inflater.decompress(tail, CHUNK_BYTES)
+                elif pos < len(raw):  # small input slices keep unconsumed_tail copies small
+                    piece = inflater.decompress(raw[pos:pos + 65_536], CHUNK_BYTES)
+                    pos += 65_536
+                else:
+                    piece = inflater.decompress(b"", CHUNK_BYTES)  # drain buffered output
+                    if not piece:
+                        break
+                tail = inflater.unconsumed_tail
+                if piece:
+                    grow(len(piece))
+                    yield piece
+        except zlib.error as exc:
+            _corrupt(f"{info.filename}: {_short(exc)}")
+        if not inflater.eof:
+            _corrupt(f"{info.filename}: 压缩数据不完整 / truncated deflate stream")
+    else:
+        _corrupt(f"{info.filename}: 不支持的压缩方式 {info.compress_type} / unsupported compression")
+    if budget is not None:
+        budget.total += produced
+
+
+def _utf8_stream(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Pass XML bytes through, transcoding UTF-16 parts (which quick-xml would decode) to UTF-8."""
+    it = iter(chunks)
+    first = b""
+    for first in it:
+        if first:
+            break
+    if not first:
+        return
+    head = first[:4]
+    encoding = None
+    if head[:2] == b"\xff\xfe" or (len(head) >= 2 and head[1] == 0 and head[0] != 0):
+        encoding = "utf-16-le"
+    elif head[:2] == b"\xfe\xff" or (len(head) >= 2 and head[0] == 0 and head[1] != 0):
+        encoding = "utf-16-be"
+    if encoding is None:
+        yield first
+        yield from it
+        return
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    yield decoder.decode(first).encode("utf-8", "surrogatepass")
+    for chunk in it:
+        yield decoder.decode(chunk).encode("utf-8", "surrogatepass")
+    yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+
+
+_DECL_RE = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
+
+
+def _no_entities(chunks: Iterable[bytes], part: str) -> Iterator[bytes]:
+    """Refuse a part declaring DOCTYPE/ENTITY; a marker split across chunks is still seen."""
+    tail = b""
+    for chunk in chunks:
+        if b"!" in chunk or b"!" in tail:  # '!' is rare: memchr first, numpy only then
+            view = tail + chunk
+            a = np.frombuffer(view, dtype=np.uint8)
+            bangs = np.flatnonzero(a[1:] == 0x21) + 1
+            for p in bangs[a[bangs - 1] == 0x3C].tolist():
+                if _DECL_RE.match(view, p - 1):
+                    _refuse("xml_entities", part=part)
+        tail = chunk[-16:]
+        yield chunk
+
+
+_SHEET_DIR_RE = re.compile(r"^xl/(?:worksheets|dialogsheets|macrosheets|chartsheets)/[^/]+\.xml$")
+_REL_ATTR_RE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _check_zip(data: bytes) -> Preflight:
+    _count_zip_entries(data)
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        infos = archive.infolist()
+    except Exception as exc:  # BadZipFile and the various errors of a damaged directory
+        _corrupt(_short(exc))
+    if len(infos) > MAX_ZIP_ENTRIES:
+        _refuse("zip_too_many_entries", count=len(infos))
+    total = 0
+    for info in infos:
+        size, packed = info.file_size, info.compress_size
+        total += size
+        if size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+            _bomb(info.filename, max(size, total), packed)
+        if size > RATIO_MIN_BYTES and (packed <= 0 or size / packed > MAX_RATIO):
+            _bomb(info.filename, size, packed)
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        by_name.setdefault(info.filename.lower(), info)
+    if "xl/workbook.xml" not in by_name:
+        _refuse("unknown_format", detail=_zip_kind(by_name))
+
+    budget = _Budget()
+    issues: list[Issue] = []
+    done: set[int] = set()
+    small: dict[str, bytes] = {}
+    for key in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        info = by_name.get(key)
+        if info is None:
+            continue
+        if info.file_size > MAX_SMALL_PART_BYTES:
+            _bomb(info.filename, info.file_size, info.compress_size)
+        small[key] = b"".join(_no_entities(_utf8_stream(_member_chunks(data, info, budget)), info.filename))
+        done.add(id(info))
+    sheet_parts = _sheet_parts(small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
+
+    missing: dict[str, dict[tuple[int, int], str]] = {}
+    for info in infos:
+        low = info.filename.lower()
+        if low.startswith("xl/externallinks/") and not issues:
+            issues.append(Issue("warning", "external_links"))
+        if id(info) in done:
+            continue
+        names = sheet_parts.get(low) or ([info.filename] if _SHEET_DIR_RE.match(low) else None)
+        if names:
+            found = _scan_sheet(data, info, budget, names[0])
+            if found:
+                for name in names:
+                    missing[name] = found
+        elif low.endswith((".xml", ".rels", ".vml")):
+            for _ in _no_entities(_utf8_stream(_member_chunks(data, info, budget)), info.filename):
+                pass
+        else:  # images, vbaProject.bin...: only inflated, to catch sizes that lie
+            for _ in _member_chunks(data, info, budget):
+                pass
+    return Preflight("xlsx", issues, missing)
+
+
+def _zip_kind(by_name: dict[str, zipfile.ZipInfo]) -> str:
+    if "word/document.xml" in by_name:
+        return "这是 Word 文档，不是 Excel 表格 / a Word document, not a spreadsheet"
+    if "ppt/presentation.xml" in by_name:
+        return "这是 PowerPoint 演示文稿 / a PowerPoint presentation"
+    if "xl/workbook.bin" in by_name:
+        return "Excel 二进制工作簿 (.xlsb)，请另存为 .xlsx / an .xlsb workbook; save it as .xlsx"
+    if "mimetype" in by_name and "content.xml" in by_name:
+        return "OpenDocument 文件 (.ods/.odt)，请另存为 .xlsx / an OpenDocument file; save it as .xlsx"
+    return "压缩包中没有 Excel 工作簿 / a zip archive without an Excel workbook"
+
+
+def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, list[str]]:
+    """Lower-cased part name -> sheet names, resolved the way calamine resolves targets."""
+    targets: dict[str, str] = {}
+    sheets: list[tuple[str, str]] = []
+    try:
+        for el in SafeElementTree.fromstring(rels).iter() if rels else ():
+            if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") is not None:
+                targets[el.get("Id", "")] = el.get("Target", "")
+    except Exception:  # malformed: fall back to a quote-aware attribute regex
+        for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", rels):
+            attrs = {k: (v1 or v2) for k, v1, v2 in _REL_ATTR_RE.findall(tag)}
+            if b"Id" in attrs:
+                targets[_xml_text(attrs[b"Id"])] = _xml_text(attrs.get(b"Target", b""))
+    try:
+        for el in SafeElementTree.fromstring(workbook).iter() if workbook else ():
+            if el.tag.rsplit("}", 1)[-1] == "sheet":
+                rid = next((v for k, v in el.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
+                sheets.append((el.get("name", ""), rid or ""))
+    except Exception:
+        for tag in re.findall(rb"<(?:[\w.-]+:)?sheet\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", workbook):
+            attrs = {k: (v1 or v2) for k, v1, v2 in _REL_ATTR_RE.findall(tag)}
+            rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+            sheets.append((_xml_text(attrs.get(b"name", b"")), _xml_text(rid)))
+    parts: dict[str, list[str]] = {}
+    for name, rid in sheets:
+        target = targets.get(rid)
+        if not target:
+            continue
+        if target.startswith("/xl/"):
+            path = target[1:]
+        elif target.startswith("xl/"):
+            path = target
+        else:
+            path = "xl/" + target
+        for candidate in {path.lower(), posixpath.normpath(path.lstrip("/")).lower()}:
+            parts.setdefault(candidate, []).append(name)
+    return parts
+
+
+# ---------------------------------------------------------------------------------------
+# worksheet scan: bounding box of the cells and formulas without a cached value
+
+
+class _NeedExact(Exception):
+    """The fast scan met something it does not model exactly; rescan with the tokenizer."""
+
+
+class _SheetScan:
+    def __init__(self, label: str, exact: bool) -> None:
+        self.label = label
+        self.exact = exact
+        self.rows = 0  # 1-based max row
+        self.cols = 0  # 1-based max column
+        self.formulas: dict[tuple[int, int], str] = {}
+        self.shared: dict[bytes, tuple[int, int, str]] = {}
+
+    def cell(self, row: int, col: int) -> None:
+        if row >= self.rows:
+            self.rows = row + 1
+        if col >= self.cols:
+            self.cols = col + 1
+
+    def over(self) -> bool:
+        return self.rows * self.cols > MAX_SHEET_CELLS
+
+    def refuse(self) -> NoReturn:
+        _refuse("sheet_too_large", sheet=self.label, ref=f"A1:{column_letter(self.cols - 1)}{self.rows}",
+                rows=self.rows, cols=self.cols, max_cells=MAX_SHEET_CELLS)
+
+    def formula(self, row: int, col: int, attrs: bytes, text: bytes | None, missing: bool) -> None:
+        shared = _attr(attrs, b"t") == b"shared"
+        si = _attr(attrs, b"si") if shared else None
+        if text is not None:
+            formula = _xml_text(text)[:MAX_FORMULA_CHARS]
+            if si is not None and _attr(attrs, b"ref") is not None and len(self.shared) < MAX_MISSING_FORMULAS:
+                self.shared[si] = (row, col, formula)
+        elif si is not None and si in self.shared:
+            r0, c0, master = self.shared[si]
+            formula = _shift_formula(master, row - r0, col - c0)
+        else:
+            formula = ""
+        if missing and len(self.formulas) < MAX_MISSING_FORMULAS:
+            self.formulas[(row, col)] = formula
+
+
+def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str) -> dict[tuple[int, int], str]:
+    """Bounding box check of one worksheet part; returns its formulas without cached values."""
+
+    def stream(b: _Budget | None) -> Iterator[bytes]:
+        return _no_entities(_utf8_stream(_member_chunks(data, info, b)), info.filename)
+
+    scan = _SheetScan(label, exact=False)
+    try:
+        _fast_scan(stream(budget), scan)
+        if not scan.over():
+            return scan.formulas
+        recount = None  # the fast pass ran to the end and counted this member's bytes
+    except _NeedExact:
+        recount = budget  # the abandoned fast pass counted nothing
+    # the fast scan counts every <c> start, valued or not; decide on calamine's own rules
+    scan = _SheetScan(label, exact=True)
+    _ExactScanner(scan).run(stream(recount))
+    if scan.over():
+        scan.refuse()
+    return scan.formulas
+
+
+# --- fast path: numpy over 1 MB chunks, exact for `<c r="A1"` cells -----------------------
+
+_U = np.uint64
+_H = _U(0x8080808080808080)
+_LOW7 = _U(0x7F7F7F7F7F7F7F7F)
+_ONES = _U(0x0101010101010101)
+_SP = _U(0x2020202020202020)
+_UPPER = _U(0xDFDFDFDFDFDFDFDF)
+_ADD_GE_a = _U(0x1F1F1F1F1F1F1F1F)  # byte + 0x1F sets bit 7 iff byte >= 0x61 ('a')
+_ADD_GT_z = _U(0x0505050505050505)  # byte + 0x05 sets bit 7 iff byte >= 0x7B
+_ADD_GE_0 = _U(0x5050505050505050)  # byte + 0x50 sets bit 7 iff byte >= 0x30 ('0')
+_ADD_GT_9 = _U(0x4646464646464646)  # byte + 0x46 sets bit 7 iff byte >= 0x3A
+_S7, _S8, _S16, _S32, _S56 = _U(7), _U(8), _U(16), _U(32), _U(56)
+_FF = _U(0xFF)
+_R_EQ = 0x223D7220  # b' r="' read as a little-endian uint32
+_XML_SPACE_OR_END = np.zeros(256, dtype=bool)
+_XML_SPACE_OR_END[[0x20, 0x09, 0x0A, 0x0D, 0x2F, 0x3E]] = True
+_MASK64 = (1 << 64) - 1
+
+
+def _leading(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per uint64 (little-endian bytes), the mask and count of the leading bytes whose bit 7 is set."""
+    stop = ~flags & _H
+    stop |= stop << _S8
+    stop |= stop << _S16
+    stop |= stop << _S32
+    keep = ~stop & _H
+    return (keep >> _S7) * _FF, ((keep >> _S7) * _ONES) >> _S56
+
+
+def _fast_chunk(buf: bytes, cut: int, scan: _SheetScan) -> None:
+    """Account for every `<c r="..."` starting before ``cut``; ``buf`` extends >= 32 bytes past it."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    # '<' followed by b, c, f or g, read as little-endian uint16 at even and at odd offsets
+    m = (cut + 1) // 2 * 2
+    even = np.flatnonzero((a[:m].view("<u2") | 0x0500) == 0x673C) * 2
+    odd = np.flatnonzero((a[1:m + 1].view("<u2") | 0x0500) == 0x673C) * 2 + 1
+    p = np.concatenate((even, odd[odd < cut]))
+    after = a[p + 1]
+    pc = p[after == 0x63]
+    has_formulas = bool((after == 0x66).any())
+    n = len(buf)
+    w4 = np.ndarray((n - 3,), dtype="<u4", buffer=buf, strides=(1,))
+    w8 = np.ndarray((n - 7,), dtype="<u8", buffer=buf, strides=(1,))
+    cells = np.count_nonzero(_XML_SPACE_OR_END[a[pc + 2]])
+    with_r = w4[pc + 2] == _R_EQ
+    if int(np.count_nonzero(with_r)) != cells:
+        raise _NeedExact  # a cell without r, or with r not first, or quoted with '
+    colons = np.flatnonzero(a[:cut] == 0x3A)
+    colons = colons[a[colons + 1] == 0x63]
+    if _XML_SPACE_OR_END[a[colons + 2]].any():  # a prefixed <x:c> cell
+        raise _NeedExact
+    if cells:
+        s = pc[with_r] + 6
+        k = w8[s]
+        x = k | _SP
+        low = x & _LOW7
+        letters, nlet = _leading((low + _ADD_GE_a) & ~(low + _ADD_GT_z) & ~x & _H)
+        if int(nlet.min()) == 0 or int(nlet.max()) > 3:
+            raise _NeedExact
+        col_key = int(((nlet << _S56) | ((k & _UPPER & letters).byteswap() >> _S8)).max())
+        d = w8[s + nlet.astype(np.intp)]
+        low = d & _LOW7
+        digits, nd = _leading((low + _ADD_GE_0) & ~(low + _ADD_GT_9) & ~d & _H)
+        if int(nd.min()) == 0 or int(nd.max()) > 7 or bool(((d & _FF) == 0x30).any()):
+            raise _NeedExact  # no row, 8+ digits or a leading zero: not ordered by (length, text)
+        row_key = int(((nd << _S56) | ((d & digits).byteswap() >> _S8)).max())
+        scan.cell(_decode_key(row_key, digits=True) - 1, _decode_key(col_key, digits=False) - 1)
+    if has_formulas:
+        _fast_formulas(buf, cut, scan)
+
+
+def _decode_key(key: int, digits: bool) -> int:
+    length = key >> 56
+    text = ((key << 8) & _MASK64).to_bytes(8, "big")[:length]
+    return int(text) if digits else _letters_to_number(text)
+
+
+def _letters_to_number(text: bytes) -> int:
+    n = 0
+    for ch in text.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _fast_scan(chunks: Iterable[bytes], scan: _SheetScan) -> None:
+    carry = b""
+    for chunk in chunks:
+        buf = carry + chunk if carry else chunk
+        if len(buf) < 4096:
+            carry = buf
+            continue
+        limit = len(buf) - 32
+        cut = buf.rfind(b"<c", max(0, limit - 65_536), limit)
+        if cut <= 0:
+            cut = limit
+        _fast_chunk(buf, cut, scan)
+        carry = buf[cut:]
+        if scan.over():
+            raise _NeedExact
+    if carry:
+        _fast_chunk(carry + b" " * 40, len(carry), scan)
+
+
+_FAST_FORMULA = re.compile(rb"<f(\s[^>]*?)?(?:/>|>([^<]*)</f\s*>)(\s*<v(?:\s[^>]*)?>(?!</))?")
+
+
+def _fast_formulas(buf: bytes, cut: int, scan: _SheetScan) -> None:
+    for m in _FAST_FORMULA.finditer(buf, 0, cut):
+        start = buf.rfind(b"<c ", 0, m.start())
+        if start < 0 or buf.find(b"</c>", start, m.start()) != -1:
+            continue
+        end = buf.find(b'"', start + 6, start + 40)
+        pos = _parse_ref(buf[start + 6:end]) if end > 0 else None
+        if pos is not None:
+            scan.formula(pos[0], pos[1], m.group(1) or b"", m.group(2), m.group(3) is None)
+
+
+# --- exact path: a quote-aware tokenizer that follows calamine's cell positions -------------
+
+_NAME = rb"[^\s/>\"'=<:!?]+"
+_PFX = rb"(?:" + _NAME + rb":)?"
+_ATTRS = rb"(?:\s+[^\s=/>\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*+"
+_TAG_REST = rb"[^>\"']*+(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*+)*+>"
+_CONTENT = (rb"(?:[^<]++|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?![!?]|/?" + _PFX + rb"c[\s/>])"
+            + _TAG_REST + rb")*+")
+_TOKEN = re.compile(
+    rb"(?P<text>[^<]++)"
+    rb"|(?P<rowend></" + _PFX + rb"row\s*>)"
+    rb"|(?P<row><" + _PFX + rb"row(?P<rattrs>" + _ATTRS + rb")\s*(?P<rclose>/?)>)"
+    rb"|(?P<cell><" + _PFX + rb"c(?P<cattrs>" + _ATTRS + rb")\s*(?:/>|>(?P<content>" + _CONTENT + rb")</"
+    + _PFX + rb"c\s*>))"
+    rb"|(?P<cstart><" + _PFX + rb"c(?P<sattrs>" + _ATTRS + rb")\s*/?>)"
+    rb"|(?P<tag><(?![!?]|" + _PFX + rb"(?:c|row)[\s/>])" + _TAG_REST + rb")",
+    re.S,
+)
+_VALUE_RE = re.compile(rb"<" + _PFX + rb"is[\s/>]|<" + _PFX + rb"v(?:\s[^>]*)?>(?!</)")
+_FORMULA_RE = re.compile(rb"<" + _PFX + rb"f(\s[^>]*?)?(?:/>|>([^<]*)</" + _PFX + rb"f\s*>)")
+_MARKUP_ENDS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"), (b"<!", b">"))
+_CELL_OR_ROW = re.compile(rb"<" + _PFX + rb"(?:c|row)[\s/>]")
+_MARGIN = 256 * 1024
+_MAX_CARRY = 4 * 1024 * 1024
+
+
+class _ExactScanner:
+    """Tokenize a worksheet in order: calamine places a cell at its `r`, or else after the
+    previous cell of the row; rows without `r` follow the previous row. Only cells with a
+    value count, as calamine drops empty ones before building its grid."""
+
+    def __init__(self, scan: _SheetScan) -> None:
+        self.scan = scan
+        self.row = 0
+        self.col = 0
+        self.skip_to: bytes | None = None  # inside a comment, CDATA or PI spanning chunks
+
+    def run(self, chunks: Iterable[bytes]) -> None:
+        carry = b""
+        for chunk in chunks:
+            buf = carry + chunk if carry else chunk
+            pos = self.feed(buf, final=False)
+            carry = buf[pos:]
+        if carry:
+            self.feed(carry, final=True)
+
+    def feed(self, buf: bytes, final: bool) -> int:
+        n = len(buf)
+        pos = 0
+        match = _TOKEN.match
+        while pos < n:
+            if self.skip_to is not None:
+                end = buf.find(self.skip_to, pos)
+                if end < 0:
+                    return max(pos, n - len(self.skip_to) + 1)
+                pos = end + len(self.skip_to)
+                self.skip_to = None
+                continue
+            if buf.startswith((b"<!", b"<?"), pos):
+                if not final and n - pos < 16:
+                    return pos
+                for opener, closer in _MARKUP_ENDS:
+                    if buf.startswith(opener, pos):
+                        self.skip_to = closer
+                        pos += len(opener)
+                        break
+                continue
+            m = match(buf, pos)
+            if not final and n - pos < _MARGIN and (m is None or m.lastgroup == "cstart"):
+                return pos  # maybe cut by the chunk boundary: wait for more data
+            if m is None:
+                # a <c>/<row> tag longer than the margin is waited for (up to a bound);
+                # anything else that does not tokenize is damaged markup: skip it
+                if not final and n - pos < _MAX_CARRY and _CELL_OR_ROW.match(buf, pos):
+                    return pos
+                nxt = buf.find(b"<", pos + 1)
+                pos = n if nxt < 0 else nxt
+                continue
+            pos = m.end()
+            kind = m.lastgroup
+            if kind == "cell":
+                self._cell(m.group("cattrs"), m.group("content"))
+            elif kind == "cstart":
+                self._cell(m.group("sattrs"), None)
+            elif kind == "row":
+                value = _attr(m.group("rattrs"), b"r")
+                if value is not None:
+                    row = _parse_row(value)
+                    if row is not None:
+                        self.row = row
+                if m.group("rclose"):
+                    self.row += 1
+                    self.col = 0
+            elif kind == "rowend":
+                self.row += 1
+                self.col = 0
+        return pos
+
+    def _cell(self, attrs: bytes, content: bytes | None) -> None:
+        value = _attr(attrs, b"r")
+        if value is not None:
+            pos = _parse_ref(value)
+            if pos is None:
+                return  # calamine stops on a malformed reference
+            self.col = pos[1]
+        else:
+            pos = (self.row, self.col)
+        self.col += 1
+        has_value = content is None or _VALUE_RE.search(content) is not None
+        if content is not None and b"f" in content:
+            m = _FORMULA_RE.search(content)
+            if m:
+                self.scan.formula(pos[0], pos[1], m.group(1) or b"", m.group(2), not has_value)
+        if has_value:
+            self.scan.cell(*pos)
+            if self.scan.over():
+                self.scan.refuse()
+
+
+_ATTR_RE_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _attr(attrs: bytes, name: bytes) -> bytes | None:
+    """The last value of attribute ``name`` (quick-xml keeps the last duplicate)."""
+    pattern = _ATTR_RE_CACHE.get(name)
+    if pattern is None:
+        pattern = re.compile(rb"(?:^|\s)" + re.escape(name) + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+        _ATTR_RE_CACHE[name] = pattern
+    found = pattern.findall(attrs)
+    if not found:
+        return None
+    a, b = found[-1]
+    return a or b
+
+
+_REF_RE = re.compile(rb"([A-Za-z]+)([0-9]+)")
+_ROW_RE = re.compile(rb"[A-Za-z]*([0-9]+)")
+
+
+def _parse_ref(value: bytes) -> tuple[int, int] | None:
+    """A cell reference as calamine reads it -> 0-based (row, col); None when calamine errors."""
+    m = _REF_RE.fullmatch(value)
+    if not m:
+        return None
+    row = int(m.group(2))
+    return (row - 1, _letters_to_number(m.group(1)) - 1) if row > 0 else None
+
+
+def _parse_row(value: bytes) -> int | None:
+    m = _ROW_RE.fullmatch(value)
+    row = int(m.group(1)) if m else 0
+    return row - 1 if row > 0 else None
+
+
+_ENTITY_RE = re.compile(r"&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    if "&" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        ref = m.group(1)
+        if ref[0] != "#":
+            return _NAMED[ref]
+        code = int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])
+        return chr(code) if 0 < code < 0x110000 else "\ufffd"
+
+    return _ENTITY_RE.sub(repl, text)
+
+
+_FORMULA_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![0-9A-Za-z_(])")
+
+
+def _shift_formula(formula: str, drow: int, dcol: int) -> str:
+    """The text of a shared formula as seen from a cell ``drow``/``dcol`` away from its master."""
+
+    def repl(m: re.Match[str]) -> str:
+        col_abs, letters, row_abs, digits = m.groups()
+        col = _letters_to_number(letters.encode()) - 1 + (0 if col_abs else dcol)
+        row = int(digits) + (0 if row_abs else drow)
+        if col < 0 or row < 1:
+            return "#REF!"
+        return f"{col_abs}{column_letter(col)}{row_abs}{row}"
+
+    parts = formula.split('"')
+    for i in range(0, len(parts), 2):  # outside string literals only
+        parts[i] = _FORMULA_REF.sub(repl, parts[i])
+    return '"'.join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# OLE compound files: encrypted OOXML or legacy .xls
+
+_END_OF_CHAIN = 0xFFFFFFFA  # ids from here up are markers, not sectors
+
+
+class _Cfb:
+    """A bounded reader of the compound file directory and of one stream."""
+
+    def __init__(self, data: bytes) -> None:
+        if len(data) < 512:
+            _corrupt("OLE 文件头不完整 / truncated OLE header")
+        self.data = data
+        byte_order, shift, mini_shift = struct.unpack_from("<HHH", data, 0x1C)
+        if byte_order != 0xFFFE or shift not in (9, 12):
+            _corrupt("OLE 文件头损坏 / bad OLE header")
+        self.size = 1 << shift
+        self.mini_size = 1 << mini_shift if 0 < mini_shift < shift else 64
+        (n_fat, self.dir_start, _, self.cutoff, self.minifat_start, _, difat_start,
+         n_difat) = struct.unpack_from("<IIIIIIII", data, 0x2C)
+        self.n_sectors = (len(data) - self.size + self.size - 1) // self.size
+        if n_fat > self.n_sectors:
+            _corrupt("OLE 分配表过大 / FAT larger than the file")
+        fat_ids = [i for i in struct.unpack_from("<109I", data, 0x4C)][:n_fat]
+        cur = difat_start
+        per = self.size // 4 - 1
+        for _ in range(min(n_difat, self.n_sectors)):
+            if cur >= _END_OF_CHAIN or len(fat_ids) >= n_fat:
+                break
+            ids = struct.unpack_from(f"<{per + 1}I", self._sector(cur).ljust(self.size, b"\xff"))
+            fat_ids.extend(ids[:per])
+            cur = ids[per]
+        fat_ids = fat_ids[:n_fat]
+        self.fat = np.concatenate(
+            [np.frombuffer(self._sector(i).ljust(self.size, b"\xff"), dtype="<u4") for i in fat_ids]
+        ) if fat_ids else np.zeros(0, dtype="<u4")
+        self.entries = self._directory()
+
+    def _sector(self, sid: int) -> bytes:
+        off = (sid + 1) * self.size
+        if sid >= _END_OF_CHAIN or off >= len(self.data):
+            _corrupt("OLE 扇区越界 / sector beyond the end of the file")
+        return self.data[off:off + self.size]
+
+    def _chain(self, start: int, table: np.ndarray) -> list[int]:
+        ids: list[int] = []
+        cur = start
+        while cur < _END_OF_CHAIN:
+            if cur >= len(table) or len(ids) > len(table):
+                _corrupt("OLE 扇区链损坏 / broken sector chain")
+            ids.append(cur)
+            cur = int(table[cur])
+        return ids
+
+    def _directory(self) -> list[tuple[str, int, int, int]]:
+        raw = b"".join(self._sector(i) for i in self._chain(self.dir_start, self.fat))
+        entries = []
+        for off in range(0, len(raw) - 127, 128):
+            name_len = min(struct.unpack_from("<H", raw, off + 0x40)[0], 64)
+            kind = raw[off + 0x42]
+            if kind not in (1, 2, 5):
+                continue
+            name = raw[off:off + max(name_len - 2, 0)].decode("utf-16-le", "replace")
+            start, size = struct.unpack_from("<IQ", raw, off + 0x74)
+            if self.size == 512:
+                size &= 0xFFFFFFFF
+            entries.append((name, kind, start, size))
+        return entries
+
+    def names(self) -> set[str]:
+        return {name.lower() for name, _, _, _ in self.entries}
+
+    def read(self, wanted: str) -> bytes | None:
+        found = [e for e in self.entries if e[1] == 2 and e[0].lower() == wanted]
+        if not found:
+            return None
+        _, _, start, size = found[0]
+        if size > len(self.data):
+            _corrupt("OLE 流大小超过文件 / stream larger than the file")
+        if size >= self.cutoff:
+            return b"".join(self._sector(i) for i in self._chain(start, self.fat))[:size]
+        root = next((e for e in self.entries if e[1] == 5), None)
+        if root is None:
+            _corrupt("OLE 缺少根目录 / no root entry")
+        mini_stream = b"".join(self._sector(i) for i in self._chain(root[2], self.fat))
+        minifat_raw = b"".join(self._sector(i) for i in self._chain(self.minifat_start, self.fat))
+        minifat = np.frombuffer(minifat_raw, dtype="<u4")
+        out = b"".join(mini_stream[i * self.mini_size:(i + 1) * self.mini_size]
+                       for i in self._chain(start, minifat))
+        return out[:size]
+
+
+def _check_cfb(data: bytes) -> Preflight:
+    cfb = _Cfb(data)
+    names = cfb.names()
+    if "encryptioninfo" in names or "encryptedpackage" in names:
+        _refuse("password_protected")
+    stream = cfb.read("workbook")
+    if stream is None:
+        stream = cfb.read("book")
+    if stream is None:
+        if "worddocument" in names:
+            _refuse("unknown_format", detail="这是 Word 97-2003 文档 / a Word 97-2003 document")
+        if "powerpoint document" in names:
+            _refuse("unknown_format", detail="这是 PowerPoint 97-2003 演示文稿 / a PowerPoint 97-2003 presentation")
+        _refuse("unknown_format", detail="OLE 复合文件，但不是 Excel 工作簿 / an OLE file that is not a workbook")
+    _scan_biff(stream)
+    return Preflight("xls", [], {})
+
+
+# BIFF records whose body starts with row (u16) and column (u16)
+_BIFF_CELLS = frozenset({0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6, 0x0206, 0x0406})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK: row, first col, ..., last col
+# globals records calamine reads without checking their length first -> minimum length
+_BIFF_MIN_LEN = {0x002F: 2, 0x0042: 2, 0x0022: 2, 0x0809: 2, 0x0017: 2, 0x041E: 5, 0x00E0: 4,
+                 0x0085: 8, 0x00FC: 8, 0x0018: 15}
+
+
+def _scan_biff(stream: bytes) -> None:
+    """Walk the BIFF records: FILEPASS, the records that would crash the reader, and the
+    bounding box of every sheet (calamine sizes its grid from the cells and reserves the
+    DIMENSIONS area up front)."""
+    n = len(stream)
+    unpack = struct.unpack_from
+    sheets: list[tuple[int, str]] = []
+    pos = 0
+    while pos + 4 <= n:
+        typ, length = unpack("<HH", stream, pos)
+        body, pos = pos + 4, pos + 4 + length
+        if pos > n:
+            break
+        if length < _BIFF_MIN_LEN.get(typ, 0):
+            _corrupt(f"BIFF 记录 0x{typ:04X} 过短 / record too short")
+        if typ == 0x002F:  # FILEPASS
+            _refuse("password_protected")
+        elif typ == 0x0085:  # BOUNDSHEET
+            (offset,) = unpack("<I", stream, body)
+            if offset >= n:
+                _corrupt("工作表位置越界 / sheet offset beyond the stream")
+            sheets.append((offset, _biff_sheet_name(stream[body + 6:pos]) or f"#{len(sheets) + 1}"))
+        elif typ == 0x00FC:  # SST: calamine reserves one string per declared entry
+            (count,) = unpack("<i", stream, body + 4)
+            room, nxt = length - 8, pos
+            while nxt + 4 <= n and unpack("<H", stream, nxt)[0] == 0x003C:
+                room += unpack("<H", stream, nxt + 2)[0]
+                nxt += 4 + unpack("<H", stream, nxt + 2)[0]
+            if count < 0 or count * 3 > room:
+                _corrupt("共享字符串表损坏 / bad shared string table")
+        elif typ == 0x0018:  # Lbl (defined name)
+            cch = stream[body + 3]
+            cce = unpack("<H", stream, body + 4)[0]
+            if 15 + cch > length or cce > length:
+                _corrupt("名称记录损坏 / bad defined name")
+        elif typ == 0x000A:  # EOF of the globals
+            break
+    for offset, name in sheets:
+        _scan_biff_sheet(stream, offset, name)
+
+
+def _scan_biff_sheet(stream: bytes, pos: int, name: str) -> None:
+    n = len(stream)
+    unpack = struct.unpack_from
+    max_row = max_col = -1
+    while pos + 4 <= n:
+        typ, length = unpack("<HH", stream, pos)
+        body, pos = pos + 4, pos + 4 + length
+        if pos > n or typ == 0x000A:
+            break
+        if typ in _BIFF_CELLS and length >= 4:
+            row, col = unpack("<HH", stream, body)
+        elif typ in _BIFF_MULTI and length >= 6:
+            row, col = unpack("<HH", stream, body)
+            col = max(col, unpack("<H", stream, pos - 2)[0])
+        elif typ == 0x0200 and length in (10, 14):  # DIMENSIONS, as calamine computes it
+            if length == 14:
+                rf, rl, cf, cl = unpack("<IIHH", stream, body)
+            else:
+                rf, rl, cf, cl = unpack("<HHHH", stream, body)
+            if rl >= 1 and cl >= 1:
+                rows = (rl - 1 - rf + 1) & 0xFFFFFFFF
+                cols = (cl - 1 - cf + 1) & 0xFFFFFFFF
+                if rows * cols > MAX_SHEET_CELLS:
+                    _refuse("sheet_too_large", sheet=name, ref=f"A1:{column_letter(cl - 1)}{rl}",
+                            rows=rows, cols=cols, max_cells=MAX_SHEET_CELLS)
+            continue
+        else:
+            continue
+        if row > max_row:
+            max_row = row
+        if col > max_col:
+            max_col = col
+    rows, cols = max_row + 1, max_col + 1
+    if rows * cols > MAX_SHEET_CELLS:
+        _refuse("sheet_too_large", sheet=name, ref=f"A1:{column_letter(cols - 1)}{rows}",
+                rows=rows, cols=cols, max_cells=MAX_SHEET_CELLS)
+
+
+def _biff_sheet_name(raw: bytes) -> str:
+    """ShortXLUnicodeString (BIFF8) of a BOUNDSHEET record; best effort."""
+    if len(raw) < 2:
+        return ""
+    cch, flags = raw[0], raw[1]
+    if flags & 1:
+        return raw[2:2 + 2 * cch].decode("utf-16-le", "replace")
+    return raw[2:2 + cch].decode("latin-1")

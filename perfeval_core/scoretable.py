@@ -1,0 +1,771 @@
+"""Loading a single-sheet 评分表 (score table) into an ``Evaluation``.
+
+A score table lists the indicator tree in columns (一级 | 二级 | 三级 …), the points of each
+leaf (分值) and, per evaluated unit, its 得分 / 得分率 / 扣分原因. Real tables put title rows
+above the header, merge level names over their children (or leave them blank below the first
+child, or repeat them), carry points in level names (``决策（15分）``), end with a 合计 row,
+and put several units side by side, either as ``赛罕区得分`` columns or as a unit name above a
+得分 / 扣分原因 pair.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .model import EVALUATION_MODES, INDICATOR_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS, Evaluation, ProjectInfo
+from .normalize import clean_text, is_blank, normalise_label, parse_number, split_name_points
+from .report import Severity, ValidationReport, column_letter
+from .sheets import RawWorkbook, Sheet
+
+HEADER_SCAN_ROWS = 40  # title rows above the header are few; the header sits near the top
+MAX_LEVELS = 4
+DEFAULT_UNIT = "评价对象"
+LAYOUT_LABEL = "评分表（单表）"
+
+_LEVEL_HEADER = re.compile(r"^([一二三四五六七八九1-9])级(指标)?(名称)?$")
+_LEVEL_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NAME_HEADERS = {"指标名称", "指标", "评价指标", "绩效指标", "具体指标", "末级指标", "考核指标", "评价指标名称"}
+_CODE_HEADERS = {"指标代码", "指标编码", "代码", "编码", "指标编号", "编号"}
+# preferred first: when two points columns describe the same level, the better label wins
+_POINTS_HEADERS = ("分值", "指标分值", "标准分值", "标准分", "满分", "满分值", "权重", "指标权重", "权重分值", "分值权重")
+_EXPLANATION_HEADERS = {"指标解释", "指标说明", "指标内涵", "指标释义", "指标定义", "解释", "指标解释及说明"}
+_CRITERIA = re.compile(r"^(评分|评价|计分|打分)(标准|细则|规则|方法|办法)")
+_RATE = re.compile(r"^(?P<unit>.*?)得分(率|比例|比率)$")
+_REASON = re.compile(
+    r"^(?P<unit>.*?)(扣分原因|扣分说明|扣分理由|扣分依据|扣分情况|评分依据|评分说明|评分理由|"
+    r"得分依据|得分说明|得分理由|评价意见|评分意见)"
+)
+_SCORE = re.compile(r"^(?P<unit>.*?)得分$")
+# prefixes of 得分 that name no unit ("评价得分" is the plain score column)
+_GENERIC_PREFIXES = {"", "评价", "实际", "最终", "评分", "考核", "综合", "核定", "评定", "自评", "复核", "专家", "本项"}
+# aggregate columns beside the units' own ones
+_AGGREGATE_PREFIXES = {"平均", "合计", "总", "总计", "小计", "汇总"}
+
+_TOTAL_LABELS = {"合计", "总分", "总计", "得分合计", "总得分", "综合得分", "合计得分", "分值合计", "总体得分"}
+_SUBTOTAL_LABELS = {"小计"}
+_NOTE_ROW = re.compile(r"^(备注|注[:：释\d]|说明[:：]|评分人|评价人|复核人|审核人|填表|制表|签字|评价组)")
+_PLACEHOLDERS = {"-", "--", "—", "——", "/", "\\", "无", "不适用", "n/a", "na", "×", "x"}
+# "一、" "（一）" "1." "1、" "2.1、" before a name
+_ENUMERATOR = re.compile(
+    r"^([一二三四五六七八九十]+[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+(\.\d+)*、|\d+[.．](?!\d))\s*"
+)
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_KEY_VALUE = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8})\s*[:：]")
+_UNIT_KEYS = {"评价单位", "被评价单位", "评价对象", "被评价对象", "单位名称", "被评单位", "被考核单位"}
+_EVALUATOR_KEYS = {"评价机构", "评价主体", "第三方机构", "评价组织单位", "实施机构"}
+_YEAR_KEYS = {"年度", "评价年度", "项目年度"}
+_KNOWN_KEYS = _UNIT_KEYS | _EVALUATOR_KEYS | _YEAR_KEYS | {"项目名称", "地区", "所属地区", "评价时间", "评价日期",
+                                                          "填报日期", "填表日期", "评价方式", "主管部门"}
+_TITLE_SUFFIXES = (
+    "绩效评价指标体系及评分表", "绩效评价指标体系及评分标准", "绩效评价指标体系及评分", "绩效评价指标及评分表",
+    "绩效评价指标体系", "绩效评价评分表", "绩效评价得分表", "绩效评价结果表", "绩效评价打分表", "绩效自评表",
+    "绩效评价表", "指标体系及评分表", "指标体系及评分标准", "评价指标体系", "指标体系", "评分结果表",
+    "评价结果表", "评分明细表", "评分表", "得分表", "打分表", "评分结果", "自评表", "绩效评价", "绩效自评",
+    "部门重点评价", "财政重点评价", "重点评价", "部门评价", "财政评价", "一览表",
+)
+_ATTACHMENT = re.compile(r"^(附件|附表)\s*[\d一二三四五六七八九十\-.]*\s*[:：]?\s*")
+_REGION_TOKEN = re.compile(
+    r"^[\u4e00-\u9fff]{2,8}?(?:自治区|省|自治州|盟|市(?!场)|州|县(?![域级城])|旗)"
+)
+_DISTRICT_TOKEN = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县(?![域级城])|旗)")
+_NOT_DISTRICT = re.compile(r"[街道社村镇乡园景校]|小区|片区|辖区|山区|牧区|林区|矿区|库区")
+
+
+@dataclass
+class _UnitColumns:
+    name: str | None  # None: the plain 得分 / 得分率 columns of a single unit
+    score: int | None = None
+    rate: int | None = None
+    reason: int | None = None
+
+
+@dataclass
+class _Header:
+    row: int  # index in sheet.rows of the row with the indicator labels
+    top: int  # first header row: the row of unit names when they sit above
+    data_start: int
+    levels: list[int]  # column of each indicator level, level 1 first
+    points: int  # column of the leaves' 分值
+    level_points: dict[int, int]  # level (1-based) -> column declaring that level's points
+    code: int | None
+    explanation: int | None
+    criteria: int | None
+    units: list[_UnitColumns]
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # (column, label) of ignored columns
+
+
+@dataclass
+class _Node:
+    name: str
+    level: int
+    parent: _Node | None
+    row: int  # index in sheet.rows of the row that introduced it
+    declared: tuple[float, int] | None = None  # points stated for it, and the column stating them
+    points: float = math.nan
+    code: str = ""
+    explanation: str = ""
+    criteria: str = ""
+    scored_row: int | None = None  # the row whose 分值/得分 cells belong to it
+    children: list[_Node] = field(default_factory=list)
+
+
+def _classify(value: object) -> tuple[str, object]:
+    """(kind, detail) of a header cell: detail is the level for 'level', the unit prefix for
+    'score' / 'rate' / 'reason' ('' when the column names no unit), else None."""
+    label = normalise_label(value)
+    label = re.sub(r"\([^)]*\)|\[[^\]]*\]|[:：]$", "", label)
+    if not label:
+        return "", None
+    m = _LEVEL_HEADER.match(label)
+    if m:
+        digit = m.group(1)
+        return "level", _LEVEL_DIGITS.get(digit) or int(digit)
+    if label in _NAME_HEADERS:
+        return "name", None
+    if label in _CODE_HEADERS:
+        return "code", None
+    if label in _POINTS_HEADERS:
+        return "points", _POINTS_HEADERS.index(label)
+    if label in _EXPLANATION_HEADERS:
+        return "explanation", None
+    if _CRITERIA.match(label):
+        return "criteria", None
+    for kind, pattern in (("rate", _RATE), ("reason", _REASON), ("score", _SCORE)):
+        m = pattern.match(label)
+        if m:
+            unit = m.group("unit")
+            if unit in _AGGREGATE_PREFIXES:
+                return "", None
+            return kind, "" if unit in _GENERIC_PREFIXES else unit
+    return "text", None
+
+
+def _cell(grid: list[list[object]], i: int, j: int) -> object:
+    if 0 <= i < len(grid) and 0 <= j < len(grid[i]):
+        return grid[i][j]
+    return ""
+
+
+def _analyse_header(grid: list[list[object]], i: int) -> _Header | None:
+    row = grid[i]
+    kinds = {j: _classify(v) for j, v in enumerate(row) if not is_blank(v)}
+    duplicates: list[tuple[int, str]] = []
+
+    level_cols: dict[int, int] = {}
+    name_col = None
+    for j, (kind, detail) in kinds.items():
+        if kind == "level" and isinstance(detail, int):
+            if detail in level_cols:
+                duplicates.append((j, clean_text(row[j])))
+            else:
+                level_cols[detail] = j
+        elif kind == "name" and name_col is None:
+            name_col = j
+    levels = [level_cols[k] for k in sorted(level_cols)]
+    if name_col is not None:
+        levels.append(name_col)
+    points_cols = [(j, d) for j, (k, d) in kinds.items() if k == "points" and isinstance(d, int)]
+    if not levels or not points_cols:
+        return None
+
+    def first(kind: str) -> int | None:
+        return next((j for j, (k, _) in kinds.items() if k == kind), None)
+
+    points, level_points = _assign_points(points_cols, levels)
+    structural = set(levels) | {points} | set(level_points.values())
+    structural |= {c for c in (first("code"), first("explanation"), first("criteria")) if c is not None}
+    single_row = [(j, str(kind), str(detail)) for j, (kind, detail) in kinds.items()
+                  if kind in ("score", "rate", "reason")]
+    # (first header row, first data row, unit columns): unit names in a row below the labels,
+    # in a row above them, or in the labels themselves
+    for top, data_start, columns in (
+        (i, i + 2, _units_in_two_rows(grid, i, i + 1, i, structural)),
+        (i - 1, i + 1, _units_in_two_rows(grid, i - 1, i, i, structural)),
+        (i, i + 1, single_row),
+    ):
+        units = _group_units(columns, duplicates)
+        if units:
+            return _Header(i, top, data_start, levels, points, level_points, first("code"), first("explanation"),
+                           first("criteria"), units, duplicates)
+    return None
+
+
+def _assign_points(points_cols: list[tuple[int, int]], levels: list[int]) -> tuple[int, dict[int, int]]:
+    """The leaves' 分值 column, and the columns that state the points of upper levels.
+
+    With one 分值 column it holds the leaves' points. Tables that give each level its own
+    分值 column put it right of that level's name, so each goes to the nearest level on its left.
+    """
+    if len(points_cols) == 1:
+        return points_cols[0][0], {}
+    by_level: dict[int, tuple[int, int]] = {}
+    for col, preference in points_cols:
+        left = [(c, lvl) for lvl, c in enumerate(levels, start=1) if c < col]
+        level = max(left)[1] if left else len(levels)
+        if level not in by_level or preference < by_level[level][1]:
+            by_level[level] = (col, preference)
+    deepest = max(by_level)
+    return by_level[deepest][0], {lvl: c for lvl, (c, _) in by_level.items() if lvl != deepest}
+
+
+def _unit_name(value: object) -> str:
+    """A header cell that can name a unit: text that is neither a known label nor a number."""
+    if _classify(value)[0] != "text" or parse_number(value)[0] is not None:
+        return ""
+    return clean_text(value)
+
+
+def _units_in_two_rows(grid: list[list[object]], upper: int, lower: int, header_row: int,
+                       structural: set[int]) -> list[tuple[int, str, str]]:
+    """(column, kind, unit) for a header whose unit names sit in a row of their own: either
+    above plain 得分 / 扣分原因 columns, or below a 得分 label that spans the units."""
+    if upper < 0 or lower >= len(grid):
+        return []
+    other = lower if header_row == upper else upper
+    for j in structural:
+        # the other row is part of the header only where it is blank or repeats a merged label
+        value = _cell(grid, other, j)
+        if not is_blank(value) and _classify(value) != _classify(_cell(grid, header_row, j)):
+            return []
+    width = max(len(grid[upper]), len(grid[lower]))
+    found: list[tuple[int, str, str]] = []
+    # unit names above generic 得分 / 得分率 / 扣分原因 labels; in a CSV the name sits above
+    # the first column of its group only
+    unit, previous = "", -2
+    for j in range(width):
+        kind, detail = _classify(_cell(grid, lower, j))
+        if j in structural or kind not in ("score", "rate", "reason") or detail != "":
+            continue
+        top = _cell(grid, upper, j)
+        name = _unit_name(top)
+        if name:
+            unit = name
+        elif not is_blank(top) or previous != j - 1:
+            unit = ""
+        previous = j
+        found.append((j, kind, unit))
+    if any(u for _, _, u in found):
+        return found
+    # a generic 得分 label above unit names, carried right across the blank cells of its span
+    found, carried = [], ""
+    for j in range(width):
+        kind, detail = _classify(_cell(grid, upper, j))
+        if kind in ("score", "rate") and detail == "":
+            carried = kind
+        elif kind:
+            carried = ""
+        name = _unit_name(_cell(grid, lower, j))
+        if carried and name and j not in structural:
+            found.append((j, carried, name))
+    return found
+
+
+_KIND_LABELS = {"score": "得分", "rate": "得分率", "reason": "扣分原因"}
+
+
+def _group_units(columns: list[tuple[int, str, str]], duplicates: list[tuple[int, str]]) -> list[_UnitColumns]:
+    """Columns grouped by unit; units without a 得分 or 得分率 column are dropped."""
+    by_name: dict[str, _UnitColumns] = {}
+    found_duplicates = []
+    for col, kind, unit in columns:
+        group = by_name.setdefault(unit, _UnitColumns(unit or None))
+        if getattr(group, kind) is not None:
+            found_duplicates.append((col, unit + _KIND_LABELS[kind]))
+            continue
+        setattr(group, kind, col)
+    plain = by_name.get("")
+    named = [g for g in by_name.values() if g.name is not None]
+    if plain is not None and named and plain.score is None and plain.rate is None:
+        # one shared 扣分原因 column beside per-unit 得分 columns
+        for g in named:
+            if g.reason is None:
+                g.reason = plain.reason
+        del by_name[""]
+    units = [g for g in by_name.values() if g.score is not None or g.rate is not None]
+    if units:
+        duplicates.extend(found_duplicates)
+    return units
+
+
+def _locate(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
+    for sheet in raw.sheets:
+        grid = sheet.filled_merges()
+        for i in range(min(len(grid), HEADER_SCAN_ROWS)):
+            header = _analyse_header(grid, i)
+            if header is not None:
+                return sheet, header
+    return None
+
+
+def find_score_table(raw: RawWorkbook) -> tuple[Sheet, int] | None:
+    """The sheet and 0-based header row index of a single-sheet 评分表, or None."""
+    found = _locate(raw)
+    return (found[0], found[1].row) if found else None
+
+
+# ---------------------------------------------------------------------------------- title
+
+
+@dataclass
+class _Title:
+    name: str = ""
+    year: int | None = None
+    region: str = ""
+    unit: str = ""
+    evaluator: str = ""
+    mode: str = ""  # from an 评价方式 line; else guessed from the title
+
+
+def _read_title(sheet: Sheet, header_row: int, filename: str) -> _Title:
+    title = _Title()
+    heading = ""
+    texts: list[str] = []
+    for i in range(min(header_row, len(sheet.rows))):
+        cells = [clean_text(v) for v in sheet.rows[i] if not is_blank(v)]
+        for k, text in enumerate(cells):
+            pairs = _key_values(text)
+            if pairs:
+                for key, value in pairs:
+                    if not value and k + 1 < len(cells):
+                        value = cells[k + 1]
+                    _apply_key_value(title, key, value)
+                continue
+            text = _ATTACHMENT.sub("", text)
+            texts.append(text)
+            if not heading and len(text) >= 4 and re.search(r"[\u4e00-\u9fff]", text):
+                heading = text
+    if not heading:
+        stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        heading = stem if re.search(r"[\u4e00-\u9fff]", stem) else ""
+    heading = re.sub(r"\s+", "", heading)
+    year = _YEAR.search(heading)
+    if title.year is None:
+        in_name = year or _YEAR.search(filename)
+        title.year = int(in_name.group(1)) if in_name else None
+    rest = _YEAR.sub("", heading, count=1) if year else heading
+    rest = re.sub(r"[(（]\s*[)）]", "", rest).strip("《》“”\"'：:，,、 ")
+    region = _region(rest)
+    if region and not title.region:
+        title.region = region
+    if region and len(rest) > len(region):
+        rest = rest[len(region):]
+    title.name = title.name or _strip_suffixes(rest)
+    everything = heading + "".join(texts)
+    if not title.mode:
+        if "自评" in everything:
+            title.mode = "单位自评"
+        elif re.search(r"部门.{0,6}评价", everything):
+            title.mode = "部门评价"
+        else:
+            title.mode = "财政评价"
+    return title
+
+
+def _key_values(text: str) -> list[tuple[str, str]]:
+    """The 'key：value' pairs of a line above the header, when it starts with a known key."""
+    marks = list(_KEY_VALUE.finditer(text))
+    if not marks or marks[0].start() != 0 or marks[0].group(1) not in _KNOWN_KEYS:
+        return []
+    pairs = []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        pairs.append((m.group(1), text[m.end():end].strip()))
+    return pairs
+
+
+def _apply_key_value(title: _Title, key: str, value: str) -> None:
+    if not value:
+        return
+    if key in _UNIT_KEYS:
+        title.unit = value
+    elif key in _EVALUATOR_KEYS:
+        title.evaluator = value
+    elif key == "项目名称":
+        title.name = _strip_suffixes(value)
+    elif key in _YEAR_KEYS:
+        number, _ = parse_number(value.replace("年度", "").replace("年", ""))
+        if number is not None and 1900 <= number <= 2100:
+            title.year = int(number)
+    elif key in ("地区", "所属地区"):
+        title.region = value
+    elif key == "评价方式" and value in EVALUATION_MODES:
+        title.mode = value
+
+
+def _strip_suffixes(text: str) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for suffix in _TITLE_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)].rstrip("及和与的、-—_ ")
+                changed = True
+                break
+    if text.endswith("项目支出"):
+        text = text[:-2]
+    return text
+
+
+def _region(text: str) -> str:
+    """The administrative area a title starts with (呼和浩特市, 呼和浩特市赛罕区), or ''."""
+    m = _REGION_TOKEN.match(text)
+    if m:
+        region = m.group(0)
+        while len(region) < 16:
+            d = _DISTRICT_TOKEN.match(text[len(region):])
+            if not d or _NOT_DISTRICT.search(d.group(0)):
+                break
+            region += d.group(0)
+        return region
+    d = _DISTRICT_TOKEN.match(text)
+    if d and d.group(0).endswith(("区", "旗")) and not _NOT_DISTRICT.search(d.group(0)) and len(text) > len(d.group(0)):
+        return d.group(0)
+    return ""
+
+
+# ------------------------------------------------------------------------------------ rows
+
+
+def _number(sheet: Sheet, report: ValidationReport, i: int, j: int, column: str,
+            severity: Severity = "error") -> tuple[float | None, bool]:
+    """The number in a cell, reporting formulas without a value, text and negatives."""
+    formula = sheet.formula_at(i, j)
+    value = _cell(sheet.rows, i, j)
+    where = (sheet.name, sheet.excel_row(i), sheet.sheet_col(j))
+    if formula is not None and is_blank(value):
+        report.add(severity, "formula_no_value", *where, formula=formula)
+        return None, False
+    if is_blank(value) or clean_text(value).lower() in _PLACEHOLDERS:
+        return None, False
+    number, percent = parse_number(value)
+    if number is None:
+        report.add(severity, "not_a_number", *where, column=column, value=clean_text(value))
+        return None, False
+    if not math.isfinite(number):
+        report.add(severity, "not_finite", *where, column=column, value=clean_text(value))
+        return None, False
+    if number < 0:
+        report.add(severity, "negative", *where, column=column, value=clean_text(value))
+        return None, False
+    return number, percent
+
+
+def _clean_name(text: str) -> tuple[str, float | None]:
+    name, points = split_name_points(text)
+    name = _ENUMERATOR.sub("", name).strip() or name
+    return name, points
+
+
+def _is_total(texts: list[str]) -> bool:
+    return any(re.sub(r"\s+", "", t) in _TOTAL_LABELS for t in texts)
+
+
+class _TableReader:
+    def __init__(self, sheet: Sheet, header: _Header, report: ValidationReport):
+        self.sheet = sheet
+        self.header = header
+        self.report = report
+        self.grid = sheet.filled_merges()
+        self.origin: dict[tuple[int, int], tuple[int, int]] = {}
+        for r0, c0, r1, c1 in sheet.merged:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self.origin[(r - sheet.row0, c - sheet.col0)] = (r0 - sheet.row0, c0 - sheet.col0)
+        self.roots: list[_Node] = []
+        self.totals: dict[int, float] = {}  # index in header.units -> the 合计 row's 得分
+        self.value_columns = {header.points} | {
+            c for u in header.units for c in (u.score, u.rate, u.reason) if c is not None}
+
+    def level_cell(self, i: int, j: int) -> tuple[str, bool]:
+        """(text, own) of an indicator cell; own is False when the text comes from a merge that
+        starts above. A merge reaching in from another indicator column (a section label or
+        合计 spanning the columns) counts only in its first column."""
+        origin = self.origin.get((i, j))
+        if origin is not None and origin[1] != j and origin[1] in self.header.levels:
+            return "", False
+        return clean_text(_cell(self.grid, i, j)), origin is None
+
+    def read(self) -> None:
+        header, sheet = self.header, self.sheet
+        levels = header.levels
+        previous: list[_Node] = []  # the chain of nodes of the last indicator row
+        last: _Node | None = None
+        for i in range(header.data_start, len(sheet.rows)):
+            cells = [self.level_cell(i, j) for j in levels]
+            raw_texts = [clean_text(v) for v in sheet.rows[i]]
+            if not any(raw_texts) and not any(t for t, _ in cells):
+                continue
+            labels = [t for t, _ in cells]
+            other = [t for j, t in enumerate(raw_texts) if j not in self.value_columns]
+            if _is_total(labels) or (not any(labels) and _is_total(other)):
+                self.read_totals(i)
+                if self.roots:
+                    break
+                continue
+            first_text = next((t for t in raw_texts if t), "")
+            if _NOTE_ROW.match(first_text) or any(re.sub(r"\s+", "", t) in _SUBTOTAL_LABELS for t in labels):
+                continue
+            if all(parse_number(t)[0] is not None for t in labels if t):
+                continue  # a row numbering the columns (1 | 2 | 3 …) or stray numbers
+            if any(_classify(t)[0] in ("level", "name") for t in labels if t):
+                continue  # the header repeated inside the table
+            if not any(own and text for text, own in cells):
+                if last is not None:  # more lines of the previous indicator's text
+                    self.append_text(last, i)
+                continue
+            chain = self.chain(i, cells, previous)
+            if chain is None:
+                continue
+            previous = chain
+            last = chain[-1]
+
+    def chain(self, i: int, cells: list[tuple[str, bool]], previous: list[_Node]) -> list[_Node] | None:
+        deepest = max(k for k, (t, _) in enumerate(cells) if t)
+        path: list[tuple[int, str]] = []  # (column position, text)
+        fresh = False
+        for k in range(deepest + 1):
+            text, own = cells[k]
+            prior = previous[len(path)] if len(path) < len(previous) else None
+            if not text and not fresh and prior is not None and k < deepest:
+                # blank below the first child: the parent carries on
+                path.append((k, prior.name))
+                continue
+            if not text:
+                continue
+            name, _ = _clean_name(text)
+            if prior is None or prior.name != name:
+                fresh = True
+            path.append((k, text))
+        if len(path) > MAX_LEVELS:
+            self.report.error("too_deep", self.sheet.name, self.sheet.excel_row(i),
+                              code=path[-1][1], level=len(path))
+            return None
+        chain: list[_Node] = []
+        parent: _Node | None = None
+        for depth, (k, text) in enumerate(path, start=1):
+            name, declared = _clean_name(text)
+            prior = previous[depth - 1] if depth - 1 < len(previous) else None
+            last_of_row = depth == len(path)
+            own = cells[k][1]
+            same = (prior is not None and prior.name == name and prior.parent is parent
+                    and (not last_of_row or k < len(self.header.levels) - 1 or not own))
+            if same and prior is not None:
+                node = prior
+            else:
+                node = _Node(name, depth, parent, i)
+                (parent.children if parent else self.roots).append(node)
+            if declared is not None and node.declared is None:
+                node.declared = (declared, self.sheet.sheet_col(self.header.levels[k]))
+            level_points = self.header.level_points.get(k + 1)
+            if level_points is not None and node.declared is None and node.row == i:
+                value, _ = parse_number(_cell(self.grid, i, level_points))
+                if value is not None:
+                    node.declared = (value, self.sheet.sheet_col(level_points))
+            if last_of_row:
+                if same and not own:
+                    self.append_text(node, i)
+                elif node.scored_row is None:
+                    node.scored_row = i
+                    node.code = self.text(i, self.header.code)
+                    node.explanation = self.text(i, self.header.explanation)
+                    node.criteria = self.text(i, self.header.criteria)
+            chain.append(node)
+            parent = node
+        return chain
+
+    def text(self, i: int, j: int | None) -> str:
+        return "" if j is None else clean_text(_cell(self.sheet.rows, i, j))
+
+    def append_text(self, node: _Node, i: int) -> None:
+        for attr, col in (("explanation", self.header.explanation), ("criteria", self.header.criteria)):
+            extra = self.text(i, col)
+            if extra and extra not in getattr(node, attr):
+                setattr(node, attr, f"{getattr(node, attr)}\n{extra}".strip())
+
+    def read_totals(self, i: int) -> None:
+        for k, unit in enumerate(self.header.units):
+            if unit.score is not None:
+                value, _ = _number(self.sheet, self.report, i, unit.score, "得分", severity="warning")
+                if value is not None:
+                    self.totals[k] = value
+
+
+def _walk(nodes: list[_Node]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _leaves(node: _Node) -> list[_Node]:
+    return [n for n in _walk([node]) if not n.children]
+
+
+def _assign_codes(roots: list[_Node], report: ValidationReport, sheet: Sheet) -> None:
+    """Given codes where the table has them and they are unique, else A / A1 / A101 / A10101."""
+    generated: dict[int, str] = {}
+
+    def generate(nodes: list[_Node], prefix: str) -> None:
+        for n, node in enumerate(nodes, start=1):
+            if node.level == 1:
+                code = column_letter(n - 1)
+            elif node.level == 2:
+                code = f"{prefix}{n}"
+            else:
+                code = f"{prefix}{n:02d}"
+            generated[id(node)] = code
+            generate(node.children, code)
+
+    generate(roots, "")
+    nodes = list(_walk(roots))
+    given = {id(n): n.code for n in nodes if n.code}
+    codes = {id(n): given.get(id(n)) or generated[id(n)] for n in nodes}
+    seen: dict[str, _Node] = {}
+    clash = False
+    for node in nodes:
+        code = codes[id(node)]
+        if code in seen:
+            clash = True
+            if id(node) in given:
+                report.warning("duplicate_code", sheet.name, sheet.excel_row(node.row), code=code,
+                               first=sheet.excel_row(seen[code].row))
+        else:
+            seen[code] = node
+    for node in nodes:
+        node.code = generated[id(node)] if clash else codes[id(node)]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str = "") -> Evaluation | None:
+    """Parse the 评分表 layout into an Evaluation(layout="score_table"). Adds located issues to
+    report; returns None when an error makes the table unusable."""
+    found = _locate(raw)
+    if found is None:
+        report.error("header_missing", columns="三级指标/指标名称、分值、得分/得分率")
+        return None
+    sheet, header = found
+    if report.layout is None:
+        report.layout = "score_table"
+    report.info("layout_detected", sheet.name, sheet.excel_row(header.row), layout=LAYOUT_LABEL)
+    for j, label in header.duplicates:
+        report.warning("column_duplicate", sheet.name, sheet.excel_row(header.row), sheet.sheet_col(j), column=label)
+
+    title = _read_title(sheet, header.top, filename)
+    reader = _TableReader(sheet, header, report)
+    reader.read()
+    if not reader.roots:
+        report.error("scoretable_no_indicators", sheet.name, sheet.excel_row(header.row))
+        return None
+
+    default_unit = title.unit or title.region or DEFAULT_UNIT
+    if any(u.name is None for u in header.units) and not title.unit:
+        report.info("scoretable_default_unit", sheet.name, unit=default_unit)
+    unit_names = [u.name or default_unit for u in header.units]
+
+    _assign_codes(reader.roots, report, sheet)
+    points_col = sheet.sheet_col(header.points)
+    indicator_rows: list[dict[str, object]] = []
+    score_rows: list[dict[str, object]] = []
+    rate_percent = {id(u): _rate_column_is_percent(sheet, reader.roots, u) for u in header.units}
+
+    for node in _walk(reader.roots):
+        if not node.children:
+            _read_leaf(sheet, header, report, node)
+        elif node.declared is None and node.scored_row is not None:
+            # a section or subtotal row of its own may state the parent's points
+            value, _ = parse_number(_cell(sheet.rows, node.scored_row, header.points))
+            if value is not None:
+                node.declared = (value, points_col)
+    for node in _walk(reader.roots):
+        if node.children:
+            leaves = [leaf.points for leaf in _leaves(node) if not math.isnan(leaf.points)]
+            node.points = float(sum(leaves))
+            if node.declared is not None and leaves and abs(node.declared[0] - node.points) > 1e-6:
+                report.warning("scoretable_level_points", sheet.name, sheet.excel_row(node.row), node.declared[1],
+                               name=node.name, declared=_fmt(node.declared[0]), total=_fmt(node.points))
+        indicator_rows.append({
+            "code": node.code, "name": node.name, "parent": node.parent.code if node.parent else None,
+            "level": node.level, "points": node.points, "kind": "", "target": math.nan, "unit": "",
+            "explanation": node.explanation, "criteria": node.criteria,
+            "src_sheet": sheet.name, "src_row": sheet.excel_row(node.row), "src_col": points_col,
+        })
+        if node.children or node.scored_row is None:
+            continue
+        for unit, name in zip(header.units, unit_names):
+            score = _read_score(sheet, report, node.scored_row, unit, rate_percent[id(unit)])
+            if score is not None:
+                score_rows.append({"unit": name, "code": node.code, **score})
+
+    indicators = pd.DataFrame(indicator_rows, columns=INDICATOR_COLUMNS)
+    indicators = indicators.astype({"points": float, "target": float, "level": int, "src_row": int, "src_col": int})
+    # object dtype keeps None for the roots (a string column would turn it into NaN)
+    indicators["parent"] = pd.Series([r["parent"] for r in indicator_rows], dtype=object, index=indicators.index)
+    units = pd.DataFrame(
+        [{"name": n, "parent": None, "tier": "", "depth": 0, "field_visited": False, "note": ""} for n in unit_names],
+        columns=UNIT_COLUMNS,
+    )
+    scores = pd.DataFrame(score_rows, columns=SCORE_COLUMNS)
+    scores = scores.astype({"points": float, "rate": float, "actual": float})
+    project = ProjectInfo(name=title.name, year=title.year, region=title.region, evaluator=title.evaluator,
+                          mode=title.mode)
+    totals = {unit_names[k]: value for k, value in reader.totals.items()}
+    return Evaluation(project=project, indicators=indicators, units=units, scores=scores, layout="score_table",
+                      source_name=filename, reported_unit_totals=totals)
+
+
+def _read_leaf(sheet: Sheet, header: _Header, report: ValidationReport, node: _Node) -> None:
+    i = node.scored_row if node.scored_row is not None else node.row
+    value, _ = _number(sheet, report, i, header.points, "分值")
+    if value is None and node.declared is not None:
+        value = node.declared[0]
+    if value is None:
+        formula = sheet.formula_at(i, header.points)
+        text = clean_text(_cell(sheet.rows, i, header.points))
+        if formula is None and (not text or text.lower() in _PLACEHOLDERS):
+            report.error("required", sheet.name, sheet.excel_row(i), sheet.sheet_col(header.points), column="分值")
+        return
+    node.points = value
+
+
+def _rate_column_is_percent(sheet: Sheet, roots: list[_Node], unit: _UnitColumns) -> bool:
+    """A 得分率 column holds percents when any of its plain numbers (no % sign) exceeds 1."""
+    if unit.rate is None:
+        return False
+    for node in _walk(roots):
+        if node.scored_row is None or node.children:
+            continue
+        value, percent = parse_number(_cell(sheet.rows, node.scored_row, unit.rate))
+        if value is not None and not percent and value > 1:
+            return True
+    return False
+
+
+def _read_score(sheet: Sheet, report: ValidationReport, i: int, unit: _UnitColumns,
+                rate_is_percent: bool) -> dict[str, object] | None:
+    points = rate = None
+    if unit.score is not None:
+        points, _ = _number(sheet, report, i, unit.score, "得分")
+    if unit.rate is not None:
+        rate, percent = _number(sheet, report, i, unit.rate, "得分率")
+        if rate is not None and rate_is_percent and not percent:
+            rate /= 100.0
+    if points is None and rate is None:
+        return None
+    col = unit.score if points is not None and unit.score is not None else unit.rate
+    assert col is not None
+    reason = clean_text(_cell(sheet.rows, i, unit.reason)) if unit.reason is not None else ""
+    return {
+        "points": math.nan if points is None else points,
+        "rate": math.nan if rate is None else rate,
+        "actual": math.nan,
+        "reason": reason,
+        "src_sheet": sheet.name, "src_row": sheet.excel_row(i), "src_col": sheet.sheet_col(col),
+    }
