@@ -7,9 +7,9 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from perfeval_core import LoadResult
 from perfeval_core.loader import load_bytes

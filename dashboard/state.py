@@ -6,14 +6,14 @@ refresh or a copied link shows the same evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
 
 import streamlit as st
 
 from dashboard import library
-from perfeval_core import LoadResult, ScoringModel, ScoreResult
+from perfeval_core import LoadResult, ScoreResult, ScoringModel
 from perfeval_core.i18n import t as translate
 from perfeval_core.loader import load_bytes
 from perfeval_core.model import Evaluation

@@ -397,7 +397,11 @@ def _apply_key_value(title: _Title, key: str, value: str) -> None:
         title.mode = value
 
 
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]{1,12}[）)]\s*$")
+
+
 def _strip_suffixes(text: str) -> str:
+    text = _TRAILING_NOTE.sub("", text)  # "（示意数据）", "(草稿)"
     changed = True
     while changed and text:
         changed = False
@@ -708,17 +712,40 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
     indicators = indicators.astype({"points": float, "target": float, "level": int, "src_row": int, "src_col": int})
     # object dtype keeps None for the roots (a string column would turn it into NaN)
     indicators["parent"] = pd.Series([r["parent"] for r in indicator_rows], dtype=object, index=indicators.index)
-    units = pd.DataFrame(
-        [{"name": n, "parent": None, "tier": "", "depth": 0, "field_visited": False, "note": ""} for n in unit_names],
-        columns=UNIT_COLUMNS,
-    )
+    units = _unit_tree(unit_names, title.region)
     scores = pd.DataFrame(score_rows, columns=SCORE_COLUMNS)
     scores = scores.astype({"points": float, "rate": float, "actual": float})
-    project = ProjectInfo(name=title.name, year=title.year, region=title.region, evaluator=title.evaluator,
-                          mode=title.mode)
+    above = " ".join(clean_text(v) for row in sheet.rows[: header.top] for v in row)
+    project = ProjectInfo(name=title.name, year=title.year, region=title.region or _whole(unit_names) or "",
+                          evaluator=title.evaluator, mode=title.mode, illustrative="示意" in above)
     totals = {unit_names[k]: value for k, value in reader.totals.items()}
     return Evaluation(project=project, indicators=indicators, units=units, scores=scores, layout="score_table",
                       source_name=filename, reported_unit_totals=totals)
+
+
+AGGREGATE_UNIT = re.compile(r"^(全市|全区|全县|全旗|全省|合计|总体|汇总|市本级|全部)")
+
+
+def _whole(unit_names: list[str]) -> str | None:
+    """The one city/province among county-level units (呼和浩特市 beside 赛罕区, 托克托县)."""
+    upper = [n for n in unit_names if n.endswith(("市", "省", "自治区", "州", "盟"))]
+    lower = [n for n in unit_names if n.endswith(("区", "县", "旗", "镇", "乡", "街道", "苏木"))]
+    if len(upper) == 1 and len(lower) == len(unit_names) - 1 and lower:
+        return upper[0]
+    return None
+
+
+def _unit_tree(unit_names: list[str], region: str) -> pd.DataFrame:
+    """Units side by side: when one of them is the whole (the region itself, 全市, 总体, …) and
+    there are others, it becomes the root and the others its children, so the project's score is
+    the whole's and the others are compared as districts."""
+    whole = [n for n in unit_names if (region and n == region) or AGGREGATE_UNIT.match(n)]
+    root = whole[0] if len(whole) == 1 and len(unit_names) > 1 else _whole(unit_names)
+    rows = [{"name": n, "parent": None if root is None or n == root else root, "tier": "",
+             "depth": 0 if root is None or n == root else 1, "field_visited": False, "note": ""} for n in unit_names]
+    frame = pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    frame["parent"] = pd.Series([r["parent"] for r in rows], dtype=object, index=frame.index)
+    return frame
 
 
 def _read_leaf(sheet: Sheet, header: _Header, report: ValidationReport, node: _Node) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import python_calamine as calamine
 
 from .report import Issue, LoadRefused
 
-if TYPE_CHECKING:
-    from . import safety  # noqa: F401
+from . import safety
 
 
 @dataclass
@@ -73,8 +72,6 @@ class RawWorkbook:
 
 def read_workbook(data: bytes, filename: str = "") -> RawWorkbook:
     """Read every visible worksheet. Raises ``LoadRefused`` for files that must not be parsed."""
-    from . import safety  # imported late: the package must import even before a file is read
-
     pre = safety.preflight(data, filename)
     if pre.kind == "csv":
         return RawWorkbook("csv", [_read_csv(pre, filename)], list(pre.issues))
@@ -82,8 +79,6 @@ def read_workbook(data: bytes, filename: str = "") -> RawWorkbook:
 
 
 def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
-    from . import safety
-
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:

@@ -230,10 +230,11 @@ def portfolio_row(ev: Evaluation) -> dict[str, object]:
     result = model.score()
     unit = project_unit(ev)
     total = result.unit_total(unit) if unit else None
+    label = ev.bands.label(total) if total is not None else None
     row: dict[str, object] = {
         "key": ev.key, "project": ev.project.name, "year": ev.project.year, "region": ev.project.region,
-        "mode": ev.project.mode, "total": total, "rating": ev.bands.label(total) if total is not None else None,
-        "band_index": (list(ev.bands.labels).index(ev.bands.label(total)) if total is not None else -1),
+        "mode": ev.project.mode, "total": total, "rating": label,
+        "band_index": list(ev.bands.labels).index(label) if label is not None else -1,
         "units_scored": len(model.unit_names),
     }
     if not ev.budget.empty:

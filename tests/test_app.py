@@ -1,0 +1,144 @@
+"""Every dashboard page under Streamlit's AppTest, on the bundled samples."""
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT, SAMPLES
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ["overview", "districts", "budget", "categories", "scoresheet", "satisfaction", "findings", "portfolio", "data"]
+TANGSHAN = "tangshan_2024_evaluation.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def library_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFEVAL_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def select_evaluation(at: AppTest, filename: str) -> AppTest:
+    key = next(k for k, (entry, _) in at.session_state["_loaded"].items() if entry.filename == filename)
+    at.sidebar.selectbox(key="eval_key").set_value(key).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("sample", ["hohhot", "tangshan"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_both_samples(page, sample):
+    at = app()
+    if sample == "tangshan":
+        select_evaluation(at, TANGSHAN)
+    at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title, "every page has a heading"
+
+
+def test_overview_shows_the_seed_figures():
+    m = metrics(app())
+    assert m["综合得分"] == "81.18"
+    assert m["预算资金（万元）"] == "15,780"
+    assert m["资金到位率"] == "96.71%"
+    assert m["预算执行率"] == "53.65%"
+    assert m["预算单位 / 使用资金"] == "402 / 388"
+    assert m["完成项目数"] == "2,682"
+    assert m["满意度"] == "89.58%"
+    assert m["经常参与率"] == "54.37%"
+
+
+def test_switching_evaluation_changes_the_figures():
+    at = select_evaluation(app(), TANGSHAN)
+    m = metrics(at)
+    assert m["综合得分"] == "100.00"
+    assert m["预算资金（万元）"] == "280"
+    assert m["资金到位率"] == "100.00%" and m["预算执行率"] == "100.00%"
+
+
+def test_language_switch_changes_labels():
+    at = app()
+    at.sidebar.button_group(key="lang").set_value("en").run()
+    m = metrics(at)
+    assert "Total score" in m and m["Total score"] == "81.18"
+    assert at.title[0].value == "Overview"
+
+
+def test_districts_drill_down_to_streets():
+    at = app()
+    at.switch_page(str(ROOT / "pages" / "districts.py")).run()
+    at.selectbox(key="drill_unit").set_value("赛罕区").run()
+    assert not at.exception
+    assert any("赛罕区" in h.value for h in at.subheader)
+    assert metrics(at)["排名"] == "1 / 6"
+    # the district's streets are charted: profile, children scores and children heatmap
+    assert len(at.get("vega_lite_chart")) >= 6
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.switch_page(str(ROOT / "pages" / "data.py")).run()
+    at.file_uploader(key="uploader").upload(name, data).run()
+    return at
+
+
+def test_uploading_a_broken_file_shows_the_located_error_and_keeps_the_data():
+    at = app()
+    before = at.session_state["eval_key"]
+    wb = openpyxl.load_workbook(SAMPLES / "tangshan_2024_evaluation.xlsx")
+    wb["指标体系"]["D4"] = "二十"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    at = upload(at, "broken.xlsx", buffer.getvalue())
+    assert not at.exception
+    assert any("未加载 broken.xlsx" in e.value for e in at.error)
+    assert any("指标体系!D4：分值“二十”不是数字" in md.value for md in at.markdown)
+    assert at.session_state["eval_key"] == before
+    at.switch_page(str(ROOT / "pages" / "overview.py")).run()
+    assert metrics(at)["综合得分"] == "81.18"
+
+
+def test_uploaded_workbook_is_stored_and_survives_a_refresh(library_dir):
+    wb = openpyxl.load_workbook(SAMPLES / "tangshan_2024_evaluation.xlsx")
+    wb["项目信息"]["B2"] = "城市社区党组织服务群众专项经费（上传）"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    at = upload(app(), "上传.xlsx", buffer.getvalue())
+    assert any("已加入工作簿库" in s.value for s in at.success)
+    assert len(list((library_dir / "library").glob("*.bin"))) == 1
+    fresh = app()  # a browser refresh: a new session
+    names = [r.evaluation.project.name for _, (e, r) in fresh.session_state["_loaded"].items()]
+    assert "城市社区党组织服务群众专项经费（上传）" in names
+    fresh.switch_page(str(ROOT / "pages" / "data.py")).run()
+    remove = [b for b in fresh.button if b.key and b.key.startswith("remove_")]
+    assert len(remove) == 1
+    remove[0].click().run()
+    assert not list((library_dir / "library").glob("*.bin"))
+
+
+def test_score_table_sample_is_selectable_and_renders():
+    at = select_evaluation(app(), "hohhot_2023_score_table.xlsx")
+    assert metrics(at)["综合得分"] == "81.18"
+    for page in ("districts", "scoresheet"):
+        at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+        assert not at.exception
+
+
+def test_rating_colours_are_defined_once():
+    import tomllib
+
+    from perfeval_core.style import BAND_COLORS
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["theme"]["chartCategoricalColors"][: len(BAND_COLORS)] == list(BAND_COLORS)
