@@ -26,6 +26,10 @@ navigation = st.navigation({
         page("budget.py", "budget", ":material/account_balance:"),
         page("categories.py", "categories", ":material/category:"),
     ],
+    t("section_analyse", lang): [
+        page("whatif.py", "whatif", ":material/tune:"),
+        page("robustness.py", "robustness", ":material/shield:"),
+    ],
     t("section_detail", lang): [
         page("scoresheet.py", "scoresheet", ":material/table_view:"),
         page("satisfaction.py", "satisfaction", ":material/sentiment_satisfied:"),

@@ -303,3 +303,56 @@ def level_donut(by_level: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     arcs = base.mark_arc(innerRadius=60, outerRadius=110)
     labels = base.mark_text(radius=135, fontSize=13, font=FONT).encode(text=alt.Text("budget:Q", format=",.0f"))
     return finish(alt.layer(arcs, labels), t("chart_budget_levels", lang), 300)
+
+
+def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """Official rank → scenario rank per unit (a slope chart); rising units green, falling red.
+    ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns."""
+    official, scenario = t("official", lang), t("scenario", lang)
+    rows = []
+    for _, r in frame.iterrows():
+        change = "up" if r["scenario_rank"] < r["official_rank"] else ("down" if r["scenario_rank"] > r["official_rank"] else "same")
+        for side, rank, total, rating in ((official, r["official_rank"], r["official_total"], r["official_rating"]),
+                                          (scenario, r["scenario_rank"], r["scenario_total"], r["scenario_rating"])):
+            rows.append({"unit": r["unit"], "side": side, "rank": int(rank), "total": total, "rating": rating,
+                         "change": change, "label": f"{int(rank)}. {r['unit']}"})
+    long = pd.DataFrame(rows)
+    changes = ["up", "same", "down"]
+    names = {"up": t("rank_up", lang), "same": t("rank_same", lang), "down": t("rank_down", lang)}
+    long["change_label"] = long["change"].map(names)
+    color = alt.Color("change_label:N", sort=[names[c] for c in changes],
+                      scale=alt.Scale(domain=[names[c] for c in changes], range=["#2E7D4F", "#9AA5B1", "#C0392B"]),
+                      title=None)
+    n = int(long["rank"].max()) if len(long) else 1
+    y = alt.Y("rank:Q", scale=alt.Scale(domain=[n + 0.5, 0.5]), axis=None)
+    x = alt.X("side:N", sort=[official, scenario], title=None, axis=alt.Axis(labelFontSize=14, orient="top"),
+              scale=alt.Scale(padding=1.2))
+    tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("side:N", title=""),
+               alt.Tooltip("rank:Q", title=t("rank", lang)), alt.Tooltip("total:Q", title=t("total_score", lang), format=".2f"),
+               alt.Tooltip("rating:N", title=t("rating", lang))]
+    base = alt.Chart(long).encode(x=x, y=y, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=2.5).encode(detail="unit:N", color=color)
+    points = base.mark_circle(size=80).encode(color=color)
+    left = base.transform_filter(alt.datum.side == official).mark_text(align="right", dx=-10, fontSize=13, font=FONT).encode(
+        text="label:N")
+    right = base.transform_filter(alt.datum.side == scenario).mark_text(align="left", dx=10, fontSize=13, font=FONT).encode(
+        text="label:N")
+    return finish(alt.layer(lines, points, left, right), t("chart_rank_change", lang), max(220, 34 * n))
+
+
+def weight_bars(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """Official vs scenario points of every leaf. ``frame``: code, name, level1, official, scenario."""
+    official, scenario = t("official", lang), t("scenario", lang)
+    df = frame.copy()
+    df["label"] = df["code"] + " " + df["name"]
+    long = df.melt(id_vars=["label", "level1", "code"], value_vars=["official", "scenario"], var_name="series",
+                   value_name="points")
+    long["series"] = long["series"].map({"official": official, "scenario": scenario})
+    labels = df["label"].tolist()
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("label:N", sort=labels, title=None), yOffset=alt.YOffset("series:N", sort=[official, scenario]),
+        x=alt.X("points:Q", title=t("points", lang)),
+        color=alt.Color("series:N", sort=[official, scenario], scale=alt.Scale(range=["#A5B4C8", ACCENT]), title=None),
+        tooltip=[alt.Tooltip("label:N", title=t("indicator", lang)), alt.Tooltip("level1:N", title=t("level1", lang)),
+                 alt.Tooltip("series:N", title=""), alt.Tooltip("points:Q", title=t("points", lang), format=".2f")])
+    return finish(chart, t("chart_leaf_weights", lang), max(200, 26 * len(labels)))

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .model import Evaluation
-from .normalize import normalise_label
 from .report import ValidationReport
 from .scoring import project_unit, rate_from_actual, score
+from .whatif import policy_warnings
 
 TOLERANCE = 0.005  # half a printed cent of a point
 RATING_SYNONYMS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "合格": "中", "不合格": "差"}
@@ -94,41 +94,9 @@ def _first(df: pd.DataFrame, column: str) -> str | None:
 
 
 def _policy(ev: Evaluation, report: ValidationReport) -> None:
-    ind = ev.indicators
-    sheet = _first(ind, "src_sheet")
-    level1 = ind[ind["level"] == 1]
-    names = [normalise_label(n) for n in level1["name"]]
-    mode = ev.project.mode
-    if mode in ("部门评价", "财政评价"):
-        # 2013 frame names: 效果 for 效益
-        weight = sum(p for n, p in zip(names, level1["points"]) if ("产出" in n or "效益" in n or "效果" in n))
-        if weight < 60 - 1e-9 and any("产出" in n for n in names):
-            report.warning("output_benefit_low", sheet, mode=mode, total=f"{weight:g}")
-    elif mode == "单位自评":
-        found = {}
-        for label, needle in (("预算执行率", "执行率"), ("产出", "产出"), ("效益", "效益"), ("满意度", "满意度")):
-            hit = ind[[needle in normalise_label(n) for n in ind["name"]]]
-            if not hit.empty:
-                found[label] = float(hit.sort_values("level")["points"].iloc[0])
-        if "效益" in found and "满意度" in found:
-            sat = ind[[("满意度" in normalise_label(n)) for n in ind["name"]]].sort_values("level").iloc[0]
-            benefit = ind[[("效益" in normalise_label(n)) for n in ind["name"]]].sort_values("level").iloc[0]
-            if _is_descendant(ind, sat["code"], benefit["code"]):
-                found["效益"] -= found["满意度"]
-        expected = {"预算执行率": 10.0, "产出": 50.0, "效益": 30.0, "满意度": 10.0}
-        if any(abs(found.get(k, -1) - v) > 1e-6 for k, v in expected.items()):
-            text = "、".join(f"{k} {found[k]:g}" for k in expected if k in found) or "无法识别"
-            report.warning("self_eval_weights", sheet, found=text)
-
-
-def _is_descendant(ind: pd.DataFrame, code: str, ancestor: str) -> bool:
-    parent = dict(zip(ind["code"], ind["parent"]))
-    node = parent.get(code)
-    while node is not None:
-        if node == ancestor:
-            return True
-        node = parent.get(node)
-    return False
+    sheet = _first(ev.indicators, "src_sheet")
+    for key, params in policy_warnings(ev, ev.indicators["points"].to_numpy(dtype=float)):
+        report.warning(key, sheet, **params)
 
 
 def cross_check(ev: Evaluation, report: ValidationReport) -> None:

@@ -1,0 +1,96 @@
+"""Saved scenarios on the what-if page: save, list, load, rename, delete, compare two."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.state import Context
+from dashboard.ui import table
+from perfeval_core.model import Bands
+from perfeval_core.store import StoreUnavailable, get_store
+from perfeval_core.whatif import compare, encode_overrides
+
+
+def _load(record_id: int, level1_codes: list[str]) -> None:
+    """Callback: put a saved scenario into the widgets (before they render)."""
+    record = get_store().get_scenario(record_id)
+    if record is None:
+        return
+    lower = {k: v for k, v in record.weights.items() if k not in level1_codes}
+    for code in level1_codes:
+        if code in record.weights:
+            st.session_state[f"w_{code}"] = float(record.weights[code])
+    for k, value in enumerate(record.bands or []):
+        st.session_state[f"band_{k}"] = float(value)
+    st.session_state.lower_overrides = lower
+    st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
+    if lower:
+        st.query_params["lw"] = encode_overrides(lower)
+    else:
+        st.query_params.pop("lw", None)
+
+
+def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: dict[str, float]) -> None:
+    t = ctx.t
+    st.divider()
+    st.subheader(t("scenarios"))
+    try:
+        store = get_store()
+        records = store.list_scenarios(ctx.evaluation.key)
+    except StoreUnavailable as exc:
+        st.warning(t("store_unavailable", error=str(exc)), icon=":material/cloud_off:")
+        return
+    level1_codes = [ctx.model.tree.codes[i] for i in ctx.model.tree.level1]
+    with st.form("save_scenario", clear_on_submit=False, border=True):
+        c1, c2, c3 = st.columns([2, 2, 3])
+        name = c1.text_input(t("scenario_name"), key="scenario_name", max_chars=80)
+        author = c2.text_input(t("author"), key="scenario_author", max_chars=40)
+        note = c3.text_input(t("scenario_note"), key="scenario_note", max_chars=400)
+        if st.form_submit_button(t("save_scenario"), icon=":material/save:") and name.strip():
+            bands = [float(st.session_state.get(f"band_{k}", v)) for k, v in enumerate(ctx.evaluation.bands.thresholds)]
+            try:
+                store.save_scenario(ctx.evaluation.key, name.strip(), {**current_level1(), **lower}, "renormalise",
+                                    bands, note=note, author=author)
+                st.toast(t("saved", name=name.strip()), icon=":material/check:")
+                records = store.list_scenarios(ctx.evaluation.key)
+            except StoreUnavailable as exc:
+                st.warning(t("store_unavailable", error=str(exc)))
+    if not records:
+        return
+    for record in records:
+        cols = st.columns([3, 2, 3, 1, 1, 1], vertical_alignment="center")
+        cols[0].markdown(f"**{record.name}**")
+        cols[1].caption(f"{record.author or '—'} · {record.updated_at:%Y-%m-%d %H:%M}")
+        cols[2].caption(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4]))
+        cols[3].button(t("load_scenario"), key=f"load_{record.id}", on_click=_load, args=(record.id, level1_codes))
+        with cols[4].popover(t("rename")):
+            new = st.text_input(t("scenario_name"), value=record.name, key=f"rename_text_{record.id}")
+            if st.button(t("rename"), key=f"rename_{record.id}"):
+                try:
+                    store.rename_scenario(record.id, new.strip())
+                    st.rerun()
+                except Exception as exc:  # a taken name or a lost connection: say so, keep going
+                    st.error(str(exc))
+        if cols[5].button(t("delete"), key=f"delete_{record.id}"):
+            store.delete_scenario(record.id)
+            st.rerun()
+    if len(records) >= 2:
+        with st.expander(t("compare_scenarios")):
+            ids = [r.id for r in records]
+            names = {r.id: r.name for r in records}
+            c1, c2 = st.columns(2)
+            first = c1.selectbox("A", ids, format_func=names.get, key="cmp_a")
+            second = c2.selectbox("B", ids, index=1, format_func=names.get, key="cmp_b")
+            a, b = (next(r for r in records if r.id == i) for i in (first, second))
+            result_a = ctx.model.score(a.to_scenario(), Bands.from_thresholds(a.bands) if a.bands else None)
+            result_b = ctx.model.score(b.to_scenario(), Bands.from_thresholds(b.bands) if b.bands else None)
+            frame = compare(ctx.model, result_a, result_b)
+            frame = frame.rename(columns={
+                "unit": t("unit"), "official_total": f"{a.name}·{t('total_score')}",
+                "scenario_total": f"{b.name}·{t('total_score')}", "delta": t("delta"),
+                "official_rank": f"{a.name}·{t('rank')}", "scenario_rank": f"{b.name}·{t('rank')}",
+                "official_rating": f"{a.name}·{t('rating')}", "scenario_rating": f"{b.name}·{t('rating')}"})
+            table(pd.DataFrame(frame).drop(columns=["depth", "rank_change", "rating_changed"]))

@@ -1,0 +1,176 @@
+import streamlit as st
+
+from dashboard import scenarios_panel
+from dashboard.state import context
+from dashboard.ui import chart, page_header, table
+from perfeval_core import charts, views
+from perfeval_core.i18n import fmt_score
+from perfeval_core.model import Bands
+from perfeval_core.scoring import project_unit
+from perfeval_core.whatif import (compare, decode_overrides, effective_leaves, encode_overrides, policy_warnings,
+                                  rebalance, scenario_from_state)
+
+ctx = context()
+t, lang, ev, model, official = ctx.t, ctx.lang, ctx.evaluation, ctx.model, ctx.official
+tree = model.tree
+page_header(ctx, "page_whatif")
+
+CODES = [tree.codes[i] for i in tree.level1]
+NAMES = dict(zip(tree.codes, tree.names))
+OFFICIAL = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
+THRESHOLDS = [float(v) for v in ev.bands.thresholds]
+
+
+def weight_key(code: str) -> str:
+    return f"w_{code}"
+
+
+def current_level1() -> dict[str, float]:
+    return {c: float(st.session_state.get(weight_key(c), OFFICIAL[c])) for c in CODES}
+
+
+def set_level1(weights: dict[str, float]) -> None:
+    for code, value in weights.items():
+        st.session_state[weight_key(code)] = float(value)
+
+
+def reset() -> None:
+    set_level1(OFFICIAL)
+    for code in CODES:
+        st.session_state[f"lock_{code}"] = False
+    for k, value in enumerate(THRESHOLDS):
+        st.session_state[f"band_{k}"] = value
+    st.session_state.lower_overrides = {}
+    st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
+    st.query_params.pop("lw", None)
+
+
+# a different evaluation starts from its own official weights (a shared link's first load keeps the URL's)
+if st.session_state.get("whatif_eval") not in (None, ev.key):
+    reset()
+st.session_state.whatif_eval = ev.key
+if "lower_overrides" not in st.session_state:
+    st.session_state.lower_overrides = decode_overrides(st.query_params.get("lw"))
+
+
+def on_slider(code: str) -> None:
+    locked = [c for c in CODES if st.session_state.get(f"lock_{c}")]
+    moved = float(st.session_state[weight_key(code)])
+    before = current_level1()
+    set_level1(rebalance(before, code, moved, locked))
+
+
+def on_lower_edit() -> None:
+    editor = st.session_state.get(f"lower_editor_{st.session_state.get('lower_version', 0)}") or {}
+    overrides = dict(st.session_state.lower_overrides)
+    for row, change in (editor.get("edited_rows") or {}).items():
+        code = LOWER[int(row)]
+        value = change.get("override")
+        if value is None or value != value:
+            overrides.pop(code, None)
+        elif value >= 0:
+            overrides[code] = float(value)
+    st.session_state.lower_overrides = overrides
+    st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
+    if overrides:
+        st.query_params["lw"] = encode_overrides(overrides)
+    else:
+        st.query_params.pop("lw", None)
+
+
+LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
+
+
+@st.fragment
+def whatif() -> None:
+    """Everything that moves with the weights: one fragment, so a slider reruns only this."""
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader(t("weights_level1"))
+        for code in CODES:
+            c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
+            locked = bool(st.session_state.get(f"lock_{code}"))
+            c1.slider(f"{NAMES[code]}（{code}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5, key=weight_key(code),
+                      bind="query-params", on_change=on_slider, args=(code,), disabled=locked, format="%.2f")
+            c2.toggle(t("lock"), key=f"lock_{code}")
+        weights = current_level1()
+        st.caption(t("weights_total", total=f"{sum(weights.values()):.2f}"))
+        st.button(t("reset"), on_click=reset, icon=":material/restart_alt:", key="reset_weights")
+        with st.expander(t("band_thresholds")):
+            values = [st.number_input(f"{ev.bands.labels[k]} ≥", 0.0, 100.0, value=THRESHOLDS[k], step=1.0,
+                                      key=f"band_{k}", bind="query-params") for k in range(len(THRESHOLDS))]
+            bands = Bands(ev.bands.labels, tuple(values) + (0.0,))
+            if bands.validate():
+                st.error(t("bands_order"))
+                bands = ev.bands
+        version = st.session_state.get("lower_version", 0)
+        with st.expander(t("lower_weights"), expanded=bool(st.session_state.lower_overrides)):
+            import pandas as pd
+
+            frame = pd.DataFrame({
+                "code": LOWER, "name": ["　" * (int(tree.level[tree.index[c]]) - 2) + NAMES[c] for c in LOWER],
+                "official": [float(tree.points[tree.index[c]]) for c in LOWER],
+                "override": [st.session_state.lower_overrides.get(c) for c in LOWER]})
+            st.data_editor(frame, key=f"lower_editor_{version}", on_change=on_lower_edit, hide_index=True,
+                           disabled=["code", "name", "official"], width="stretch",
+                           column_config={"code": t("indicator"), "name": "", "official": st.column_config.NumberColumn(
+                               t("official"), format="%.2f"), "override": st.column_config.NumberColumn(
+                               t("scenario"), min_value=0.0, max_value=100.0, step=0.5, format="%.2f")})
+
+    scenario = scenario_from_state(weights, st.session_state.lower_overrides, bands)
+    try:
+        result = model.score(scenario, bands)
+    except (KeyError, ValueError) as exc:
+        st.error(str(exc.args[0] if exc.args else exc))
+        return
+    st.session_state.current_scenario = scenario
+    with right:
+        problems = policy_warnings(ev, result.node_points)
+        if problems:
+            for key, params in problems:
+                st.warning(t(key, **params), icon=":material/policy:")
+        else:
+            st.success(t("policy_ok"), icon=":material/verified:")
+        unit = project_unit(ev)
+        if unit is not None:
+            before, after = official.unit_total(unit), result.unit_total(unit)
+            c1, c2 = st.columns(2, border=True)
+            c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before), ev.bands.label(before),
+                      delta_color="off", delta_arrow="off")
+            c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
+                      f"{after - before:+.2f}" if before is not None and after is not None else None)
+            c2.caption(f"{t('rating')}：{bands.label(after) if after is not None else '—'}")
+        depth_default = views.main_depth(ev)
+        depths = sorted(set(int(d) for d in model.unit_depth))
+        tier = st.segmented_control(t("tier"), depths, default=depth_default if depth_default in depths else depths[0],
+                                    key="whatif_tier", selection_mode="single",
+                                    format_func=lambda d: {0: ev.units[ev.units["depth"] == 0]["tier"].iloc[0] or "0"}.get(
+                                        d, next(iter(ev.units[ev.units["depth"] == d]["tier"]), str(d)))) or depth_default
+        units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
+        comparison = compare(model, official, result, units)
+        changed = comparison[comparison["rating_changed"]]
+        if len(changed):
+            st.error(t("rating_changes", units="、".join(
+                f"{r.unit}（{r.official_rating}→{r.scenario_rating}）" for r in changed.itertuples())),
+                icon=":material/swap_vert:")
+        else:
+            st.info(t("no_rating_change"), icon=":material/check:")
+        moved = comparison[comparison["rank_change"] != 0]
+        if len(moved):
+            st.markdown(t("rank_changes", units="、".join(
+                f"{r.unit}（{r.official_rank}→{r.scenario_rank}）" for r in moved.itertuples())))
+        chart(charts.rank_slope(comparison, lang), key="rank_slope")
+    st.subheader(t("compare_table"))
+    shown = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
+                        "official_rating", "scenario_rating"]].rename(columns={
+        "unit": t("unit"), "official_total": f"{t('official')}·{t('total_score')}",
+        "scenario_total": f"{t('scenario')}·{t('total_score')}", "delta": t("delta"),
+        "official_rank": f"{t('official')}·{t('rank')}", "scenario_rank": f"{t('scenario')}·{t('rank')}",
+        "official_rating": f"{t('official')}·{t('rating')}", "scenario_rating": f"{t('scenario')}·{t('rating')}"})
+    table(shown, column_config={c: st.column_config.NumberColumn(format="%.2f") for c in shown.columns[1:4]})
+    chart(charts.weight_bars(effective_leaves(model, result), lang), key="leaf_weights")
+
+
+whatif()
+st.caption(t("share_link"))
+scenarios_panel.render(ctx, current_level1, st.session_state.get("lower_overrides", {}))

@@ -1,0 +1,89 @@
+"""What-if core: slider rebalancing with locks, comparison, policy checks, URL encoding."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perfeval_core.scoring import Scenario, ScoringModel
+from perfeval_core.whatif import (compare, decode_overrides, effective_leaves, encode_overrides, policy_warnings,
+                                  rebalance, scenario_from_state)
+
+OFFICIAL = {"A": 15.0, "B": 25.0, "C": 30.0, "D": 30.0}
+
+
+def test_moving_one_weight_rebalances_the_others_proportionally():
+    out = rebalance(OFFICIAL, "D", 40, [])
+    assert out["D"] == 40 and sum(out.values()) == pytest.approx(100)
+    assert out["A"] / out["B"] == pytest.approx(15 / 25, rel=1e-3)
+    assert out["B"] / out["C"] == pytest.approx(25 / 30, rel=1e-3)
+
+
+def test_locked_weights_hold():
+    out = rebalance(OFFICIAL, "D", 40, ["A"])
+    assert out["A"] == 15 and out["D"] == 40 and sum(out.values()) == pytest.approx(100)
+    # the moved weight cannot eat into locked ones
+    out = rebalance(OFFICIAL, "D", 95, ["A", "B"])
+    assert out["A"] == 15 and out["B"] == 25 and out["D"] == 60 and out["C"] == 0
+
+
+def test_everything_else_locked_pins_the_moved_weight():
+    assert rebalance(OFFICIAL, "D", 50, ["A", "B", "C"]) == OFFICIAL
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0, 50), min_size=4, max_size=4), st.sampled_from("ABCD"), st.floats(0, 100),
+       st.sets(st.sampled_from("ABCD"), max_size=3))
+def test_rebalance_keeps_the_total_and_locks(values, moved, value, locked):
+    weights = dict(zip("ABCD", values))
+    total = sum(weights.values())
+    if total == 0:
+        return
+    weights = {k: round(v * 100 / total, 2) for k, v in weights.items()}
+    weights["D"] = round(100 - weights["A"] - weights["B"] - weights["C"], 2)
+    if weights["D"] < 0:
+        return
+    out = rebalance(weights, moved, value, locked)
+    assert sum(out.values()) == pytest.approx(100, abs=1e-6)
+    assert all(v >= -1e-9 for v in out.values())
+    for k in locked - {moved}:
+        assert out[k] == weights[k]
+
+
+def test_comparison_names_rank_and_rating_changes(hohhot):
+    model = ScoringModel(hohhot.evaluation)
+    official = model.score()
+    scenario = model.score(scenario_from_state({"A": 10, "B": 20, "C": 30, "D": 40}, {}))
+    districts = [u for u, d in zip(model.unit_names, model.unit_depth) if d == 1]
+    frame = compare(model, official, scenario, districts)
+    assert list(frame["unit"]) and set(frame["unit"]) == set(districts)
+    assert sorted(frame["scenario_rank"]) == list(range(1, len(districts) + 1))
+    for row in frame.itertuples():
+        assert row.scenario_total == pytest.approx(scenario.unit_total(row.unit))
+        assert row.rating_changed == (row.official_rating != row.scenario_rating)
+
+
+def test_weighting_benefits_more_moves_scores_as_the_engine_computes(hohhot):
+    model = ScoringModel(hohhot.evaluation)
+    weights = rebalance({"A": 15, "B": 25, "C": 30, "D": 30}, "D", 40, [])
+    via_state = model.score(scenario_from_state(weights, {}))
+    direct = model.score(Scenario(weights=weights, mode="renormalise"))
+    assert via_state.total == pytest.approx(direct.total)
+    leaves = effective_leaves(model, via_state)
+    assert leaves["scenario"].sum() == pytest.approx(100)
+    assert leaves.loc[leaves["level1"] == "效益", "scenario"].sum() == pytest.approx(40)
+
+
+def test_policy_check_flags_low_output_and_benefit(hohhot):
+    model = ScoringModel(hohhot.evaluation)
+    ok = model.node_points(scenario_from_state({"A": 15, "B": 25, "C": 30, "D": 30}, {}))
+    assert policy_warnings(hohhot.evaluation, ok) == []
+    low = model.node_points(scenario_from_state({"A": 30, "B": 20, "C": 25, "D": 25}, {}))
+    warnings = policy_warnings(hohhot.evaluation, low)
+    assert warnings and warnings[0][0] == "output_benefit_low" and warnings[0][1]["total"] == "50"
+
+
+def test_overrides_round_trip_through_the_url_text():
+    overrides = {"A101": 3.5, "D103": 12.0}
+    assert decode_overrides(encode_overrides(overrides)) == overrides
+    assert decode_overrides("A101:x,B:-1,C:2") == {"C": 2.0}
+    assert decode_overrides(None) == {}
