@@ -14,20 +14,27 @@ from .model import Bands
 from .style import ACCENT, FONT, NO_RATING_COLOR, PALETTE, TARGET_COLOR, band_colors
 
 SELECT_UNIT = "unit_pick"
+# Streamlit fits a chart (autosize "fit"), so a spec's height includes the title, the x axis and
+# the legend: add their room to the plot height the builders ask for.
+CHROME_HEIGHT = 120
 
 
-def finish(chart: alt.TopLevelMixin, title: str, height: int | None = None) -> alt.TopLevelMixin:
-    """House look: CJK font, horizontal labels, readable sizes on a projector and a laptop."""
+def finish(chart: alt.TopLevelMixin, title: str, height: int | alt.Step | None = None) -> alt.TopLevelMixin:
+    """House look: CJK font, horizontal labels, readable sizes on a projector and a laptop.
+    ``height``: the plot area's height in pixels, or ``alt.Step(n)`` for n pixels per category
+    of a nominal y axis (the chart then grows with its rows)."""
     props: dict[str, object] = {"title": alt.TitleParams(title, anchor="start", fontSize=16, font=FONT)}
-    if height is not None:
+    if isinstance(height, alt.Step):
         props["height"] = height
+    elif height is not None:
+        props["height"] = height + CHROME_HEIGHT
     return (chart.properties(**props)
             .configure(font=FONT)
             .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, labelLimit=220,
                             gridColor="#E6E9EF", domainColor="#B0B7C3")
             .configure_axisX(labelAngle=0)
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, orient="bottom",
-                              labelLimit=240)
+            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, orient="top",
+                              labelLimit=240, direction="horizontal", columns=4, symbolLimit=0)
             .configure_view(stroke=None))
 
 
@@ -36,8 +43,8 @@ def band_scale(bands: Bands) -> alt.Scale:
     return alt.Scale(domain=labels + ["—"], range=band_colors(labels) + [NO_RATING_COLOR])
 
 
-def _row_height(n: int, per: int = 30, minimum: int = 160) -> int:
-    return max(minimum, per * n)
+def _rows(per: int = 32) -> alt.Step:
+    return alt.Step(per)
 
 
 def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str | None = None,
@@ -74,7 +81,7 @@ def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str |
     rule_text = alt.Chart(thresholds).mark_text(align="left", dx=3, dy=-6, color="#6B7280", fontSize=12,
                                                  font=FONT).encode(x="value:Q", y=alt.value(0), text="band:N")
     chart = alt.layer(bars, text, rules, rule_text)
-    return finish(chart, title or t("chart_scores", lang), _row_height(len(df)))
+    return finish(chart, title or t("chart_scores", lang), _rows(34))
 
 
 def level1_stacked(long: pd.DataFrame, lang: str = "zh", order: list[str] | None = None) -> alt.TopLevelMixin:
@@ -91,27 +98,26 @@ def level1_stacked(long: pd.DataFrame, lang: str = "zh", order: list[str] | None
                  alt.Tooltip("points:Q", title=t("score", lang), format=".2f"),
                  alt.Tooltip("max_points:Q", title=t("points", lang), format=".2f"),
                  alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".2%")])
-    return finish(chart, t("chart_level1", lang), _row_height(len(units)))
+    return finish(chart, t("chart_level1", lang), _rows(32))
 
 
 def heatmap_chart(long: pd.DataFrame, lang: str = "zh", units: list[str] | None = None) -> alt.TopLevelMixin:
-    """Units × indicators, cells coloured by 得分率."""
+    """Indicators (rows, so their names read horizontally) × units (columns), cells coloured by 得分率."""
     labels = long.sort_values("order")["label"].drop_duplicates().tolist()
     units = units or long["unit"].drop_duplicates().tolist()
     base = alt.Chart(long).encode(
-        x=alt.X("label:N", sort=labels, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
-        y=alt.Y("unit:N", sort=units, title=None))
+        y=alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("unit:N", sort=units, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120)))
     tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("label:N", title=t("indicator", lang)),
                alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".1%")]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0.4, 1.0], scheme="redyellowgreen"),
                         legend=alt.Legend(format=".0%")),
         tooltip=tooltip)
-    text = base.mark_text(fontSize=11, font=FONT).encode(
+    text = base.mark_text(fontSize=12, font=FONT).encode(
         text=alt.Text("rate:Q", format=".0%"),
         color=alt.condition(alt.datum.rate < 0.6, alt.value("white"), alt.value("#1F2937")), tooltip=tooltip)
-    chart = alt.layer(cells, text).properties(width=alt.Step(46))
-    return finish(chart, t("chart_heatmap", lang), _row_height(len(units), 28))
+    return finish(alt.layer(cells, text), t("chart_heatmap", lang), _rows(26))
 
 
 def profile_chart(df: pd.DataFrame, unit: str, lang: str = "zh") -> alt.TopLevelMixin:
@@ -146,7 +152,7 @@ def budget_levels(long: pd.DataFrame, lang: str = "zh", units: list[str] | None 
                  alt.Tooltip("budget:Q", title=t("budget", lang), format=",.2f"),
                  alt.Tooltip("arrived:Q", title=t("arrived", lang), format=",.2f"),
                  alt.Tooltip("spent:Q", title=t("spent", lang), format=",.2f")])
-    return finish(chart, t("chart_budget_levels", lang), _row_height(len(units)))
+    return finish(chart, t("chart_budget_levels", lang), _rows(30))
 
 
 def budget_flow(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
@@ -163,7 +169,7 @@ def budget_flow(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
                         title=None),
         tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("series:N", title=""),
                  alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f")])
-    return finish(chart, t("chart_budget_units", lang), _row_height(len(units), 42))
+    return finish(chart, t("chart_budget_units", lang), 46 * len(units))
 
 
 def rate_bars(table: pd.DataFrame, column: str, target: float, lang: str = "zh") -> alt.TopLevelMixin:
@@ -185,7 +191,7 @@ def rate_bars(table: pd.DataFrame, column: str, target: float, lang: str = "zh")
     rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=TARGET_COLOR, strokeDash=[5, 3], size=2).encode(
         x="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("target", lang), format=".0%")])
     title = t("chart_rate", lang, metric=metric, target=f"{target:.0%}")
-    return finish(alt.layer(bars, text, rule), title, _row_height(len(units)))
+    return finish(alt.layer(bars, text, rule), title, _rows(30))
 
 
 def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
@@ -202,7 +208,7 @@ def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLeve
         tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, fontSize=13, font=FONT).encode(
         y=alt.Y("category:N", sort=cats), x="count:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)
-    return finish(alt.layer(bars, text), t("chart_categories", lang), _row_height(len(cats), 34))
+    return finish(alt.layer(bars, text), t("chart_categories", lang), _rows(32))
 
 
 def category_units_chart(long: pd.DataFrame, lang: str = "zh", share: bool = False,
@@ -221,7 +227,7 @@ def category_units_chart(long: pd.DataFrame, lang: str = "zh", share: bool = Fal
                  alt.Tooltip("count:Q", title=t("projects", lang), format=","),
                  alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f"),
                  alt.Tooltip("share:Q", title=t("share", lang), format=".1%")])
-    return finish(chart, t("chart_category_units", lang), _row_height(len(districts)))
+    return finish(chart, t("chart_category_units", lang), _rows(32))
 
 
 def rating_distribution_chart(dist: pd.DataFrame, bands: Bands, lang: str = "zh") -> alt.TopLevelMixin:
@@ -269,7 +275,7 @@ def survey_unit_heatmap(table: pd.DataFrame, lang: str = "zh", value: str = "sat
         text=alt.Text(f"{value}:Q", format=".1%"),
         color=alt.condition(alt.datum[value] > 0.75, alt.value("white"), alt.value("#1F2937")), tooltip=tooltip)
     return finish(alt.layer(cells, text), t("chart_sat_unit", lang) if value == "satisfaction" else t(value, lang),
-                  _row_height(len(units), 34))
+                  _rows(36))
 
 
 def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
@@ -286,7 +292,7 @@ def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixi
                         title=t("status", lang)),
         tooltip=[alt.Tooltip("category:N", title=t("category", lang)), alt.Tooltip("status:N", title=t("status", lang)),
                  alt.Tooltip("count:Q", title=t("count", lang))])
-    return finish(chart, t("chart_findings", lang), _row_height(grouped["category"].nunique(), 36))
+    return finish(chart, t("chart_findings", lang), _rows(36))
 
 
 def level_donut(by_level: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
@@ -355,4 +361,4 @@ def weight_bars(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
         color=alt.Color("series:N", sort=[official, scenario], scale=alt.Scale(range=["#A5B4C8", ACCENT]), title=None),
         tooltip=[alt.Tooltip("label:N", title=t("indicator", lang)), alt.Tooltip("level1:N", title=t("level1", lang)),
                  alt.Tooltip("series:N", title=""), alt.Tooltip("points:Q", title=t("points", lang), format=".2f")])
-    return finish(chart, t("chart_leaf_weights", lang), max(200, 26 * len(labels)))
+    return finish(chart, t("chart_leaf_weights", lang), max(200, 24 * len(labels)))
