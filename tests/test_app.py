@@ -116,7 +116,9 @@ def test_uploaded_workbook_is_stored_and_survives_a_refresh(library_dir):
     wb.save(buffer)
     at = upload(app(), "上传.xlsx", buffer.getvalue())
     assert any("已加入工作簿库" in s.value for s in at.success)
-    assert len(list((library_dir / "library").glob("*.bin"))) == 1
+    from dashboard import library
+
+    assert [e.filename for e in library.entries() if not e.bundled] == ["上传.xlsx"]
     fresh = app()  # a browser refresh: a new session
     names = [r.evaluation.project.name for _, (e, r) in fresh.session_state["_loaded"].items()]
     assert "城市社区党组织服务群众专项经费（上传）" in names
@@ -124,7 +126,7 @@ def test_uploaded_workbook_is_stored_and_survives_a_refresh(library_dir):
     remove = [b for b in fresh.button if b.key and b.key.startswith("remove_")]
     assert len(remove) == 1
     remove[0].click().run()
-    assert not list((library_dir / "library").glob("*.bin"))
+    assert [e for e in library.entries() if not e.bundled] == []
 
 
 def test_score_table_sample_is_selectable_and_renders():
