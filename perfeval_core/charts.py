@@ -114,9 +114,11 @@ def heatmap_chart(long: pd.DataFrame, lang: str = "zh", units: list[str] | None 
         color=alt.Color("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0.4, 1.0], scheme="redyellowgreen"),
                         legend=alt.Legend(format=".0%")),
         tooltip=tooltip)
+    # white text on the dark ends of the red-yellow-green scale, dark text in the pale middle
     text = base.mark_text(fontSize=12, font=FONT).encode(
         text=alt.Text("rate:Q", format=".0%"),
-        color=alt.condition(alt.datum.rate < 0.6, alt.value("white"), alt.value("#1F2937")), tooltip=tooltip)
+        color=alt.condition((alt.datum.rate < 0.6) | (alt.datum.rate > 0.9), alt.value("white"), alt.value("#1F2937")),
+        tooltip=tooltip)
     return finish(alt.layer(cells, text), t("chart_heatmap", lang), _rows(26))
 
 
