@@ -1,12 +1,18 @@
 """The workbook library: accepted workbooks stored server-side, keyed by content hash, so a
-browser refresh or a second user sees them. Bundled samples are always listed."""
+browser refresh or a second user sees them. Bundled samples are always listed.
+
+Uploaded workbooks live in the shared database (``perfeval_core.store``: the bytes in the
+``workbooks`` table), so several app servers pointed at one ``PERFEVAL_DATABASE_URL`` share one
+library. Without that variable the database is the SQLite file ``<data_dir()>/perfeval.db``.
+When the database cannot be reached the bundled samples are still listed and ``last_error()``
+says why; nothing here raises for a database failure.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +20,7 @@ from pathlib import Path
 from perfeval_core import LoadResult
 from perfeval_core.loader import load_bytes
 from perfeval_core.safety import MAX_FILE_BYTES
+from perfeval_core.store import Store, StoreError, get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = ROOT / "sample_data"
@@ -22,44 +29,98 @@ DEFAULT_SAMPLE = SAMPLES[0]
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("PERFEVAL_DATA_DIR", ROOT / "data"))
+    """Where the default SQLite database lives: ``PERFEVAL_DATA_DIR`` or ``<repo>/data``."""
+    return Path(os.environ.get("PERFEVAL_DATA_DIR") or ROOT / "data")
 
 
 @dataclass(frozen=True)
 class Entry:
     key: str  # sha256 of the bytes
     filename: str
-    path: Path
+    path: Path | None  # the bundled sample's file; None for an upload (its bytes are in the database)
     bundled: bool
-    added: float
+    added: float  # epoch seconds; 0 for bundled samples
 
 
-def _library_dir() -> Path:
-    path = data_dir() / "library"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+_LAST_ERROR: str | None = None
 
 
-def entries() -> list[Entry]:
-    """Bundled samples first, then stored uploads, oldest first."""
+def last_error() -> str | None:
+    """The message of the last database failure, or None when the last access worked."""
+    return _LAST_ERROR
+
+
+def _failed(error: StoreError) -> None:
+    global _LAST_ERROR
+    _LAST_ERROR = str(error)
+
+
+def _ok() -> None:
+    global _LAST_ERROR
+    _LAST_ERROR = None
+
+
+def _store() -> Store:
+    """The store for the current environment (PERFEVAL_DATABASE_URL / PERFEVAL_DATA_DIR, read each time)."""
+    return get_store()
+
+
+def _bundled() -> list[Entry]:
     out = []
     for name in SAMPLES:
         path = SAMPLES_DIR / name
         if path.exists():
             out.append(Entry(_sample_hash(path), name, path, True, 0.0))
-    stored = []
-    try:
-        metas = sorted(_library_dir().glob("*.json"))
-    except OSError:
-        metas = []
-    for meta_path in metas:
+    return out
+
+
+def _stored() -> list[Entry]:
+    """Uploads, oldest first. Raises StoreError."""
+    return [Entry(w.sha256, w.filename, None, False, w.added_at.timestamp()) for w in _store().list_workbooks()]
+
+
+_IMPORTED: set[str] = set()
+
+
+def _import_legacy_files() -> None:
+    """Move uploads kept by earlier versions as files (``<data_dir>/library/<sha256>.bin`` + ``.json``)
+    into the store, once per process and data dir; each imported pair is renamed ``*.imported`` so a
+    later removal from the library is not undone by a re-import. Raises StoreError."""
+    folder = data_dir() / "library"
+    if str(folder) in _IMPORTED:
+        return
+    for meta_path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        blob_path = meta_path.with_suffix(".bin")
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            path = meta_path.with_suffix(".bin")
-            stored.append(Entry(meta["sha256"], meta["filename"], path, False, float(meta.get("added", 0))))
-        except (OSError, ValueError, KeyError):
+            data = blob_path.read_bytes()
+            key, filename = str(meta["sha256"]), str(meta["filename"])
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-    return out + sorted(stored, key=lambda e: e.added)
+        if hashlib.sha256(data).hexdigest() != key:
+            continue
+        _store().add_workbook(key, filename, data, added_by="导入旧版文件库")
+        for path in (meta_path, blob_path):
+            try:
+                path.rename(path.with_name(path.name + ".imported"))
+            except OSError:
+                pass
+    _IMPORTED.add(str(folder))
+
+
+def entries() -> list[Entry]:
+    """Bundled samples first, then stored uploads, oldest first. Never raises for a database failure:
+    the samples are then listed alone and ``last_error()`` holds the message."""
+    out = _bundled()
+    bundled_keys = {e.key for e in out}
+    try:
+        _import_legacy_files()
+        stored = _stored()
+    except StoreError as error:
+        _failed(error)
+        return out
+    _ok()
+    return out + [e for e in stored if e.key not in bundled_keys]
 
 
 _HASHES: dict[tuple[str, float], str] = {}
@@ -74,7 +135,8 @@ def _sample_hash(path: Path) -> str:
 
 def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] = load_bytes
         ) -> tuple[LoadResult, Entry | None]:
-    """Validate and, when there is no error, store. A rejected file changes nothing."""
+    """Validate and, when there is no error, store. A rejected file changes nothing. When the database
+    fails the entry is None too and ``last_error()`` says why."""
     if len(data) > MAX_FILE_BYTES:
         from perfeval_core.report import ValidationReport
 
@@ -85,35 +147,39 @@ def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] =
     if result.evaluation is None:
         return result, None
     key = result.evaluation.source_sha256
-    for entry in entries():
-        if entry.key == key:
-            return result, entry
-    folder = _library_dir()
-    target = folder / f"{key}.bin"
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
-    tmp.write_bytes(data)
-    os.replace(tmp, target)  # atomic: readers never see half a file
-    meta = {"sha256": key, "filename": filename, "added": time.time(), "size": len(data)}
-    meta_tmp = folder / f".{key}.{os.getpid()}.json.tmp"
-    meta_tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    os.replace(meta_tmp, folder / f"{key}.json")
-    return result, Entry(key, filename, target, False, meta["added"])
+    bundled = next((e for e in _bundled() if e.key == key), None)
+    if bundled is not None:
+        return result, bundled
+    try:
+        _store().add_workbook(key, filename, data)  # False when already there: the stored entry is returned
+        stored = next((e for e in _stored() if e.key == key), None)
+    except StoreError as error:
+        _failed(error)
+        return result, None
+    _ok()
+    return result, stored
 
 
 def remove(key: str) -> bool:
-    folder = _library_dir()
-    removed = False
-    for suffix in (".json", ".bin"):
-        try:
-            (folder / f"{key}{suffix}").unlink()
-            removed = True
-        except FileNotFoundError:
-            pass
+    try:
+        removed = _store().remove_workbook(key)
+    except StoreError as error:
+        _failed(error)
+        return False
+    _ok()
     return removed
 
 
 def read(entry: Entry) -> bytes | None:
+    """The workbook's bytes: a bundled sample's file, or an upload from the database; None if gone."""
+    if entry.path is not None:
+        try:
+            return entry.path.read_bytes()
+        except OSError:
+            return None
     try:
-        return entry.path.read_bytes()
-    except OSError:
+        data = _store().get_workbook(entry.key)
+    except StoreError as error:
+        _failed(error)
         return None
+    return data

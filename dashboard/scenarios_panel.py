@@ -10,13 +10,17 @@ import streamlit as st
 from dashboard.state import Context
 from dashboard.ui import table
 from perfeval_core.model import Bands
-from perfeval_core.store import StoreUnavailable, get_store
+from perfeval_core.store import StoreError, get_store
 from perfeval_core.whatif import compare, encode_overrides
 
 
 def _load(record_id: int, level1_codes: list[str]) -> None:
     """Callback: put a saved scenario into the widgets (before they render)."""
-    record = get_store().get_scenario(record_id)
+    try:
+        record = get_store().get_scenario(record_id)
+    except StoreError as exc:
+        st.session_state.scenario_error = str(exc)
+        return
     if record is None:
         return
     lower = {k: v for k, v in record.weights.items() if k not in level1_codes}
@@ -40,10 +44,12 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
     try:
         store = get_store()
         records = store.list_scenarios(ctx.evaluation.key)
-    except StoreUnavailable as exc:
+    except StoreError as exc:
         st.warning(t("store_unavailable", error=str(exc)), icon=":material/cloud_off:")
         return
     level1_codes = [ctx.model.tree.codes[i] for i in ctx.model.tree.level1]
+    if st.session_state.get("scenario_error"):
+        st.warning(t("store_unavailable", error=st.session_state.pop("scenario_error")))
     with st.form("save_scenario", clear_on_submit=False, border=True):
         c1, c2, c3 = st.columns([2, 2, 3])
         name = c1.text_input(t("scenario_name"), key="scenario_name", max_chars=80)
@@ -56,14 +62,14 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                                     bands, note=note, author=author)
                 st.toast(t("saved", name=name.strip()), icon=":material/check:")
                 records = store.list_scenarios(ctx.evaluation.key)
-            except StoreUnavailable as exc:
+            except StoreError as exc:
                 st.warning(t("store_unavailable", error=str(exc)))
     if not records:
         return
     for record in records:
         cols = st.columns([3, 2, 3, 1, 1, 1], vertical_alignment="center")
         cols[0].markdown(f"**{record.name}**")
-        cols[1].caption(f"{record.author or '—'} · {record.updated_at:%Y-%m-%d %H:%M}")
+        cols[1].caption(f"{record.author or '—'} · {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
         cols[2].caption(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4]))
         cols[3].button(t("load_scenario"), key=f"load_{record.id}", on_click=_load, args=(record.id, level1_codes))
         with cols[4].popover(t("rename")):
@@ -75,8 +81,12 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                 except Exception as exc:  # a taken name or a lost connection: say so, keep going
                     st.error(str(exc))
         if cols[5].button(t("delete"), key=f"delete_{record.id}"):
-            store.delete_scenario(record.id)
-            st.rerun()
+            try:
+                store.delete_scenario(record.id)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
     if len(records) >= 2:
         with st.expander(t("compare_scenarios")):
             ids = [r.id for r in records]

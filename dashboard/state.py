@@ -26,6 +26,14 @@ def load_cached(data: bytes, filename: str) -> LoadResult:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def load_entry(key: str, filename: str, _entry: library.Entry) -> LoadResult | None:
+    """An entry is addressed by the SHA-256 of its bytes, so its parse can be cached on the key
+    without reading the bytes (from disk or the database) on every rerun."""
+    data = library.read(_entry)
+    return None if data is None else load_cached(data, filename)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def scoring_model(key: str, _evaluation: Evaluation) -> ScoringModel:
     return ScoringModel(_evaluation)
 
@@ -60,11 +68,8 @@ def shared_controls() -> None:
     entries = library.entries()
     loaded: dict[str, tuple[library.Entry, LoadResult]] = {}
     for entry in entries:
-        data = library.read(entry)
-        if data is None:
-            continue
-        result = load_cached(data, entry.filename)
-        if result.evaluation is not None:
+        result = load_entry(entry.key, entry.filename, entry)
+        if result is not None and result.evaluation is not None:
             loaded[entry.key] = (entry, result)
     st.session_state["_loaded"] = loaded
     keys = list(loaded)
@@ -74,6 +79,8 @@ def shared_controls() -> None:
         default = next((k for k, (e, _) in loaded.items() if e.filename == library.DEFAULT_SAMPLE), keys[0] if keys else None)
         st.session_state.eval_key = match or default
     with st.sidebar:
+        if library.last_error():
+            st.warning(library.last_error(), icon=":material/cloud_off:")
         if keys:
             st.selectbox(translate("evaluation", lang), keys, key="eval_key", on_change=_on_eval_change,
                          format_func=lambda k: _label(loaded[k][1], loaded[k][0], lang))

@@ -64,6 +64,8 @@ for name, result, accepted in st.session_state.get("upload_outcomes", []):
     layout = LAYOUT_NAMES.get(result.report.layout or "", ("", ""))[1 if lang == "en" else 0]
     if accepted:
         st.success(x("accepted", name=name, layout=layout), icon=":material/check_circle:")
+    elif result.report.ok and library.last_error():
+        st.error(f"{name}：{library.last_error()}", icon=":material/cloud_off:")
     else:
         st.error(x("rejected", name=name, count=len(result.report.errors)), icon=":material/error:")
         for issue in result.report.errors[:5]:
@@ -86,7 +88,10 @@ with c2.popover(x("samples"), icon=":material/folder_zip:"):
         st.download_button(name, path.read_bytes(), file_name=name, key=f"dl_{name}")
 
 st.subheader(x("library"))
-for entry in library.entries():
+library_entries = library.entries()
+if library.last_error():
+    st.warning(library.last_error(), icon=":material/cloud_off:")
+for entry in library_entries:
     cols = st.columns([6, 2, 1], vertical_alignment="center")
     cols[0].markdown(f"**{entry.filename}** · `{entry.key[:12]}`")
     cols[1].caption(x("bundled") if entry.bundled else x("uploaded"))

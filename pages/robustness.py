@@ -1,4 +1,3 @@
-import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import page_header

@@ -7,8 +7,15 @@ from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_score
 from perfeval_core.model import Bands
 from perfeval_core.scoring import project_unit
-from perfeval_core.whatif import (compare, decode_overrides, effective_leaves, encode_overrides, policy_warnings,
-                                  rebalance, scenario_from_state)
+from perfeval_core.whatif import (
+    compare,
+    decode_overrides,
+    effective_leaves,
+    encode_overrides,
+    policy_warnings,
+    rebalance,
+    scenario_from_state,
+)
 
 ctx = context()
 t, lang, ev, model, official = ctx.t, ctx.lang, ctx.evaluation, ctx.model, ctx.official

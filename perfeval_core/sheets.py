@@ -14,9 +14,8 @@ from typing import cast
 
 import python_calamine as calamine
 
-from .report import Issue, LoadRefused
-
 from . import safety
+from .report import Issue, LoadRefused
 
 
 @dataclass

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Set up (once) and run every test: system packages for the browser tests, the Python
+# Set up (once) and run every test: system packages (Chromium and CJK fonts for the browser
+# tests, PostgreSQL for the store tests, which start and stop their own server), the Python
 # dependencies, lint, type check and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"

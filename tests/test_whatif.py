@@ -5,8 +5,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfeval_core.scoring import Scenario, ScoringModel
-from perfeval_core.whatif import (compare, decode_overrides, effective_leaves, encode_overrides, policy_warnings,
-                                  rebalance, scenario_from_state)
+from perfeval_core.whatif import (
+    compare,
+    decode_overrides,
+    effective_leaves,
+    encode_overrides,
+    policy_warnings,
+    rebalance,
+    scenario_from_state,
+)
 
 OFFICIAL = {"A": 15.0, "B": 25.0, "C": 30.0, "D": 30.0}
 
