@@ -28,7 +28,7 @@ c3.metric(t("arrival_rate"), fmt_pct(overall["arrival_rate"]))
 c4.metric(t("execution_rate"), fmt_pct(overall["execution_rate"]))
 
 target_choice = st.segmented_control(
-    t("target"), ["average", "100"], key="budget_target", selection_mode="single",
+    t("target"), ["average", "100"], key="budget_target", selection_mode="single", default="average",
     format_func=lambda v: f"{t('city_average')}" if v == "average" else "100%") or "average"
 
 left, right = st.columns(2)
@@ -50,8 +50,10 @@ if scope != ALL:
 with st.expander(t("not_used_units", count=len(unused)), expanded=bool(len(unused))):
     table(unused.rename(columns={"unit": t("unit"), "parent": t("parent_unit"), "district": t("district"),
                                  "budget": t("budget_wan")}))
-table(frame[["unit", "budget", "arrived", "spent", "arrival_rate", "execution_rate"]].rename(columns={
+percent = frame.assign(arrival_rate=frame["arrival_rate"] * 100, execution_rate=frame["execution_rate"] * 100)
+table(percent[["unit", "budget", "arrived", "spent", "arrival_rate", "execution_rate"]].rename(columns={
     "unit": t("unit"), "budget": t("budget"), "arrived": t("arrived"), "spent": t("spent"),
     "arrival_rate": t("arrival_rate"), "execution_rate": t("execution_rate")}),
-    column_config={t("arrival_rate"): st.column_config.NumberColumn(format="percent"),
-                   t("execution_rate"): st.column_config.NumberColumn(format="percent")})
+    column_config={t("arrival_rate"): st.column_config.NumberColumn(format="%.2f%%"),
+                   t("execution_rate"): st.column_config.NumberColumn(format="%.2f%%"),
+                   **{t(k): st.column_config.NumberColumn(format="localized") for k in ("budget", "arrived", "spent")}})

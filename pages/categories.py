@@ -22,6 +22,7 @@ with left:
     chart(charts.category_totals_chart(totals, lang), key="category_totals")
 with right:
     measure = st.segmented_control(t("count"), ["count", "amount"], key="category_measure", selection_mode="single",
+                                   default="count",
                                    format_func=lambda v: t("projects") if v == "count" else t("amount_wan")) or "count"
     share = st.toggle(t("share"), key="category_share")
     chart(charts.category_units_chart(views.categories_by(ev), lang, share=share, measure=measure), key="category_units")

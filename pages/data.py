@@ -46,7 +46,11 @@ def x(key: str, **params: object) -> str:
 def _on_upload() -> None:
     """Runs before the rerun, so the new evaluation can become the selected one."""
     outcomes = []
+    seen = st.session_state.setdefault("uploads_seen", set())
     for file in st.session_state.get("uploader") or []:
+        if file.file_id in seen:  # the uploader keeps earlier files; report each once
+            continue
+        seen.add(file.file_id)
         result, entry = library.add(file.getvalue(), file.name, loader=load_cached)
         outcomes.append((file.name, result, entry is not None))
         if entry is not None:
@@ -71,11 +75,11 @@ for name, result, accepted in st.session_state.get("upload_outcomes", []):
         for issue in result.report.errors[:5]:
             st.markdown(f"- {issue.text(lang)}")
     issues = [i for i in result.report.issues if i.severity != "info"]
-    if issues:
+    if issues and (accepted or len(issues) > 5):  # short rejections are listed in full above
         with st.expander(x("report", name=name), expanded=not accepted):
             table(pd.DataFrame({
                 x("severity"): [SEVERITY_LABELS[i.severity][1 if lang == "en" else 0] for i in issues],
-                x("location"): [i.location for i in issues],
+                x("location"): [i.location or "—" for i in issues],
                 x("message"): [i.message(lang) for i in issues],
             }))
 

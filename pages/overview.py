@@ -25,15 +25,18 @@ if d["budget"]:
     c3.caption(f"{t('arrived')} {fmt_wan(b['arrived'], lang)}")
     c4.metric(t("execution_rate"), fmt_pct(d["execution_rate"]), help=d["definitions"]["execution_rate"])
     c4.caption(f"{t('spent')} {fmt_wan(b['spent'], lang)}")
-c5, c6, c7, c8 = st.columns(4, border=True)
+second = []
 if d["units_budgeted"] is not None:
-    c5.metric(t("units_budgeted_used"), f"{d['units_budgeted']} / {d['units_used_funds']}")
+    second.append((t("units_budgeted_used"), f"{d['units_budgeted']} / {d['units_used_funds']}"))
 if d["project_count"] is not None:
-    c6.metric(t("project_count"), f"{d['project_count']:,}")
+    second.append((t("project_count"), f"{d['project_count']:,}"))
 if d["satisfaction"]:
-    c7.metric(t("satisfaction"), fmt_pct(d["satisfaction"]["overall"]))
+    second.append((t("satisfaction"), fmt_pct(d["satisfaction"]["overall"])))
 if d["participation"]:
-    c8.metric(t("participation"), fmt_pct(d["participation"]["overall"]))
+    second.append((t("participation"), fmt_pct(d["participation"]["overall"])))
+if second:
+    for holder, (label, value) in zip(st.columns(4, border=True), second):
+        holder.metric(label, value)
 
 left, right = st.columns(2)
 depth = views.main_depth(ev)

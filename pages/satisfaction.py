@@ -21,7 +21,7 @@ c2.metric(t("participation"), fmt_pct(total["participation"]))
 c3.metric(f"{t('satisfaction')} · {lowest['age_group']}", fmt_pct(lowest["satisfaction"]))
 chart(charts.survey_age_chart(by_age, lang), key="survey_age")
 value = st.segmented_control(t("satisfaction"), ["satisfaction", "participation"], key="survey_value",
-                             selection_mode="single", format_func=t) or "satisfaction"
+                             selection_mode="single", default="satisfaction", format_func=t) or "satisfaction"
 chart(charts.survey_unit_heatmap(views.survey_by_unit_age(ev), lang, value), key="survey_units")
 unit_table = views.survey_by_unit(ev)
 table(unit_table[["unit", "respondents", "satisfaction", "participation"]].rename(columns={

@@ -144,8 +144,9 @@ def whatif() -> None:
             c1, c2 = st.columns(2, border=True)
             c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before), ev.bands.label(before),
                       delta_color="off", delta_arrow="off")
+            delta = after - before if before is not None and after is not None else None
             c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
-                      f"{after - before:+.2f}" if before is not None and after is not None else None)
+                      f"{delta:+.2f}" if delta is not None and abs(delta) >= 0.005 else None)
             c2.caption(f"{t('rating')}：{bands.label(after) if after is not None else '—'}")
         depth_default = views.main_depth(ev)
         depths = sorted(set(int(d) for d in model.unit_depth))

@@ -78,9 +78,11 @@ def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str |
                                "band": [f"{lbl} ≥ {v:g}" for lbl, v in zip(bands.labels, bands.thresholds)]})
     rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 3], color="#6B7280").encode(
         x="value:Q", tooltip=[alt.Tooltip("band:N", title=t("bands", lang))])
-    rule_text = alt.Chart(thresholds).mark_text(align="left", dx=3, dy=-6, color="#6B7280", fontSize=12,
-                                                 font=FONT).encode(x="value:Q", y=alt.value(0), text="band:N")
-    chart = alt.layer(bars, text, rules, rule_text)
+    thresholds["row"] = [k % 2 for k in range(len(thresholds))]
+    rule_texts = [alt.Chart(thresholds).transform_filter(alt.datum.row == row).mark_text(
+        align="left", dx=3, dy=-6 - 13 * row, color="#6B7280", fontSize=12, font=FONT).encode(
+        x="value:Q", y=alt.value(0), text="band:N") for row in (0, 1)]
+    chart = alt.layer(bars, text, rules, *rule_texts)
     return finish(chart, title or t("chart_scores", lang), _rows(34))
 
 
@@ -192,7 +194,7 @@ def rate_bars(table: pd.DataFrame, column: str, target: float, lang: str = "zh")
         y=alt.Y("unit:N", sort=units), x="rate:Q", text=alt.Text("rate:Q", format=".1%"), tooltip=tooltip)
     rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=TARGET_COLOR, strokeDash=[5, 3], size=2).encode(
         x="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("target", lang), format=".0%")])
-    title = t("chart_rate", lang, metric=metric, target=f"{target:.0%}")
+    title = t("chart_rate", lang, metric=metric, target=f"{target:.2%}".replace(".00%", "%"))
     return finish(alt.layer(bars, text, rule), title, _rows(30))
 
 
@@ -363,4 +365,4 @@ def weight_bars(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
         color=alt.Color("series:N", sort=[official, scenario], scale=alt.Scale(range=["#A5B4C8", ACCENT]), title=None),
         tooltip=[alt.Tooltip("label:N", title=t("indicator", lang)), alt.Tooltip("level1:N", title=t("level1", lang)),
                  alt.Tooltip("series:N", title=""), alt.Tooltip("points:Q", title=t("points", lang), format=".2f")])
-    return finish(chart, t("chart_leaf_weights", lang), max(200, 24 * len(labels)))
+    return finish(chart, t("chart_leaf_weights", lang), max(200, 32 * len(labels)))
