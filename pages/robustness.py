@@ -1,6 +1,106 @@
+import time
+
+import pandas as pd
+import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import page_header
+from dashboard.ui import chart, page_header, table
+from perfeval_core import charts, robustness, views
+from perfeval_core.whatif import level1_weights
 
 ctx = context()
+t, lang, ev, model = ctx.t, ctx.lang, ctx.evaluation, ctx.model
 page_header(ctx, "page_robustness")
+tree = model.tree
+GROUPS = [tree.names[i] for i in tree.level1]
+
+scenario = st.session_state.get("current_scenario")
+options = ["official"] + (["scenario"] if scenario is not None else [])
+c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])
+basis = c1.segmented_control(t("rob_basis"), options, default="official", key="rob_basis", selection_mode="single",
+                             format_func=lambda v: t(f"rob_basis_{v}")) or "official"
+weights = level1_weights(model, scenario) if basis == "scenario" else None
+spread = c2.slider(t("rob_spread"), 0.0, 0.5, 0.2, 0.05, key="rob_spread", format="%.2f")
+draws = c3.select_slider(t("rob_draws"), [1_000, 2_000, 5_000, 10_000, 20_000], value=10_000, key="rob_draws")
+method = c4.segmented_control(t("rob_method"), ["uniform", "dirichlet"], default="uniform", key="rob_method",
+                              selection_mode="single", format_func=lambda v: t(f"rob_{v}")) or "uniform"
+seed = c5.number_input(t("rob_seed"), 0, 10_000, 0, key="rob_seed")
+
+depths = sorted(set(int(d) for d in model.unit_depth))
+main = views.main_depth(ev)
+main = main if main in depths else depths[0]
+if st.session_state.get("rob_tier") not in depths:  # a tier of another evaluation
+    st.session_state.rob_tier = main
+tier = st.segmented_control(t("tier"), depths, key="rob_tier",
+                            selection_mode="single",
+                            format_func=lambda d: next(iter(ev.units[ev.units["depth"] == d]["tier"]), str(d)) or str(d))
+tier = main if tier is None else tier
+
+# 1. break-even weights
+st.subheader(t("rob_breakeven"))
+st.caption(t("rob_breakeven_help"))
+be = robustness.rating_break_even(model, ctx.official.bands, weights)
+be = be[be["depth"] == tier]
+
+
+def _cell(row: pd.Series) -> str:
+    parts = []
+    if row["up_weight"] is not None and row["up_weight"] == row["up_weight"]:
+        parts.append(f"↑{row['up_weight']:.1f}→{row['up_rating']}")
+    if row["down_weight"] is not None and row["down_weight"] == row["down_weight"]:
+        parts.append(f"↓{row['down_weight']:.1f}→{row['down_rating']}")
+    return "  ".join(parts) or "—"
+
+
+if len(be):
+    be = be.assign(cell=be.apply(_cell, axis=1))
+    pivot = be.pivot_table(index=["unit", "rating", "total"], columns="group", values="cell", aggfunc="first",
+                           sort=False).reset_index()
+    pivot = pivot.sort_values("total", ascending=False)
+    current = {g: w for g, w in zip(GROUPS, (weights or level1_weights(model)).values())}
+    pivot = pivot.rename(columns={"unit": t("unit"), "rating": t("rating"), "total": t("total_score"),
+                                  **{g: f"{g}（{current[g]:g}）" for g in GROUPS if g in pivot.columns}})
+    table(pivot, column_config={t("total_score"): st.column_config.NumberColumn(format="%.2f")})
+
+# 2. distance to the neighbouring bands
+st.subheader(t("rob_distance"))
+st.caption(t("rob_distance_help"))
+dist = robustness.band_distance(model, ctx.official.bands, weights)
+dist = dist[dist["depth"] == tier].sort_values("total", ascending=False)
+table(dist[["unit", "total", "rating", "up_rating", "up_distance", "down_rating", "down_distance"]].rename(columns={
+    "unit": t("unit"), "total": t("total_score"), "rating": t("rating"), "up_rating": f"{t('up')}→",
+    "up_distance": f"{t('up')}·{t('delta')}", "down_rating": f"{t('down')}→", "down_distance": f"{t('down')}·{t('delta')}"}),
+    column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
+                   (t("total_score"), f"{t('up')}·{t('delta')}", f"{t('down')}·{t('delta')}")})
+
+# 3. Monte Carlo
+st.subheader(t("rob_mc"))
+start = time.perf_counter()
+mc = robustness.monte_carlo(model, ctx.official.bands, draws=int(draws), spread=float(spread), method=method,
+                            seed=int(seed), weights=weights)
+elapsed = time.perf_counter() - start
+st.caption(t("rob_mc_caption", draws=int(draws), spread=float(spread), seconds=elapsed))
+mct = mc.table[mc.table["depth"] == tier]
+stable = mct[mct["p_official_rating"] >= 0.95]["unit"].tolist()
+fragile = mct[mct["p_official_rating"] < 0.80]["unit"].tolist()
+if stable:
+    st.success(t("rob_stable", units="、".join(stable)), icon=":material/verified:")
+if fragile:
+    st.warning(t("rob_unstable", units="、".join(
+        f"{u}（{p:.0%}）" for u, p in zip(mct.loc[mct["unit"].isin(fragile), "unit"],
+                                         mct.loc[mct["unit"].isin(fragile), "p_official_rating"]))),
+        icon=":material/warning:")
+left, right = st.columns(2)
+with left:
+    chart(charts.rank_interval_chart(mct, lang), key="rank_interval")
+with right:
+    chart(charts.band_probability_chart(mct, ctx.official.bands, lang), key="band_probability")
+
+# 4. robust pairs
+pairs = robustness.robust_pairs(model, spread=float(spread), weights=weights, depth=tier)
+total_pairs = robustness.same_depth_pairs(model, tier)
+st.subheader(t("rob_robust_pairs", count=len(pairs), total=total_pairs))
+if len(pairs):
+    table(pairs[["winner", "loser", "margin", "min_margin"]].rename(columns={
+        "winner": t("winner"), "loser": t("loser"), "margin": t("delta"), "min_margin": t("min_margin")}),
+        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in (t("delta"), t("min_margin"))})

@@ -150,10 +150,12 @@ def whatif() -> None:
             c2.caption(f"{t('rating')}：{bands.label(after) if after is not None else '—'}")
         depth_default = views.main_depth(ev)
         depths = sorted(set(int(d) for d in model.unit_depth))
-        tier = st.segmented_control(t("tier"), depths, default=depth_default if depth_default in depths else depths[0],
-                                    key="whatif_tier", selection_mode="single",
-                                    format_func=lambda d: {0: ev.units[ev.units["depth"] == 0]["tier"].iloc[0] or "0"}.get(
-                                        d, next(iter(ev.units[ev.units["depth"] == d]["tier"]), str(d)))) or depth_default
+        depth_default = depth_default if depth_default in depths else depths[0]
+        if st.session_state.get("whatif_tier") not in depths:  # a tier of another evaluation
+            st.session_state.whatif_tier = depth_default
+        tier = st.segmented_control(
+            t("tier"), depths, key="whatif_tier", selection_mode="single",
+            format_func=lambda d: next(iter(ev.units[ev.units["depth"] == d]["tier"]), "") or str(d)) or depth_default
         units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
         comparison = compare(model, official, result, units)
         changed = comparison[comparison["rating_changed"]]

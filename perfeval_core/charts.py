@@ -326,7 +326,7 @@ def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
                                           (scenario, r["scenario_rank"], r["scenario_total"], r["scenario_rating"])):
             rows.append({"unit": r["unit"], "side": side, "rank": int(rank), "total": total, "rating": rating,
                          "change": change, "label": f"{int(rank)}. {r['unit']}"})
-    long = pd.DataFrame(rows)
+    long = pd.DataFrame(rows, columns=["unit", "side", "rank", "total", "rating", "change", "label"])
     changes = ["up", "same", "down"]
     names = {"up": t("rank_up", lang), "same": t("rank_same", lang), "down": t("rank_down", lang)}
     long["change_label"] = long["change"].map(names)
@@ -366,3 +366,43 @@ def weight_bars(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
         tooltip=[alt.Tooltip("label:N", title=t("indicator", lang)), alt.Tooltip("level1:N", title=t("level1", lang)),
                  alt.Tooltip("series:N", title=""), alt.Tooltip("points:Q", title=t("points", lang), format=".2f")])
     return finish(chart, t("chart_leaf_weights", lang), max(200, 32 * len(labels)))
+
+
+def rank_interval_chart(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """Monte Carlo rank intervals: 5–95 % as a bar, the median as a dot, the official rank as a tick.
+    ``table``: unit, official_rank, rank_p5, rank_median, rank_p95."""
+    df = table.sort_values(["official_rank", "unit"]).copy()
+    units = df["unit"].tolist()
+    n = int(df["rank_p95"].max()) if len(df) else 1
+    tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("official_rank:Q", title=t("official_rank", lang)),
+               alt.Tooltip("rank_median:Q", title=t("median_rank", lang)), alt.Tooltip("rank_p5:Q", title="P5"),
+               alt.Tooltip("rank_p95:Q", title="P95")]
+    y = alt.Y("unit:N", sort=units, title=None)
+    x_scale = alt.Scale(domain=[0.5, n + 0.5])
+    base = alt.Chart(df).encode(y=y, tooltip=tooltip)
+    interval = base.mark_bar(height=10, cornerRadius=5, color="#A5B4C8").encode(
+        x=alt.X("rank_p5:Q", scale=x_scale, title=t("rank", lang), axis=alt.Axis(tickMinStep=1, format="d")),
+        x2="rank_p95:Q")
+    median = base.mark_circle(size=120, color=ACCENT).encode(x=alt.X("rank_median:Q", scale=x_scale))
+    official = base.mark_tick(color=TARGET_COLOR, thickness=3, size=22).encode(x=alt.X("official_rank:Q", scale=x_scale))
+    return finish(alt.layer(interval, median, official), t("chart_rank_interval", lang), _rows(34))
+
+
+def band_probability_chart(table: pd.DataFrame, bands: Bands, lang: str = "zh") -> alt.TopLevelMixin:
+    """Probability of each rating per unit, stacked in band order. ``table`` has p_<label> columns."""
+    labels = list(bands.labels)
+    df = table.sort_values(["official_rank", "unit"])
+    units = df["unit"].tolist()
+    long = df.melt(id_vars=["unit", "official_rating"], value_vars=[f"p_{lbl}" for lbl in labels],
+                   var_name="band", value_name="probability")
+    long["band"] = long["band"].str[2:]
+    long["order"] = long["band"].map({lbl: k for k, lbl in enumerate(labels)})
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("unit:N", sort=units, title=None),
+        x=alt.X("probability:Q", stack="normalize", title=t("probability", lang), axis=alt.Axis(format=".0%")),
+        color=alt.Color("band:N", scale=band_scale(bands), sort=labels, title=t("rating", lang)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("official_rating:N", title=t("official", lang)),
+                 alt.Tooltip("band:N", title=t("rating", lang)),
+                 alt.Tooltip("probability:Q", title=t("probability", lang), format=".1%")])
+    return finish(chart, t("chart_band_probability", lang), _rows(34))

@@ -1,4 +1,4 @@
-"""Command line: ``python -m perfeval_core validate|summary|score FILE``."""
+"""Command line: ``python -m perfeval_core validate|summary|score|robustness FILE``."""
 
 from __future__ import annotations
 
@@ -104,6 +104,65 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_robustness(args: argparse.Namespace) -> int:
+    from .robustness import robustness_json
+    from .scoring import ScoringModel
+
+    try:
+        weights = Scenario.parse_weights(args.weights) if args.weights else {}
+        bands = Bands.from_thresholds([float(x) for x in args.bands.replace("，", ",").split(",")]) if args.bands else None
+        if bands is not None and bands.validate():
+            raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
+        if args.draws < 1:
+            raise ValueError("--draws 必须是正整数")
+        if not (0 <= args.spread < 1 or (args.method == "dirichlet" and args.spread >= 0)):
+            raise ValueError("--spread 必须在 [0, 1) 之间")
+    except ValueError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    result = _load_or_fail(args.file, args.lang)
+    if result is None:
+        return 1
+    try:
+        model = ScoringModel(result.evaluation)  # type: ignore[arg-type]
+        data = robustness_json(model, bands, weights or None, draws=args.draws, spread=args.spread,
+                               method=args.method, seed=args.seed)
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        print(f"参数错误：{message}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(data)
+    else:
+        _print_robustness_text(data, args.lang)
+    return 0
+
+
+def _print_robustness_text(d: dict[str, Any], lang: str) -> None:
+    en = lang == "en"
+    mc = d["monte_carlo"]
+    print(("Weights " if en else "权重 ") + (", " if en else "，").join(f"{k} {v:g}" for k, v in d["weights"].items())
+          + (f"; {mc['draws']} draws, ±{mc['spread']:.0%} ({mc['method']})" if en
+             else f"；{mc['draws']} 次抽样，±{mc['spread']:.0%}（{mc['method']}）"))
+    for u in sorted(d["units"], key=lambda u: (u["depth"], u["rank"])):
+        ri = u["rank_interval"]
+        probs = " ".join(f"{k}{v:.0%}" for k, v in u["band_probabilities"].items() if v)
+        print(f"{'  ' * u['depth']}{u['rank']:>3}. {u['unit']}  {u['total']:.2f} {u['rating']}  "
+              + (f"rank {ri['p5']}–{ri['p95']} (median {ri['median']})  " if en
+                 else f"名次 {ri['p5']}–{ri['p95']}（中位 {ri['median']}）  ") + probs)
+        for group, b in u["break_even"].items():
+            parts = []
+            if b["up"] is not None:
+                parts.append(f"{group} ↑{b['up']:.1f} → {b['up_rating']}")
+            if b["down"] is not None:
+                parts.append(f"{group} ↓{b['down']:.1f} → {b['down_rating']}")
+            if parts:
+                print(f"{'  ' * u['depth']}       " + "；".join(parts))
+    rp = d["robust_pairs"]
+    if rp is not None:
+        print(f"Robust pairs: {rp['count']} of {rp['pairs']}" if en else f"稳健的名次对：{rp['count']} / {rp['pairs']}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m perfeval_core",
                                      description="财政项目支出绩效评价：校验、汇总与评分")
@@ -126,6 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_score)
+    r = sub.add_parser("robustness", help="break-even weights, distance to the next band, Monte Carlo "
+                                          "rank intervals and band probabilities, robust pairs")
+    r.add_argument("file")
+    r.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
+    r.add_argument("--spread", type=float, default=0.2,
+                   help="relative weight perturbation, e.g. 0.2 = each level-1 weight ±20%% (default 0.2)")
+    r.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    r.add_argument("--method", choices=["uniform", "dirichlet"], default="uniform",
+                   help="uniform: w×U(1−s,1+s) renormalised; dirichlet: Dirichlet around the weights")
+    r.add_argument("--weights", help="reference level-1 weights, e.g. 决策=20,过程=20,产出=30,效益=30")
+    r.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_robustness)
     return parser
 
 

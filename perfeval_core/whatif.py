@@ -87,12 +87,12 @@ def effective_leaves(model: ScoringModel, result: ScoreResult) -> pd.DataFrame:
     return frame
 
 
-def policy_warnings(ev: Evaluation, points: np.ndarray) -> list[tuple[str, dict[str, object]]]:
+def policy_warnings(ev: Evaluation, points: np.ndarray) -> list[tuple[str, dict[str, str]]]:
     """The weight rules of DOMAIN §3 under the given node points, as (message key, params)."""
     ind = ev.indicators.reset_index(drop=True)
     names = [normalise_label(n) for n in ind["name"]]
     level1 = ind.index[ind["level"] == 1]
-    out: list[tuple[str, dict[str, object]]] = []
+    out: list[tuple[str, dict[str, str]]] = []
     mode = ev.project.mode
     if mode in ("部门评价", "财政评价"):
         weight = sum(points[i] for i in level1 if any(k in names[i] for k in ("产出", "效益", "效果")))

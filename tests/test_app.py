@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from .conftest import ROOT, SAMPLES
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["overview", "districts", "budget", "categories", "scoresheet", "satisfaction", "findings", "portfolio", "data"]
+PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "scoresheet", "satisfaction", "findings",
+         "portfolio", "data"]
 TANGSHAN = "tangshan_2024_evaluation.xlsx"
 
 
