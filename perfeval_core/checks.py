@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -96,7 +98,7 @@ def _first(df: pd.DataFrame, column: str) -> str | None:
 def _policy(ev: Evaluation, report: ValidationReport) -> None:
     sheet = _first(ev.indicators, "src_sheet")
     for key, params in policy_warnings(ev, ev.indicators["points"].to_numpy(dtype=float)):
-        report.warning(key, sheet, **params)
+        report.warning(key, sheet, None, None, **cast(dict[str, Any], params))
 
 
 def cross_check(ev: Evaluation, report: ValidationReport) -> None:
