@@ -9,30 +9,9 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-import pandas as pd
-from common import line, measure
+from common import line, measure, synthetic_indicators
 
 from perfeval_core.scoring import Scenario, ScoringModel
-
-
-def synthetic_indicators(leaves: int) -> pd.DataFrame:
-    """4 level-1 groups × 2 level-2 × (leaves / 8) leaves, points summing to 100."""
-    rows = []
-    per_l2 = leaves // 8
-    level1 = [("A", "决策", 15), ("B", "过程", 25), ("C", "产出", 30), ("D", "效益", 30)]
-    for code, name, pts in level1:
-        rows.append((code, name, None, 1, float(pts)))
-        for k in (1, 2):
-            l2 = f"{code}{k}"
-            rows.append((l2, f"{name}{k}", code, 2, pts / 2))
-            for j in range(per_l2):
-                rows.append((f"{l2}{j + 1:02d}", f"{name}{k}-{j + 1}", l2, 3, pts / 2 / per_l2))
-    df = pd.DataFrame(rows, columns=["code", "name", "parent", "level", "points"])
-    for c in ("kind", "unit", "explanation", "criteria", "src_sheet"):
-        df[c] = ""
-    df["target"] = np.nan
-    df["src_row"] = df["src_col"] = 0
-    return df
 
 
 def main() -> None:

@@ -15,8 +15,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
-from common import line, measure
+from common import line, measure, synthetic_indicators
 
 from perfeval_core.robustness import (
     band_distance,
@@ -30,26 +29,11 @@ from perfeval_core.robustness import (
 from perfeval_core.scoring import ScoringModel
 
 
-def synthetic_indicators(leaves_per_group: int = 5) -> pd.DataFrame:
-    """决策/过程/产出/效益 (15/25/30/30), each split into equal leaves."""
-    rows = []
-    for code, name, pts in (("A", "决策", 15.0), ("B", "过程", 25.0), ("C", "产出", 30.0), ("D", "效益", 30.0)):
-        rows.append((code, name, None, 1, pts))
-        for k in range(leaves_per_group):
-            rows.append((f"{code}{k + 1:02d}", f"{name}{k + 1}", code, 2, pts / leaves_per_group))
-    df = pd.DataFrame(rows, columns=["code", "name", "parent", "level", "points"])
-    for c in ("kind", "unit", "explanation", "criteria", "src_sheet"):
-        df[c] = ""
-    df["target"] = np.nan
-    df["src_row"] = df["src_col"] = 0
-    return df
-
-
 def synthetic_model(units: int, seed: int = 0) -> ScoringModel:
     """A city, ~3 % districts, the rest streets; 得分率 between 0.4 and 1."""
     rng = np.random.default_rng(seed)
-    indicators = synthetic_indicators()
-    leaves = int((indicators["level"] == 2).sum())
+    indicators = synthetic_indicators(40)
+    leaves = int((~indicators["code"].isin(set(indicators["parent"].dropna()))).sum())
     districts = max(1, units * 3 // 100)
     depth = np.r_[0, np.ones(districts, dtype=int), np.full(units - 1 - districts, 2)][:units]
     rates = rng.uniform(0.4, 1.0, (units, leaves))

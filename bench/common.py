@@ -6,6 +6,32 @@ import statistics
 import time
 from collections.abc import Callable
 
+import numpy as np
+import pandas as pd
+
+LEVEL1 = (("A", "决策", 15.0), ("B", "过程", 25.0), ("C", "产出", 30.0), ("D", "效益", 30.0))
+
+
+def synthetic_indicators(leaves: int = 40) -> pd.DataFrame:
+    """决策/过程/产出/效益 (15/25/30/30), each split into two level-2 groups of equal leaves
+    (``leaves`` in all, a multiple of 8), in the column layout of an Evaluation's indicators."""
+    per_l2 = max(leaves // 8, 1)
+    rows = []
+    for code, name, pts in LEVEL1:
+        rows.append((code, name, None, 1, pts))
+        for k in (1, 2):
+            l2 = f"{code}{k}"
+            rows.append((l2, f"{name}{k}", code, 2, pts / 2))
+            for j in range(per_l2):
+                rows.append((f"{l2}{j + 1:02d}", f"{name}{k}-{j + 1}", l2, 3, pts / 2 / per_l2))
+    df = pd.DataFrame(rows, columns=["code", "name", "parent", "level", "points"])
+    df["parent"] = pd.Series([r[2] for r in rows], dtype=object)
+    for c in ("kind", "unit", "explanation", "criteria", "src_sheet"):
+        df[c] = ""
+    df["target"] = np.nan
+    df["src_row"] = df["src_col"] = 0
+    return df
+
 
 def measure(fn: Callable[[], object], repeat: int = 7, warmup: int = 1) -> list[float]:
     for _ in range(warmup):

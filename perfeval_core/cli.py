@@ -76,12 +76,23 @@ def _print_summary_text(d: dict[str, Any]) -> None:
         print(f"经常参与 {d['participation']['overall']:.2%}")
 
 
+def _weights_and_bands(args: argparse.Namespace) -> tuple[dict[str, float], Bands | None]:
+    """--weights and --bands, checked; ValueError with a plain message when malformed."""
+    weights = Scenario.parse_weights(args.weights) if args.weights else {}
+    bands = None
+    if args.bands:
+        try:
+            bands = Bands.from_thresholds([float(x) for x in args.bands.replace("，", ",").split(",")])
+        except ValueError:
+            bands = None
+        if bands is None or bands.validate():
+            raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
+    return weights, bands
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     try:
-        weights = Scenario.parse_weights(args.weights) if args.weights else {}
-        bands = Bands.from_thresholds([float(x) for x in args.bands.replace("，", ",").split(",")]) if args.bands else None
-        if bands is not None and bands.validate():
-            raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
+        weights, bands = _weights_and_bands(args)
     except ValueError as exc:
         print(f"参数错误：{exc}", file=sys.stderr)
         return 2
@@ -109,10 +120,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     from .scoring import ScoringModel
 
     try:
-        weights = Scenario.parse_weights(args.weights) if args.weights else {}
-        bands = Bands.from_thresholds([float(x) for x in args.bands.replace("，", ",").split(",")]) if args.bands else None
-        if bands is not None and bands.validate():
-            raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
+        weights, bands = _weights_and_bands(args)
         if args.draws < 1:
             raise ValueError("--draws 必须是正整数")
         if not (0 <= args.spread < 1 or (args.method == "dirichlet" and args.spread >= 0)):
