@@ -44,7 +44,8 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024  # inflated size of one zip member
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # inflated size of all members together
 MAX_RATIO = 200  # compression ratio, checked for members above RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 1024 * 1024
-MAX_SMALL_PART_BYTES = 32 * 1024 * 1024  # workbook.xml and its rels are read whole
+MAX_SMALL_PART_BYTES = 16 * 1024 * 1024  # workbook.xml and its rels are read whole
+MAX_TREE_PART_BYTES = 4 * 1024 * 1024  # above this, map sheets with a regex instead of a parse tree
 MAX_MISSING_FORMULAS = 10_000  # per sheet
 MAX_FORMULA_CHARS = 1_000
 CHUNK_BYTES = 1 << 20  # inflate and scan in 1 MB pieces: numpy temporaries stay in cache
@@ -83,6 +84,11 @@ def preflight(data: bytes, filename: str = "") -> Preflight:
 
 def _refuse(key: str, sheet: str | None = None, **params: Any) -> NoReturn:
     raise LoadRefused(Issue("error", key, params, sheet=sheet)) from None
+
+
+def _too_large(sheet: str, rows: int, cols: int, ref: str) -> NoReturn:
+    params = {"sheet": sheet, "ref": ref, "rows": rows, "cols": cols, "max_cells": MAX_SHEET_CELLS}
+    raise LoadRefused(Issue("error", "sheet_too_large", params, sheet=sheet)) from None
 
 
 def _corrupt(detail: str) -> NoReturn:
@@ -268,6 +274,8 @@ def _member_chunks(data: bytes, info: zipfile.ZipInfo, budget: _Budget | None) -
             piece = bytes(raw[i:i + CHUNK_BYTES])
             grow(len(piece))
             yield piece
+    elif info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size == 0 and info.file_size == 0:
+        pass  # an empty member some writers store without even an empty deflate block
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
         pos = 0
@@ -373,13 +381,13 @@ def _check_zip(data: bytes) -> Preflight:
     done: set[int] = set()
     small: dict[str, bytes] = {}
     for key in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-        info = by_name.get(key)
-        if info is None:
+        part = by_name.get(key)
+        if part is None:
             continue
-        if info.file_size > MAX_SMALL_PART_BYTES:
-            _bomb(info.filename, info.file_size, info.compress_size)
-        small[key] = b"".join(_no_entities(_utf8_stream(_member_chunks(data, info, budget)), info.filename))
-        done.add(id(info))
+        if part.file_size > MAX_SMALL_PART_BYTES:
+            _bomb(part.filename, part.file_size, part.compress_size)
+        small[key] = b"".join(_no_entities(_utf8_stream(_member_chunks(data, part, budget)), part.filename))
+        done.add(id(part))
     sheet_parts = _sheet_parts(small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
 
     missing: dict[str, dict[tuple[int, int], str]] = {}
@@ -421,6 +429,8 @@ def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, list[str]]:
     targets: dict[str, str] = {}
     sheets: list[tuple[str, str]] = []
     try:
+        if len(rels) > MAX_TREE_PART_BYTES:
+            raise ValueError("large part")
         for el in SafeElementTree.fromstring(rels).iter() if rels else ():
             if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") is not None:
                 targets[el.get("Id", "")] = el.get("Target", "")
@@ -430,6 +440,8 @@ def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, list[str]]:
             if b"Id" in attrs:
                 targets[_xml_text(attrs[b"Id"])] = _xml_text(attrs.get(b"Target", b""))
     try:
+        if len(workbook) > MAX_TREE_PART_BYTES:
+            raise ValueError("large part")
         for el in SafeElementTree.fromstring(workbook).iter() if workbook else ():
             if el.tag.rsplit("}", 1)[-1] == "sheet":
                 rid = next((v for k, v in el.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
@@ -464,12 +476,12 @@ class _NeedExact(Exception):
 
 
 class _SheetScan:
-    def __init__(self, label: str, exact: bool) -> None:
+    def __init__(self, label: str) -> None:
         self.label = label
-        self.exact = exact
         self.rows = 0  # 1-based max row
         self.cols = 0  # 1-based max column
         self.formulas: dict[tuple[int, int], str] = {}
+        self.prefix = b""  # namespace prefix of the cells (`x` in <x:c>), once seen
         self.shared: dict[bytes, tuple[int, int, str]] = {}
 
     def cell(self, row: int, col: int) -> None:
@@ -482,8 +494,7 @@ class _SheetScan:
         return self.rows * self.cols > MAX_SHEET_CELLS
 
     def refuse(self) -> NoReturn:
-        _refuse("sheet_too_large", sheet=self.label, ref=f"A1:{column_letter(self.cols - 1)}{self.rows}",
-                rows=self.rows, cols=self.cols, max_cells=MAX_SHEET_CELLS)
+        _too_large(self.label, self.rows, self.cols, f"A1:{column_letter(self.cols - 1)}{self.rows}")
 
     def formula(self, row: int, col: int, attrs: bytes, text: bytes | None, missing: bool) -> None:
         shared = _attr(attrs, b"t") == b"shared"
@@ -507,7 +518,7 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str)
     def stream(b: _Budget | None) -> Iterator[bytes]:
         return _no_entities(_utf8_stream(_member_chunks(data, info, b)), info.filename)
 
-    scan = _SheetScan(label, exact=False)
+    scan = _SheetScan(label)
     try:
         _fast_scan(stream(budget), scan)
         if not scan.over():
@@ -516,7 +527,7 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str)
     except _NeedExact:
         recount = budget  # the abandoned fast pass counted nothing
     # the fast scan counts every <c> start, valued or not; decide on calamine's own rules
-    scan = _SheetScan(label, exact=True)
+    scan = _SheetScan(label)
     _ExactScanner(scan).run(stream(recount))
     if scan.over():
         scan.refuse()
@@ -554,7 +565,7 @@ def _leading(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fast_chunk(buf: bytes, cut: int, scan: _SheetScan) -> None:
-    """Account for every `<c r="..."` starting before ``cut``; ``buf`` extends >= 32 bytes past it."""
+    """Account for every `<c r="..."` starting before ``cut``; ``buf`` extends >= 64 bytes past it."""
     a = np.frombuffer(buf, dtype=np.uint8)
     # '<' followed by b, c, f or g, read as little-endian uint16 at even and at odd offsets
     m = (cut + 1) // 2 * 2
@@ -571,28 +582,95 @@ def _fast_chunk(buf: bytes, cut: int, scan: _SheetScan) -> None:
     with_r = w4[pc + 2] == _R_EQ
     if int(np.count_nonzero(with_r)) != cells:
         raise _NeedExact  # a cell without r, or with r not first, or quoted with '
+    s = pc[with_r] + 6
+    prefix = b""
     colons = np.flatnonzero(a[:cut] == 0x3A)
     colons = colons[a[colons + 1] == 0x63]
-    if _XML_SPACE_OR_END[a[colons + 2]].any():  # a prefixed <x:c> cell
-        raise _NeedExact
+    colons = colons[_XML_SPACE_OR_END[a[colons + 2]]]
+    if len(colons):  # prefixed <x:c> / </x:c>: one prefix, and `r` first in every start tag
+        first = int(colons[0])
+        lt = buf.rfind(b"<", max(0, first - 64), first)
+        prefix = buf[lt + 1:first].lstrip(b"/") if lt >= 0 else b""
+        size = len(prefix)
+        if not _PREFIX_RE.fullmatch(prefix) or int(colons.min()) < size + 1:
+            raise _NeedExact
+        same = np.ones(len(colons), dtype=bool)
+        for i, ch in enumerate(prefix):
+            same &= a[colons - size + i] == ch
+        before = a[colons - size - 1]
+        starts = same & (before == 0x3C)
+        ends = same & (before == 0x2F) & (a[np.maximum(colons - size - 2, 0)] == 0x3C)
+        if not (starts | ends).all():
+            raise _NeedExact
+        starts = colons[starts]
+        if not (w4[starts + 2] == _R_EQ).all():
+            raise _NeedExact
+        s = np.concatenate((s, starts + 6))
+        scan.prefix = prefix
+        has_formulas = has_formulas or (b"<" + prefix + b":f") in buf
+        cells += len(starts)
     if cells:
-        s = pc[with_r] + 6
         k = w8[s]
         x = k | _SP
         low = x & _LOW7
         letters, nlet = _leading((low + _ADD_GE_a) & ~(low + _ADD_GT_z) & ~x & _H)
         if int(nlet.min()) == 0 or int(nlet.max()) > 3:
             raise _NeedExact
-        col_key = int(((nlet << _S56) | ((k & _UPPER & letters).byteswap() >> _S8)).max())
+        col_keys = (nlet << _S56) | ((k & _UPPER & letters).byteswap() >> _S8)
         d = w8[s + nlet.astype(np.intp)]
         low = d & _LOW7
         digits, nd = _leading((low + _ADD_GE_0) & ~(low + _ADD_GT_9) & ~d & _H)
         if int(nd.min()) == 0 or int(nd.max()) > 7 or bool(((d & _FF) == 0x30).any()):
             raise _NeedExact  # no row, 8+ digits or a leading zero: not ordered by (length, text)
-        row_key = int(((nd << _S56) | ((d & digits).byteswap() >> _S8)).max())
-        scan.cell(_decode_key(row_key, digits=True) - 1, _decode_key(col_key, digits=False) - 1)
+        row_keys = (nd << _S56) | ((d & digits).byteswap() >> _S8)
+        row = _decode_key(int(row_keys.max()), digits=True)
+        col = _decode_key(int(col_keys.max()), digits=False)
+        if max(row, scan.rows) * max(col, scan.cols) > MAX_SHEET_CELLS:
+            # too big if every cell counts: leave out the cells that are plainly empty
+            # (calamine drops them) and refuse at once if plainly valued cells suffice
+            empty, valued = _cell_kinds(a, w4, w8, s + (nlet + nd).astype(np.intp))
+            for mask, sure in ((valued, True), (~empty, False)):
+                if mask.any():
+                    row = _decode_key(int(row_keys[mask].max()), digits=True)
+                    col = _decode_key(int(col_keys[mask].max()), digits=False)
+                    if sure and max(row, scan.rows) * max(col, scan.cols) > MAX_SHEET_CELLS:
+                        scan.cell(row - 1, col - 1)
+                        scan.refuse()
+                else:
+                    row = col = 0
+        if row and col:
+            scan.cell(row - 1, col - 1)
     if has_formulas:
-        _fast_formulas(buf, cut, scan)
+        _fast_formulas(buf, cut, scan, prefix)
+
+
+def _le(text: bytes) -> int:
+    return int.from_bytes(text, "little")
+
+
+_GT_V = _le(b"><v>")
+_S_EQ = _le(b' s="')
+_T_EQ = (_le(b' t="s">'), _le(b' t="n">'))
+_LOW7B = _U(0x00FFFFFFFFFFFFFF)  # the first 7 bytes of a little-endian uint64
+
+
+def _cell_kinds(a: np.ndarray, w4: np.ndarray, w8: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For cells whose `r` value closes at ``q``: plainly empty (`"/>`, `" s="3"/>`) and plainly
+    valued (`"><v>1`, with an optional ` s="3"` and ` t="s"`/` t="n"`). Anything else is neither."""
+    quoted = a[q] == 0x22
+    p = q + 1
+    styled = quoted & (w4[p] == _S_EQ)
+    t = p + 4  # the digits of s="..."
+    low = w8[t] & _LOW7
+    _, nds = _leading((low + _ADD_GE_0) & ~(low + _ADD_GT_9) & ~w8[t] & _H)
+    e = t + nds.astype(np.intp)
+    styled &= (nds > 0) & (a[e] == 0x22)
+    p = np.where(styled, e + 1, p)  # just after the last attribute we understand
+    empty = quoted & (a[p] == 0x2F) & (a[p + 1] == 0x3E)
+    typed = ((w8[p] & _LOW7B) == _T_EQ[0]) | ((w8[p] & _LOW7B) == _T_EQ[1])
+    p = np.where(typed, p + 6, p)  # onto the '>' of ` t="s">`
+    valued = quoted & (w4[p] == _GT_V) & (a[p + 4] != 0x3C)
+    return empty, valued
 
 
 def _decode_key(key: int, digits: bool) -> int:
@@ -610,13 +688,23 @@ def _letters_to_number(text: bytes) -> int:
 
 def _fast_scan(chunks: Iterable[bytes], scan: _SheetScan) -> None:
     carry = b""
+    first = True
     for chunk in chunks:
         buf = carry + chunk if carry else chunk
         if len(buf) < 4096:
             carry = buf
             continue
-        limit = len(buf) - 32
-        cut = buf.rfind(b"<c", max(0, limit - 65_536), limit)
+        if first:  # <x:worksheet ...>: cells will most likely be <x:c>
+            first = False
+            root = _ROOT_PREFIX.search(buf, 0, 4096)
+            scan.prefix = root.group(1) if root else b""
+        limit = len(buf) - 64
+        lo = max(0, limit - 65_536)
+        cut = buf.rfind(b"<c", lo, limit)  # cut before a cell, so formula cells stay whole
+        if scan.prefix:
+            cut = max(cut, buf.rfind(b"<" + scan.prefix + b":c", lo, limit))
+        if cut <= 0:
+            cut = buf.rfind(b"<", lo, limit)
         if cut <= 0:
             cut = limit
         _fast_chunk(buf, cut, scan)
@@ -624,19 +712,29 @@ def _fast_scan(chunks: Iterable[bytes], scan: _SheetScan) -> None:
         if scan.over():
             raise _NeedExact
     if carry:
-        _fast_chunk(carry + b" " * 40, len(carry), scan)
+        _fast_chunk(carry + b" " * 72, len(carry), scan)
 
 
-_FAST_FORMULA = re.compile(rb"<f(\s[^>]*?)?(?:/>|>([^<]*)</f\s*>)(\s*<v(?:\s[^>]*)?>(?!</))?")
+_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]{0,31}):worksheet[\s>]")
+_PREFIX_RE = re.compile(rb"[A-Za-z_][\w.-]{0,31}")
+_FAST_FORMULA: dict[bytes, re.Pattern[bytes]] = {}
 
 
-def _fast_formulas(buf: bytes, cut: int, scan: _SheetScan) -> None:
-    for m in _FAST_FORMULA.finditer(buf, 0, cut):
-        start = buf.rfind(b"<c ", 0, m.start())
-        if start < 0 or buf.find(b"</c>", start, m.start()) != -1:
-            continue
-        end = buf.find(b'"', start + 6, start + 40)
-        pos = _parse_ref(buf[start + 6:end]) if end > 0 else None
+def _fast_formulas(buf: bytes, cut: int, scan: _SheetScan, prefix: bytes) -> None:
+    """Formula cells of a chunk whose cells all read `<c r="..."` (or `<x:c r="..."`)."""
+    pattern = _FAST_FORMULA.get(prefix)
+    if pattern is None:
+        pfx = (rb"(?:" + re.escape(prefix) + rb":)?") if prefix else b""
+        pattern = re.compile(rb"<" + pfx + rb"f(\s[^>]*?)?(?:/>|>([^<]*)</" + pfx + rb"f\s*>)(\s*<" + pfx
+                             + rb"v(?:\s[^>]*)?>(?!</))?")
+        _FAST_FORMULA[prefix] = pattern
+    for m in pattern.finditer(buf, 0, cut):
+        start = max(buf.rfind(b"<c ", 0, m.start()), buf.rfind(b"<" + prefix + b":c ", 0, m.start()) if prefix else -1)
+        if start < 0 or buf.find(b"c>", start, m.start()) != -1:
+            continue  # not inside a cell
+        ref = buf.find(b'r="', start, start + 40) + 3
+        end = buf.find(b'"', ref, ref + 40)
+        pos = _parse_ref(buf[ref:end]) if ref > 2 and end > 0 else None
         if pos is not None:
             scan.formula(pos[0], pos[1], m.group(1) or b"", m.group(2), m.group(3) is None)
 
@@ -647,22 +745,23 @@ _NAME = rb"[^\s/>\"'=<:!?]+"
 _PFX = rb"(?:" + _NAME + rb":)?"
 _ATTRS = rb"(?:\s+[^\s=/>\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*+"
 _TAG_REST = rb"[^>\"']*+(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*+)*+>"
+# one tag at a time; text between tags is skipped with find("<")
+_TOKEN = re.compile(
+    rb"<(?P<cp>" + _NAME + rb":)?c(?P<ca>" + _ATTRS + rb")\s*(?P<cs>/?)>"
+    rb"|<" + _PFX + rb"row(?P<ra>" + _ATTRS + rb")\s*(?P<rs>/?)>"
+    rb"|(?P<re></" + _PFX + rb"row\s*>)"
+    rb"|(?P<tag><(?![!?]|" + _PFX + rb"(?:c|row)[\s/>])" + _TAG_REST + rb")"
+)
+# a whole cell, for the rare content that needs quote-aware reading
 _CONTENT = (rb"(?:[^<]++|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?![!?]|/?" + _PFX + rb"c[\s/>])"
             + _TAG_REST + rb")*+")
-_TOKEN = re.compile(
-    rb"(?P<text>[^<]++)"
-    rb"|(?P<rowend></" + _PFX + rb"row\s*>)"
-    rb"|(?P<row><" + _PFX + rb"row(?P<rattrs>" + _ATTRS + rb")\s*(?P<rclose>/?)>)"
-    rb"|(?P<cell><" + _PFX + rb"c(?P<cattrs>" + _ATTRS + rb")\s*(?:/>|>(?P<content>" + _CONTENT + rb")</"
-    + _PFX + rb"c\s*>))"
-    rb"|(?P<cstart><" + _PFX + rb"c(?P<sattrs>" + _ATTRS + rb")\s*/?>)"
-    rb"|(?P<tag><(?![!?]|" + _PFX + rb"(?:c|row)[\s/>])" + _TAG_REST + rb")",
-    re.S,
-)
+_CELL = re.compile(rb"<" + _PFX + rb"c" + _ATTRS + rb"\s*>(" + _CONTENT + rb")</" + _PFX + rb"c\s*>", re.S)
 _VALUE_RE = re.compile(rb"<" + _PFX + rb"is[\s/>]|<" + _PFX + rb"v(?:\s[^>]*)?>(?!</)")
 _FORMULA_RE = re.compile(rb"<" + _PFX + rb"f(\s[^>]*?)?(?:/>|>([^<]*)</" + _PFX + rb"f\s*>)")
 _MARKUP_ENDS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"), (b"<!", b">"))
 _CELL_OR_ROW = re.compile(rb"<" + _PFX + rb"(?:c|row)[\s/>]")
+# content with these may hide the real end of the cell from a plain find("</c>")
+_CAREFUL = (b'"', b"'", b"<!", b"<?", b"<c", b":c")
 _MARGIN = 256 * 1024
 _MAX_CARRY = 4 * 1024 * 1024
 
@@ -688,6 +787,7 @@ class _ExactScanner:
             self.feed(carry, final=True)
 
     def feed(self, buf: bytes, final: bool) -> int:
+        """Consume complete tokens of ``buf``; returns where the unconsumed tail starts."""
         n = len(buf)
         pos = 0
         match = _TOKEN.match
@@ -699,6 +799,10 @@ class _ExactScanner:
                 pos = end + len(self.skip_to)
                 self.skip_to = None
                 continue
+            if buf[pos] != 0x3C:  # text
+                nxt = buf.find(b"<", pos)
+                pos = n if nxt < 0 else nxt
+                continue
             if buf.startswith((b"<!", b"<?"), pos):
                 if not final and n - pos < 16:
                     return pos
@@ -709,38 +813,61 @@ class _ExactScanner:
                         break
                 continue
             m = match(buf, pos)
-            if not final and n - pos < _MARGIN and (m is None or m.lastgroup == "cstart"):
-                return pos  # maybe cut by the chunk boundary: wait for more data
             if m is None:
-                # a <c>/<row> tag longer than the margin is waited for (up to a bound);
-                # anything else that does not tokenize is damaged markup: skip it
-                if not final and n - pos < _MAX_CARRY and _CELL_OR_ROW.match(buf, pos):
+                # a <c>/<row> tag cut by the chunk end, or longer than the margin, is waited
+                # for (up to a bound); anything else that does not tokenize is damaged: skip it
+                if not final and (n - pos < _MARGIN or (n - pos < _MAX_CARRY and _CELL_OR_ROW.match(buf, pos))):
                     return pos
                 nxt = buf.find(b"<", pos + 1)
                 pos = n if nxt < 0 else nxt
                 continue
-            pos = m.end()
             kind = m.lastgroup
-            if kind == "cell":
-                self._cell(m.group("cattrs"), m.group("content"))
-            elif kind == "cstart":
-                self._cell(m.group("sattrs"), None)
-            elif kind == "row":
-                value = _attr(m.group("rattrs"), b"r")
+            if kind == "cs":
+                if m.group("cs"):  # <c .../>: no value
+                    self._cell(m.group("ca"), b"", False)
+                    pos = m.end()
+                    continue
+                closing = b"</" + (m.group("cp") or b"") + b"c>"
+                end = buf.find(closing, m.end())
+                content = buf[m.end():end] if end >= 0 else b""
+                if end < 0 or any(mark in content for mark in _CAREFUL):
+                    whole = _CELL.match(buf, pos)  # quotes, comments, nesting or an odd closing tag
+                    if whole is not None:
+                        content, end, closing = whole.group(1), whole.end(), b""
+                    elif not final and n - pos < _MARGIN:
+                        return pos  # the cell may end in the next chunk
+                    else:  # unclosed or oversized cell: assume it holds a value
+                        self._cell(m.group("ca"), None, True)
+                        pos = m.end()
+                        continue
+                if content.startswith(b"<v>"):
+                    has_value = not content.startswith(b"<v></v>")
+                else:
+                    has_value = _VALUE_RE.search(content) is not None
+                self._cell(m.group("ca"), content, has_value)
+                pos = end + len(closing)
+            elif kind == "rs":
+                value = _attr(m.group("ra"), b"r")
                 if value is not None:
                     row = _parse_row(value)
                     if row is not None:
                         self.row = row
-                if m.group("rclose"):
+                if m.group("rs"):  # <row .../> is a start and an end
                     self.row += 1
                     self.col = 0
-            elif kind == "rowend":
-                self.row += 1
-                self.col = 0
+                pos = m.end()
+            else:
+                if kind == "re":
+                    self.row += 1
+                    self.col = 0
+                pos = m.end()
         return pos
 
-    def _cell(self, attrs: bytes, content: bytes | None) -> None:
-        value = _attr(attrs, b"r")
+    def _cell(self, attrs: bytes, content: bytes | None, has_value: bool) -> None:
+        if attrs.startswith(b' r="') and attrs.count(b"r=") == 1:
+            value: bytes | None = attrs[4:attrs.find(b'"', 4)]
+        else:
+            value = _attr(attrs, b"r")
         if value is not None:
             pos = _parse_ref(value)
             if pos is None:
@@ -749,8 +876,7 @@ class _ExactScanner:
         else:
             pos = (self.row, self.col)
         self.col += 1
-        has_value = content is None or _VALUE_RE.search(content) is not None
-        if content is not None and b"f" in content:
+        if content and b"f" in content:
             m = _FORMULA_RE.search(content)
             if m:
                 self.scan.formula(pos[0], pos[1], m.group(1) or b"", m.group(2), not has_value)
@@ -760,20 +886,17 @@ class _ExactScanner:
                 self.scan.refuse()
 
 
-_ATTR_RE_CACHE: dict[bytes, re.Pattern[bytes]] = {}
+_ATTR_ITEM = re.compile(rb"""\s*([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _attr(attrs: bytes, name: bytes) -> bytes | None:
-    """The last value of attribute ``name`` (quick-xml keeps the last duplicate)."""
-    pattern = _ATTR_RE_CACHE.get(name)
-    if pattern is None:
-        pattern = re.compile(rb"(?:^|\s)" + re.escape(name) + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-        _ATTR_RE_CACHE[name] = pattern
-    found = pattern.findall(attrs)
-    if not found:
-        return None
-    a, b = found[-1]
-    return a or b
+    """The last value of attribute ``name`` (quick-xml keeps the last duplicate). Attributes
+    are read one after the other, so text inside another attribute's value never counts."""
+    value = None
+    for m in _ATTR_ITEM.finditer(attrs):
+        if m.group(1) == name:
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+    return value
 
 
 _REF_RE = re.compile(rb"([A-Za-z]+)([0-9]+)")
@@ -867,9 +990,8 @@ class _Cfb:
             fat_ids.extend(ids[:per])
             cur = ids[per]
         fat_ids = fat_ids[:n_fat]
-        self.fat = np.concatenate(
-            [np.frombuffer(self._sector(i).ljust(self.size, b"\xff"), dtype="<u4") for i in fat_ids]
-        ) if fat_ids else np.zeros(0, dtype="<u4")
+        raw_fat = b"".join(self._sector(i).ljust(self.size, b"\xff") for i in fat_ids)
+        self.fat: list[int] = np.frombuffer(raw_fat, dtype="<u4").tolist()
         self.entries = self._directory()
 
     def _sector(self, sid: int) -> bytes:
@@ -878,18 +1000,36 @@ class _Cfb:
             _corrupt("OLE 扇区越界 / sector beyond the end of the file")
         return self.data[off:off + self.size]
 
-    def _chain(self, start: int, table: np.ndarray) -> list[int]:
+    def _chain(self, start: int, table: list[int]) -> list[int]:
         ids: list[int] = []
+        append = ids.append
         cur = start
+        limit = len(table)
         while cur < _END_OF_CHAIN:
-            if cur >= len(table) or len(ids) > len(table):
+            if cur >= limit or len(ids) > limit:
                 _corrupt("OLE 扇区链损坏 / broken sector chain")
-            ids.append(cur)
-            cur = int(table[cur])
+            append(cur)
+            cur = table[cur]
         return ids
 
+    def _read_chain(self, start: int) -> bytes:
+        """The sectors of a chain, sliced in runs of consecutive sectors."""
+        ids = self._chain(start, self.fat)
+        parts = []
+        i = 0
+        while i < len(ids):
+            j = i
+            while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
+                j += 1
+            off = (ids[i] + 1) * self.size
+            if off >= len(self.data):
+                _corrupt("OLE 扇区越界 / sector beyond the end of the file")
+            parts.append(self.data[off:(ids[j] + 2) * self.size])
+            i = j + 1
+        return b"".join(parts)
+
     def _directory(self) -> list[tuple[str, int, int, int]]:
-        raw = b"".join(self._sector(i) for i in self._chain(self.dir_start, self.fat))
+        raw = self._read_chain(self.dir_start)
         entries = []
         for off in range(0, len(raw) - 127, 128):
             name_len = min(struct.unpack_from("<H", raw, off + 0x40)[0], 64)
@@ -914,13 +1054,12 @@ class _Cfb:
         if size > len(self.data):
             _corrupt("OLE 流大小超过文件 / stream larger than the file")
         if size >= self.cutoff:
-            return b"".join(self._sector(i) for i in self._chain(start, self.fat))[:size]
+            return self._read_chain(start)[:size]
         root = next((e for e in self.entries if e[1] == 5), None)
         if root is None:
             _corrupt("OLE 缺少根目录 / no root entry")
-        mini_stream = b"".join(self._sector(i) for i in self._chain(root[2], self.fat))
-        minifat_raw = b"".join(self._sector(i) for i in self._chain(self.minifat_start, self.fat))
-        minifat = np.frombuffer(minifat_raw, dtype="<u4")
+        mini_stream = self._read_chain(root[2])
+        minifat = np.frombuffer(self._read_chain(self.minifat_start), dtype="<u4").tolist()
         out = b"".join(mini_stream[i * self.mini_size:(i + 1) * self.mini_size]
                        for i in self._chain(start, minifat))
         return out[:size]
@@ -993,11 +1132,42 @@ def _scan_biff(stream: bytes) -> None:
         _scan_biff_sheet(stream, offset, name)
 
 
+# Runs of fixed-size records the regex engine can skip in C: cells whose column is below 256
+# (high byte 0) and ROW records. Legacy .xls allows 65536 x 256 cells, under the limit.
+_BIFF_SMALL_CELLS = re.compile(
+    rb"(?:\x03\x02\x0e\x00...\x00.{10}"  # NUMBER
+    rb"|\x7e\x02\x0a\x00...\x00.{6}"  # RK
+    rb"|\xfd\x00\x0a\x00...\x00.{6}"  # LABELSST
+    rb"|\x01\x02\x06\x00...\x00.{2}"  # BLANK
+    rb"|\x05\x02\x08\x00...\x00.{4}"  # BOOLERR
+    rb"|\x08\x02\x10\x00.{16})++",  # ROW
+    re.S,
+)
+
+
 def _scan_biff_sheet(stream: bytes, pos: int, name: str) -> None:
+    rows, cols = _biff_box(stream, pos, name, fast=True)
+    if rows * cols > MAX_SHEET_CELLS:
+        rows, cols = _biff_box(stream, pos, name, fast=False)
+        if rows * cols > MAX_SHEET_CELLS:
+            _too_large(name, rows, cols, f"A1:{column_letter(cols - 1)}{rows}")
+
+
+def _biff_box(stream: bytes, pos: int, name: str, fast: bool) -> tuple[int, int]:
+    """Rows and columns of a sheet's cells: exact, or (fast) bounded above by 65536 x 256
+    for the runs of small cells skipped by the regex."""
     n = len(stream)
     unpack = struct.unpack_from
+    skip = _BIFF_SMALL_CELLS.match
     max_row = max_col = -1
     while pos + 4 <= n:
+        if fast:
+            m = skip(stream, pos)
+            if m:
+                pos = m.end()
+                max_row, max_col = 65_535, max(max_col, 255)
+                if pos + 4 > n:
+                    break
         typ, length = unpack("<HH", stream, pos)
         body, pos = pos + 4, pos + 4 + length
         if pos > n or typ == 0x000A:
@@ -1007,7 +1177,7 @@ def _scan_biff_sheet(stream: bytes, pos: int, name: str) -> None:
         elif typ in _BIFF_MULTI and length >= 6:
             row, col = unpack("<HH", stream, body)
             col = max(col, unpack("<H", stream, pos - 2)[0])
-        elif typ == 0x0200 and length in (10, 14):  # DIMENSIONS, as calamine computes it
+        elif typ == 0x0200 and length in (10, 14):  # DIMENSIONS: calamine reserves this area up front
             if length == 14:
                 rf, rl, cf, cl = unpack("<IIHH", stream, body)
             else:
@@ -1016,8 +1186,7 @@ def _scan_biff_sheet(stream: bytes, pos: int, name: str) -> None:
                 rows = (rl - 1 - rf + 1) & 0xFFFFFFFF
                 cols = (cl - 1 - cf + 1) & 0xFFFFFFFF
                 if rows * cols > MAX_SHEET_CELLS:
-                    _refuse("sheet_too_large", sheet=name, ref=f"A1:{column_letter(cl - 1)}{rl}",
-                            rows=rows, cols=cols, max_cells=MAX_SHEET_CELLS)
+                    _too_large(name, rows, cols, f"{column_letter(cf)}{rf + 1}:{column_letter(cl - 1)}{rl}")
             continue
         else:
             continue
@@ -1025,10 +1194,7 @@ def _scan_biff_sheet(stream: bytes, pos: int, name: str) -> None:
             max_row = row
         if col > max_col:
             max_col = col
-    rows, cols = max_row + 1, max_col + 1
-    if rows * cols > MAX_SHEET_CELLS:
-        _refuse("sheet_too_large", sheet=name, ref=f"A1:{column_letter(cols - 1)}{rows}",
-                rows=rows, cols=cols, max_cells=MAX_SHEET_CELLS)
+    return max_row + 1, max_col + 1
 
 
 def _biff_sheet_name(raw: bytes) -> str:

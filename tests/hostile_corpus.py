@@ -140,13 +140,20 @@ def cfb_bytes(streams: dict[str, bytes]) -> bytes:
                    key=lambda item: (len(item[0]), item[0].upper()))
     dir_sectors = -(-(1 + len(items)) * 128 // ss)
     data_sectors = [-(-len(p) // ss) for _, p in items]
-    n_fat = 1
-    while n_fat * (ss // 4) < n_fat + dir_sectors + sum(data_sectors):
+    n_fat = n_difat = 1
+    while True:
+        n_difat = max(0, -(-(n_fat - 109) // 127))
+        if n_fat * (ss // 4) >= n_fat + n_difat + dir_sectors + sum(data_sectors):
+            break
         n_fat += 1
     fat = [free] * (n_fat * (ss // 4))
     sid = 0
     for _ in range(n_fat):
         fat[sid] = fatsect
+        sid += 1
+    difat_start = sid
+    for _ in range(n_difat):
+        fat[sid] = 0xFFFFFFFC  # DIFSECT
         sid += 1
     dir_start = sid
     for i in range(dir_sectors):
@@ -169,15 +176,22 @@ def cfb_bytes(streams: dict[str, bytes]) -> bytes:
         right = i + 2 if i + 1 < len(items) else nostream
         directory += entry(name, 2, right, nostream, starts[i], len(payload))
     directory = directory.ljust(dir_sectors * ss, b"\0")
-    difat = list(range(n_fat)) + [free] * (109 - n_fat)
+    fat_ids = list(range(n_fat))
+    difat = fat_ids[:109] + [free] * (109 - min(n_fat, 109))
     header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
               + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<IIIIIIIII", 0, n_fat, dir_start, 0, 4096, end, 0, end, 0)
+              + struct.pack("<IIIIIIIII", 0, n_fat, dir_start, 0, 4096, end, 0,
+                            difat_start if n_difat else end, n_difat)
               + struct.pack("<109I", *difat))
-    body = struct.pack(f"<{len(fat)}I", *fat) + directory
-    for _, payload in items:
-        body += payload.ljust(-(-len(payload) // ss) * ss, b"\0")
-    return header + body
+    difat_sectors = []
+    rest = fat_ids[109:]
+    for i in range(n_difat):
+        ids = rest[i * 127:(i + 1) * 127]
+        nxt = difat_start + i + 1 if i + 1 < n_difat else end
+        difat_sectors.append(struct.pack("<128I", *(ids + [free] * (127 - len(ids)) + [nxt])))
+    body = [struct.pack(f"<{len(fat)}I", *fat), *difat_sectors, directory]
+    body.extend(payload.ljust(-(-len(payload) // ss) * ss, b"\0") for _, payload in items)
+    return header + b"".join(body)
 
 
 def _biff(typ: int, body: bytes = b"") -> bytes:
@@ -199,19 +213,19 @@ def xls_bytes(cells: list[tuple[int, int, float | str]], sheet: str = "数据", 
         return out + _biff(0x000A)
 
     head = globals_stream(0)
-    sheet_stream = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0x41, 0x06))
+    records = [_biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0x41, 0x06))]
     if dimensions is None and cells:
         dimensions = (0, max(r for r, _, _ in cells) + 1, 0, max(c for _, c, _ in cells) + 1)
     if dimensions is not None:
-        sheet_stream += _biff(0x0200, struct.pack("<IIHHH", *dimensions, 0))
+        records.append(_biff(0x0200, struct.pack("<IIHHH", *dimensions, 0)))
     for row, col, value in cells:
         if isinstance(value, str):
             text = value.encode("utf-16-le")
-            sheet_stream += _biff(0x0204, struct.pack("<HHHHB", row, col, 0, len(value), 1) + text)
+            records.append(_biff(0x0204, struct.pack("<HHHHB", row, col, 0, len(value), 1) + text))
         else:
-            sheet_stream += _biff(0x0203, struct.pack("<HHHd", row, col, 0, value))
-    sheet_stream += _biff(0x000A)
-    stream = globals_stream(len(head) if sheet_offset is None else sheet_offset) + sheet_stream
+            records.append(_biff(0x0203, struct.pack("<HHHd", row, col, 0, value)))
+    records.append(_biff(0x000A))
+    stream = globals_stream(len(head) if sheet_offset is None else sheet_offset) + b"".join(records)
     return cfb_bytes({"Workbook": stream})
 
 
@@ -482,6 +496,13 @@ def absurd_without_r() -> Case:
     return "absurd_no_r.xlsx", xlsx_bytes({"Sheet1": sheet_xml(rows)})
 
 
+def absurd_behind_comment() -> Case:
+    """A comment holding "</c>" inside a far cell without r: a plain find("</c>") would stop early."""
+    rows = ('<row r="1"><c r="A1"><v>1</v></c></row>'
+            '<row r="1048576">' + "<c><v>1</v></c>" * 19 + "<c><!-- </c> --><v>1</v></c></row>")
+    return "absurd_comment.xlsx", xlsx_bytes({"Sheet1": sheet_xml(rows)})
+
+
 def absurd_second_sheet() -> Case:
     rows = '<row r="1"><c r="A1"><v>1</v></c><c r="ZZZZ900000"><v>2</v></c></row>'
     return "absurd_second.xlsx", xlsx_bytes({"正常": sheet_xml(simple_rows()), "异常": sheet_xml(rows)})
@@ -588,6 +609,7 @@ CASES: dict[str, Callable[[], Case]] = {
     "absurd_lowercase_ref": absurd_lowercase_ref,
     "absurd_prefixed": absurd_prefixed,
     "absurd_without_r": absurd_without_r,
+    "absurd_behind_comment": absurd_behind_comment,
     "absurd_second_sheet": absurd_second_sheet,
     "xlsb_zip": xlsb_zip,
     "ods_zip": ods_zip,
