@@ -19,10 +19,12 @@ from pathlib import Path
 
 from perfeval_core import LoadResult
 from perfeval_core.loader import load_bytes
-from perfeval_core.safety import MAX_FILE_BYTES
 from perfeval_core.store import Store, StoreError, get_store
 
 ROOT = Path(__file__).resolve().parent.parent
+# the same limit as server.maxUploadSize in .streamlit/config.toml, enforced again here because a
+# client can send more than the browser widget allows
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 SAMPLES_DIR = ROOT / "sample_data"
 SAMPLES = ("hohhot_2023_evaluation.xlsx", "tangshan_2024_evaluation.xlsx", "hohhot_2023_score_table.xlsx")
 DEFAULT_SAMPLE = SAMPLES[0]
@@ -137,11 +139,11 @@ def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] =
         ) -> tuple[LoadResult, Entry | None]:
     """Validate and, when there is no error, store. A rejected file changes nothing. When the database
     fails the entry is None too and ``last_error()`` says why."""
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > MAX_UPLOAD_BYTES:
         from perfeval_core.report import ValidationReport
 
         report = ValidationReport()
-        report.error("file_too_large", size_mb=f"{len(data) / 1e6:.0f}", limit_mb=f"{MAX_FILE_BYTES / 1e6:.0f}")
+        report.error("file_too_large", size_mb=f"{len(data) / 1e6:.0f}", limit_mb=f"{MAX_UPLOAD_BYTES / 1e6:.0f}")
         return LoadResult(None, report), None
     result = loader(data, filename)
     if result.evaluation is None:

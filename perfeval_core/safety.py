@@ -36,12 +36,12 @@ from .report import Issue, LoadRefused, column_letter
 
 __all__ = ["MAX_FILE_BYTES", "MAX_SHEET_CELLS", "Preflight", "preflight"]
 
-MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a 200,000-unit template with full-precision floats is ~110 MB
 MAX_SHEET_CELLS = 20_000_000  # bounding box rows * cols of one sheet
 
 MAX_ZIP_ENTRIES = 10_000
-MAX_MEMBER_BYTES = 256 * 1024 * 1024  # inflated size of one zip member
-MAX_TOTAL_BYTES = 512 * 1024 * 1024  # inflated size of all members together
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # inflated size of one zip member
+MAX_TOTAL_BYTES = 768 * 1024 * 1024  # inflated size of all members together
 MAX_RATIO = 200  # compression ratio, checked for members above RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_SMALL_PART_BYTES = 16 * 1024 * 1024  # workbook.xml and its rels are read whole

@@ -82,7 +82,8 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise LoadRefused(Issue("error", "password_protected")) from None
-    except Exception as exc:  # calamine raises several error types for damaged files
+    except BaseException as exc:  # calamine raises several error types, and Rust panics (not Exceptions)
+        _reraise_interrupts(exc)
         raise LoadRefused(Issue("error", "zip_corrupt", {"detail": _short(exc)})) from None
     sheets: list[Sheet] = []
     for meta in book.sheets_metadata:
@@ -101,7 +102,8 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
         except LoadRefused:
             raise
-        except Exception as exc:
+        except BaseException as exc:  # including pyo3's PanicException
+            _reraise_interrupts(exc)
             raise LoadRefused(Issue("error", "read_failed", {"detail": _short(exc)}, sheet=meta.name)) from None
         sheets.append(Sheet(meta.name, rows, 0, 0, merged, pre.missing_formulas.get(meta.name, {})))
     if not sheets:
@@ -122,6 +124,11 @@ def _read_csv(pre: safety.Preflight, filename: str) -> Sheet:
         raise LoadRefused(Issue("error", "csv_malformed", {"detail": _short(exc)})) from None
     name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
     return Sheet(name, rows)
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+        raise exc
 
 
 def _short(exc: BaseException) -> str:
