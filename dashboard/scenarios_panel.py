@@ -24,9 +24,10 @@ def _load(record_id: int, level1_codes: list[str]) -> None:
     if record is None:
         return
     lower = {k: v for k, v in record.weights.items() if k not in level1_codes}
-    for code in level1_codes:
-        if code in record.weights:
-            st.session_state[f"w_{code}"] = float(record.weights[code])
+    level1 = {code: float(record.weights[code]) for code in level1_codes if code in record.weights}
+    st.session_state.whatif_truth = {**(st.session_state.get("whatif_truth") or {}), **level1}
+    for code, value in level1.items():
+        st.session_state[f"w_{code}"] = value
     for k, value in enumerate(record.bands or []):
         st.session_state[f"band_{k}"] = float(value)
     st.session_state.lower_overrides = lower

@@ -32,16 +32,31 @@ def weight_key(code: str) -> str:
     return f"w_{code}"
 
 
+HISTORY = 30  # recent weight sets kept to recognise values the browser echoes back late
+
+
 def current_level1() -> dict[str, float]:
+    """The scenario's level-1 weights: the session's record when there is one (full precision),
+    else the sliders (official, or restored from the URL)."""
+    truth = st.session_state.get("whatif_truth")
+    if truth and set(truth) == set(CODES):
+        return dict(truth)
     return {c: float(st.session_state.get(weight_key(c), OFFICIAL[c])) for c in CODES}
 
 
 def set_level1(weights: dict[str, float]) -> None:
+    history = st.session_state.setdefault("whatif_history", [])
+    if st.session_state.get("whatif_truth"):
+        history.append(dict(st.session_state.whatif_truth))
+        del history[:-HISTORY]
+    st.session_state.whatif_truth = {c: float(v) for c, v in weights.items()}
     for code, value in weights.items():
         st.session_state[weight_key(code)] = float(value)
 
 
 def reset() -> None:
+    st.session_state.whatif_history = []
+    st.session_state.whatif_truth = None
     set_level1(OFFICIAL)
     for code in CODES:
         st.session_state[f"lock_{code}"] = False
@@ -60,11 +75,25 @@ if "lower_overrides" not in st.session_state:
     st.session_state.lower_overrides = decode_overrides(st.query_params.get("lw"))
 
 
-def on_slider(code: str) -> None:
+def on_slider() -> None:
+    """One pass per rerun over all sliders. While the server rebalances, a fast user's browser
+    can send sliders' older values back with the next key press; a value a slider recently had
+    is such an echo, not a move, unless nothing else changed."""
+    run = st.session_state.get("whatif_run")
+    if st.session_state.get("whatif_handled") == run:
+        return
+    st.session_state.whatif_handled = run
+    truth = current_level1()
+    values = {c: float(st.session_state[weight_key(c)]) for c in CODES}
+    changed = [c for c in CODES if abs(values[c] - truth[c]) > 1e-9]
+    if not changed:
+        return
+    history = st.session_state.get("whatif_history", [])
+    fresh = [c for c in changed if not any(abs(values[c] - h.get(c, -1.0)) < 1e-6 for h in history)]
+    candidates = fresh or changed
+    moved = max(candidates, key=lambda c: abs(values[c] - truth[c]))
     locked = [c for c in CODES if st.session_state.get(f"lock_{c}")]
-    moved = float(st.session_state[weight_key(code)])
-    before = current_level1()
-    set_level1(rebalance(before, code, moved, locked))
+    set_level1(rebalance(truth, moved, values[moved], locked))
 
 
 def on_lower_edit() -> None:
@@ -91,15 +120,21 @@ LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
 @st.fragment
 def whatif() -> None:
     """Everything that moves with the weights: one fragment, so a slider reruns only this."""
+    st.session_state.whatif_run = st.session_state.get("whatif_run", 0) + 1
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.subheader(t("weights_level1"))
+        shown: dict[str, float] = {}
         for code in CODES:
             c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
             locked = bool(st.session_state.get(f"lock_{code}"))
-            c1.slider(f"{NAMES[code]}（{code}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5, key=weight_key(code),
-                      bind="query-params", on_change=on_slider, args=(code,), disabled=locked, format="%.2f")
+            shown[code] = c1.slider(f"{NAMES[code]}（{code}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5, key=weight_key(code),
+                      bind="query-params", on_change=on_slider, disabled=locked, format="%.2f")
             c2.toggle(t("lock"), key=f"lock_{code}")
+        if not st.session_state.get("whatif_truth"):
+            # the baseline the next slider change is compared with: the sliders as rendered
+            # (official, or restored from the URL, which bound sliders only take when they render)
+            st.session_state.whatif_truth = {c: float(v) for c, v in shown.items()}
         weights = current_level1()
         st.caption(t("weights_total", total=f"{sum(weights.values()):.2f}"))
         st.button(t("reset"), on_click=reset, icon=":material/restart_alt:", key="reset_weights")

@@ -15,7 +15,7 @@ TOTAL = 100.0
 
 
 def rebalance(weights: Mapping[str, float], moved: str, value: float, locked: Iterable[str] = (),
-              total: float = TOTAL, digits: int = 2) -> dict[str, float]:
+              total: float = TOTAL, digits: int = 6) -> dict[str, float]:
     """New weights after one is moved to ``value``: locked weights stay, the moved one takes
     ``value`` (capped so the locked ones still fit), the others absorb the difference in
     proportion to their current values (equally when they are all zero). The result adds up to

@@ -1,0 +1,249 @@
+"""The what-if page in a real browser: a weight slider driven from the keyboard in Chromium re-scores the
+page, and a saved scenario survives a reload (it lives in the database under PERFEVAL_DATA_DIR).
+
+The slider is moved with one PageUp press (react-aria's page step: a tenth of the 0–100 range, so 30 → 40
+in a single change). Twenty ArrowRight presses would also reach 40, but every press commits a value of its
+own and every commit rebalances the other weights from where they stand, so the result depends on the path
+(rounding drift) and, when presses outrun the reruns, on timing. One change keeps the expected numbers those
+of ``rebalance(official, "D", 40)``.
+
+Screenshots land in ``test-artifacts/screenshots/`` for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .browser_support import CHROMIUM, ROOT, WAIT_MS, assert_no_exception, full_screenshot, open_page, wait_idle
+
+if os.environ.get("PERFEVAL_SKIP_BROWSER_TESTS"):
+    pytest.skip("PERFEVAL_SKIP_BROWSER_TESTS is set", allow_module_level=True)
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed; the browser tests need Debian's chromium package",
+                allow_module_level=True)
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from perfeval_core import load_path  # noqa: E402
+from perfeval_core.scoring import ScoringModel  # noqa: E402
+from perfeval_core.whatif import rebalance, scenario_from_state  # noqa: E402
+
+from .browser_support import (  # noqa: E402, F401  (fixtures, registered by import)
+    browser_fixture,
+    page_fixture,
+    screenshots_fixture,
+    streamlit_server_fixture,
+)
+
+HOHHOT = ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx"
+PROJECT_UNIT = "呼和浩特市"
+OFFICIAL = {"A": 15.0, "B": 25.0, "C": 30.0, "D": 30.0}
+MOVED, TARGET = "D", 40.0  # 效益（D）: 30 → 40 with one PageUp
+OFFICIAL_TOTAL = "81.18"
+SLOPE_TITLE = "排名变化（官方 → 模拟）"
+SCENARIO_METRIC = "项目综合得分 · 模拟方案"
+SCENARIO_COLUMN = "模拟方案·综合得分"
+SCENARIO_NAME = "效益加权"
+
+
+@pytest.fixture(scope="module", name="expected")
+def expected_fixture() -> dict:
+    """Weights and totals the core computes for 效益 moved to 40 (nothing locked)."""
+    loaded = load_path(HOHHOT)
+    assert loaded.evaluation is not None, loaded.report.lines()
+    model = ScoringModel(loaded.evaluation)
+    official = model.score()
+    assert f"{official.unit_total(PROJECT_UNIT):.2f}" == OFFICIAL_TOTAL
+    weights = rebalance(OFFICIAL, MOVED, TARGET, [])
+    result = model.score(scenario_from_state(weights, {}))
+    totals = {unit: result.unit_total(unit) for unit in model.unit_names}
+    return {"weights": weights, "totals": totals, "project": f"{totals[PROJECT_UNIT]:.2f}",
+            "official": {unit: official.unit_total(unit) for unit in model.unit_names}}
+
+
+def main(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def slider(page, code: str):
+    return page.locator(f".st-key-w_{code}")
+
+
+def thumb(page, code: str):
+    """The slider's thumb: react-aria renders a visually hidden <input type=range> (implicit role slider)."""
+    return slider(page, code).get_by_role("slider")
+
+
+def thumb_value(page, code: str):
+    return slider(page, code).locator('[data-testid="stSliderThumbValue"]')
+
+
+def scenario_metric(page):
+    return main(page).locator('[data-testid="stMetric"]').filter(has_text=SCENARIO_METRIC) \
+        .locator('[data-testid="stMetricValue"]')
+
+
+def slope_chart(page):
+    return main(page).locator(".vega-embed").filter(has_text=SLOPE_TITLE)
+
+
+def slope_labels(page) -> list[str]:
+    """aria-labels of the slope chart's marks as Vega's SVG renderer draws them (they carry the tooltip fields)."""
+    return slope_chart(page).evaluate(
+        "e => Array.from(e.querySelectorAll('svg [aria-label]')).map(x => x.getAttribute('aria-label'))")
+
+
+def comparison_rows(page) -> list[dict[str, str]]:
+    """The comparison table as the data grid's accessible <table> lists it (header -> cell text per row)."""
+    grid = main(page).locator('[data-testid="stDataFrame"]').filter(
+        has=page.locator("th", has_text=SCENARIO_COLUMN))
+    return grid.evaluate("""e => {
+        const table = e.querySelector('table[role="grid"]');
+        const heads = Array.from(table.querySelectorAll('thead th')).map(th => th.textContent.trim());
+        return Array.from(table.querySelectorAll('tbody tr')).map(tr => Object.fromEntries(
+            Array.from(tr.querySelectorAll('td')).map((td, i) => [heads[i], td.textContent.trim()])));
+    }""")
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def move_benefit_with_keyboard(page) -> None:
+    """Focus 效益's thumb and press PageUp once (30 → 40)."""
+    handle = thumb(page, MOVED)
+    expect(handle).to_have_attribute("aria-valuetext", "30.00")
+    handle.focus()
+    expect(handle).to_be_focused()
+    page.keyboard.press("PageUp")
+
+
+def test_keyboard_slider_move_updates_metric_chart_and_table(page, screenshots, expected):
+    open_page(page, "whatif")
+    assert_no_exception(page)
+    expect(scenario_metric(page)).to_have_text(OFFICIAL_TOTAL)
+    expect(thumb_value(page, MOVED)).to_have_text("30.00")
+    labels_before = slope_labels(page)
+    assert any(f"综合得分: {expected['official']['赛罕区']:.2f}" in label for label in labels_before), labels_before
+
+    # Time from the last keydown to the metric showing the new total, measured inside the page.
+    page.evaluate("""expected => {
+        const probe = window.__whatifProbe = {keydowns: [], updated: null};
+        document.addEventListener('keydown', () => probe.keydowns.push(performance.now()), true);
+        const check = () => {
+            if (probe.updated !== null || !probe.keydowns.length) return;
+            const metric = Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+                .find(m => m.innerText.includes('模拟方案'));
+            const value = metric && metric.querySelector('[data-testid="stMetricValue"]');
+            if (value && value.innerText.trim() === expected) probe.updated = performance.now();
+        };
+        new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""", expected["project"])
+    move_benefit_with_keyboard(page)
+    pressed = time.monotonic()
+    expect(scenario_metric(page)).to_have_text(expected["project"], timeout=WAIT_MS)
+    wall_s = time.monotonic() - pressed
+    probe = page.evaluate("() => window.__whatifProbe")
+    assert probe["keydowns"] and probe["updated"] is not None, probe
+    in_page_ms = probe["updated"] - probe["keydowns"][-1]
+    print(f"\n[whatif] last key press -> scenario metric {expected['project']}: "
+          f"{in_page_ms:.0f} ms in the page ({wall_s * 1000:.0f} ms wall clock from Python)")
+    wait_idle(page)
+    assert_no_exception(page)
+
+    # The slider shows the new value, the other weights were rebalanced, and the URL carries them.
+    expect(thumb_value(page, MOVED)).to_have_text(f"{TARGET:.2f}")
+    expect(thumb(page, MOVED)).to_have_attribute("aria-valuetext", f"{TARGET:.2f}")
+    for code, weight in expected["weights"].items():
+        expect(thumb_value(page, code)).to_have_text(f"{weight:.2f}")
+    params = query(page)
+    assert f"w_{MOVED}" in params, page.url
+    for code, weight in expected["weights"].items():
+        if f"w_{code}" in params:
+            assert float(params[f"w_{code}"]) == pytest.approx(weight), (code, page.url)
+    assert float(params[f"w_{MOVED}"]) == TARGET, page.url
+    assert expected["project"] != OFFICIAL_TOTAL
+    expect(main(page).locator('[data-testid="stMetric"]').filter(has_text="项目综合得分 · 官方权重")
+           .locator('[data-testid="stMetricValue"]')).to_have_text(OFFICIAL_TOTAL)
+
+    # The comparison table: every unit's scenario total is the core's, and the change is against the official.
+    rows = comparison_rows(page)
+    assert len(rows) >= 2, rows
+    for row in rows:
+        unit = row["单位"]
+        assert float(row[SCENARIO_COLUMN]) == pytest.approx(expected["totals"][unit], abs=1e-9), row
+        assert float(row["官方权重·综合得分"]) == pytest.approx(expected["official"][unit], abs=1e-9), row
+        assert float(row["变化"]) == pytest.approx(expected["totals"][unit] - expected["official"][unit], abs=1e-9)
+    assert any(abs(float(r["变化"])) >= 0.005 for r in rows), rows
+
+    # The slope chart was redrawn with the scenario's totals. At 效益 40 no district changes rank, so the lines
+    # look the same; the totals are in the marks' aria-labels (the tooltip fields), so compare those.
+    page.wait_for_function("""([title, needle]) => {
+        const chart = Array.from(document.querySelectorAll('.vega-embed')).find(e => e.textContent.includes(title));
+        return !!chart && Array.from(chart.querySelectorAll('svg [aria-label]'))
+            .some(x => x.getAttribute('aria-label').includes(needle));
+    }""", arg=[SLOPE_TITLE, f"side: 模拟方案; rank: 1; change_label: 排名不变; 单位: 赛罕区; 排名: 1; "
+                            f"综合得分: {expected['totals']['赛罕区']:.2f}"], timeout=WAIT_MS)
+    labels_after = slope_labels(page)
+    assert labels_after != labels_before
+    units = [row["单位"] for row in rows]
+    for unit in units:
+        scenario_side = [label for label in labels_after if "side: 模拟方案" in label and f"单位: {unit};" in label]
+        official_side = [label for label in labels_after if "side: 官方权重" in label and f"单位: {unit};" in label]
+        assert scenario_side and all(f"综合得分: {expected['totals'][unit]:.2f}" in label
+                                     for label in scenario_side), scenario_side
+        assert official_side and all(f"综合得分: {expected['official'][unit]:.2f}" in label
+                                     for label in official_side), official_side
+    full_screenshot(page, screenshots / "whatif_moved_1920.png")
+
+
+def saved_row(page, name: str):
+    """The saved-scenario row (a row of columns) whose bold name is ``name``."""
+    return main(page).locator('[data-testid="stHorizontalBlock"]').filter(
+        has=page.locator('[data-testid="stMarkdownContainer"] strong', has_text=re.compile(f"^{name}$"))).filter(
+        has=page.get_by_role("button", name="载入")).last
+
+
+def test_saved_scenario_survives_reload_and_loads(page, screenshots, expected):
+    open_page(page, "whatif")
+    move_benefit_with_keyboard(page)
+    expect(scenario_metric(page)).to_have_text(expected["project"], timeout=WAIT_MS)
+    wait_idle(page)
+    expect(thumb_value(page, MOVED)).to_have_text(f"{TARGET:.2f}")
+
+    form = main(page).locator('[data-testid="stForm"]')
+    form.get_by_label("方案名称").fill(SCENARIO_NAME)
+    form.get_by_role("button", name=re.compile("保存方案")).click()
+    expect(saved_row(page, SCENARIO_NAME)).to_be_visible(timeout=WAIT_MS)
+    wait_idle(page)
+    assert_no_exception(page)
+
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector("h1", timeout=WAIT_MS)
+    wait_idle(page)
+    assert_no_exception(page)
+    expect(saved_row(page, SCENARIO_NAME)).to_be_visible(timeout=WAIT_MS)
+
+    main(page).get_by_role("button", name=re.compile("恢复官方权重")).click()
+    expect(thumb_value(page, MOVED)).to_have_text("30.00", timeout=WAIT_MS)
+    expect(scenario_metric(page)).to_have_text(OFFICIAL_TOTAL, timeout=WAIT_MS)
+    wait_idle(page)
+    for code, weight in OFFICIAL.items():
+        expect(thumb_value(page, code)).to_have_text(f"{weight:.2f}")
+
+    saved_row(page, SCENARIO_NAME).get_by_role("button", name="载入").click()
+    expect(thumb_value(page, MOVED)).to_have_text(f"{TARGET:.2f}", timeout=WAIT_MS)
+    expect(thumb(page, MOVED)).to_have_attribute("aria-valuetext", f"{TARGET:.2f}")
+    expect(scenario_metric(page)).to_have_text(expected["project"], timeout=WAIT_MS)
+    wait_idle(page)
+    for code, weight in expected["weights"].items():
+        expect(thumb_value(page, code)).to_have_text(f"{weight:.2f}")
+    assert float(query(page).get(f"w_{MOVED}", "nan")) == TARGET, page.url
+    assert_no_exception(page)
+    full_screenshot(page, screenshots / "whatif_saved_1920.png")
