@@ -29,6 +29,7 @@ navigation = st.navigation({
     t("section_analyse", lang): [
         page("whatif.py", "whatif", ":material/tune:"),
         page("robustness.py", "robustness", ":material/shield:"),
+        page("present.py", "present", ":material/slideshow:"),
     ],
     t("section_detail", lang): [
         page("scoresheet.py", "scoresheet", ":material/table_view:"),

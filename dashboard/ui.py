@@ -34,8 +34,35 @@ def no_data(ctx: Context) -> None:
     st.info(ctx.t("no_data"), icon=":material/info:")
 
 
-def chart(chart_obj: object, key: str | None = None, **kwargs: object) -> object:
-    return st.altair_chart(chart_obj, width="stretch", key=key, **kwargs)
+def chart(chart_obj: object, key: str | None = None, downloads: bool = True, **kwargs: object) -> object:
+    """An Altair chart stretched to the column, with PNG and SVG downloads rendered on the
+    server (vl-convert, CJK fonts) only when clicked."""
+    event = st.altair_chart(chart_obj, width="stretch", key=key, **kwargs)
+    if downloads and key:
+        from perfeval_core.export_images import chart_png, chart_svg
+
+        c1, c2, _ = st.columns([1, 1, 8])
+        c1.download_button("PNG", lambda: chart_png(chart_obj), file_name=f"{key}.png", mime="image/png",
+                           key=f"png_{key}", icon=":material/image:", type="tertiary")
+        c2.download_button("SVG", lambda: chart_svg(chart_obj), file_name=f"{key}.svg", mime="image/svg+xml",
+                           key=f"svg_{key}", icon=":material/draw:", type="tertiary")
+    return event
+
+
+def export_buttons(ctx: Context, scenario: object | None = None) -> None:
+    """The meeting deck and the what-if workbook, built only when asked for."""
+    from perfeval_core.export_pptx import deck_bytes
+    from perfeval_core.export_xlsx import workbook_bytes
+
+    ev, lang = ctx.evaluation, ctx.lang
+    stem = f"{ev.project.year or ''}{ev.project.name}"[:40] or "perfeval"
+    c1, c2 = st.columns(2)
+    c1.download_button(ctx.t("export_pptx"), lambda: deck_bytes(ev, scenario, lang), file_name=f"{stem}.pptx",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="export_pptx", icon=":material/slideshow:", width="stretch")
+    c2.download_button(ctx.t("export_xlsx"), lambda: workbook_bytes(ev, scenario, lang), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="export_xlsx", icon=":material/table_view:", width="stretch")
 
 
 def table(df: pd.DataFrame, **kwargs: object) -> None:

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, page_header, rating_badge
+from dashboard.ui import chart, export_buttons, page_header, rating_badge
 from perfeval_core import charts, views
 from perfeval_core.budget import by_level
 from perfeval_core.i18n import fmt_pct, fmt_score, fmt_wan
@@ -64,3 +64,6 @@ if ev.project.conclusion or ev.project.problems:
         st.markdown(f"**{t('main_problems')}**")
         for item in [p for p in ev.project.problems.replace("\n", "；").split("；") if p.strip()]:
             st.markdown(f"- {item.strip()}")
+
+st.subheader(t("exports"))
+export_buttons(ctx)

@@ -2,7 +2,7 @@ import streamlit as st
 
 from dashboard import scenarios_panel
 from dashboard.state import context
-from dashboard.ui import chart, page_header, table
+from dashboard.ui import chart, export_buttons, page_header, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_score
 from perfeval_core.model import Bands
@@ -218,4 +218,6 @@ def whatif() -> None:
 
 whatif()
 st.caption(t("share_link"))
+with st.expander(t("exports")):
+    export_buttons(ctx, st.session_state.get("current_scenario"))
 scenarios_panel.render(ctx, current_level1, st.session_state.get("lower_overrides", {}))

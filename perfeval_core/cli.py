@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
 
@@ -171,6 +172,40 @@ def _print_robustness_text(d: dict[str, Any], lang: str) -> None:
         print(f"Robust pairs: {rp['count']} of {rp['pairs']}" if en else f"稳健的名次对：{rp['count']} / {rp['pairs']}")
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    if not args.pptx and not args.xlsx:
+        print("参数错误：请至少指定 --pptx 或 --xlsx", file=sys.stderr)
+        return 2
+    try:
+        weights, bands = _weights_and_bands(args)
+    except ValueError as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    result = _load_or_fail(args.file, args.lang)
+    if result is None:
+        return 1
+    scenario = Scenario(weights=weights, mode="renormalise", bands=bands.thresholds if bands else None) \
+        if (weights or bands) else None
+    try:
+        if args.xlsx:
+            from .export_xlsx import workbook_bytes
+
+            Path(args.xlsx).write_bytes(workbook_bytes(result.evaluation, scenario, args.lang))  # type: ignore[arg-type]
+            print(args.xlsx)
+        if args.pptx:
+            from .export_pptx import deck_bytes
+
+            Path(args.pptx).write_bytes(deck_bytes(result.evaluation, scenario, args.lang))  # type: ignore[arg-type]
+            print(args.pptx)
+    except (KeyError, ValueError) as exc:
+        print(f"参数错误：{exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"无法写入文件：{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m perfeval_core",
                                      description="财政项目支出绩效评价：校验、汇总与评分")
@@ -206,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_robustness)
+    e = sub.add_parser("export", help="write a slide deck (.pptx) and/or a what-if workbook (.xlsx)")
+    e.add_argument("file")
+    e.add_argument("--weights", help="a scenario, e.g. 效益=40 (level-1 changes keep the total at 100)")
+    e.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
+    e.add_argument("--pptx", help="output deck, e.g. OUT.pptx")
+    e.add_argument("--xlsx", help="output workbook, e.g. OUT.xlsx")
+    e.set_defaults(func=cmd_export)
     return parser
 
 
