@@ -239,7 +239,7 @@ def rating_distribution_chart(dist: pd.DataFrame, bands: Bands, lang: str = "zh"
     tooltip = [alt.Tooltip("rating:N", title=t("rating", lang)), alt.Tooltip("count:Q", title=t("count", lang))]
     base = alt.Chart(dist)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        x=alt.X("rating:N", sort=labels, title=None), y=alt.Y("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("rating:N", sort=labels, title=None), y=alt.Y("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("rating:N", scale=band_scale(bands), legend=None), tooltip=tooltip)
     text = base.mark_text(dy=-8, fontSize=13, font=FONT).encode(x=alt.X("rating:N", sort=labels), y="count:Q",
                                                                   text="count:Q", tooltip=tooltip)
@@ -290,7 +290,7 @@ def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixi
     statuses = ["未整改", "整改中", "已整改", "—"]
     chart = alt.Chart(grouped).mark_bar().encode(
         y=alt.Y("category:N", sort=df["category"].drop_duplicates().tolist(), title=None),
-        x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("status:N", sort=statuses,
                         scale=alt.Scale(domain=statuses, range=["#C0392B", "#D08A1E", "#2E7D4F", "#9AA5B1"]),
                         title=t("status", lang)),
