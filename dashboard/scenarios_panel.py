@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard.state import Context
 from dashboard.ui import table
+from dashboard.whatif_state import set_level1, set_lower_overrides
 from perfeval_core.model import Bands
 from perfeval_core.store import StoreError, get_store
-from perfeval_core.whatif import compare, encode_overrides
+from perfeval_core.whatif import compare
 
 
 def _load(record_id: int, level1_codes: list[str]) -> None:
@@ -23,19 +24,10 @@ def _load(record_id: int, level1_codes: list[str]) -> None:
         return
     if record is None:
         return
-    lower = {k: v for k, v in record.weights.items() if k not in level1_codes}
-    level1 = {code: float(record.weights[code]) for code in level1_codes if code in record.weights}
-    st.session_state.whatif_truth = {**(st.session_state.get("whatif_truth") or {}), **level1}
-    for code, value in level1.items():
-        st.session_state[f"w_{code}"] = value
+    set_level1({code: float(record.weights[code]) for code in level1_codes if code in record.weights})
     for k, value in enumerate(record.bands or []):
         st.session_state[f"band_{k}"] = float(value)
-    st.session_state.lower_overrides = lower
-    st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
-    if lower:
-        st.query_params["lw"] = encode_overrides(lower)
-    else:
-        st.query_params.pop("lw", None)
+    set_lower_overrides({k: v for k, v in record.weights.items() if k not in level1_codes})
 
 
 def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: dict[str, float]) -> None:

@@ -3,6 +3,7 @@ import streamlit as st
 from dashboard import scenarios_panel
 from dashboard.state import context
 from dashboard.ui import chart, export_buttons, page_header, table
+from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_score
 from perfeval_core.model import Bands
@@ -11,7 +12,6 @@ from perfeval_core.whatif import (
     compare,
     decode_overrides,
     effective_leaves,
-    encode_overrides,
     policy_warnings,
     rebalance,
     scenario_from_state,
@@ -28,13 +28,6 @@ OFFICIAL = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
 THRESHOLDS = [float(v) for v in ev.bands.thresholds]
 
 
-def weight_key(code: str) -> str:
-    return f"w_{code}"
-
-
-HISTORY = 30  # recent weight sets kept to recognise values the browser echoes back late
-
-
 def current_level1() -> dict[str, float]:
     """The scenario's level-1 weights: the session's record when there is one (full precision),
     else the sliders (official, or restored from the URL)."""
@@ -42,16 +35,6 @@ def current_level1() -> dict[str, float]:
     if truth and set(truth) == set(CODES):
         return dict(truth)
     return {c: float(st.session_state.get(weight_key(c), OFFICIAL[c])) for c in CODES}
-
-
-def set_level1(weights: dict[str, float]) -> None:
-    history = st.session_state.setdefault("whatif_history", [])
-    if st.session_state.get("whatif_truth"):
-        history.append(dict(st.session_state.whatif_truth))
-        del history[:-HISTORY]
-    st.session_state.whatif_truth = {c: float(v) for c, v in weights.items()}
-    for code, value in weights.items():
-        st.session_state[weight_key(code)] = float(value)
 
 
 def reset() -> None:
@@ -62,9 +45,7 @@ def reset() -> None:
         st.session_state[f"lock_{code}"] = False
     for k, value in enumerate(THRESHOLDS):
         st.session_state[f"band_{k}"] = value
-    st.session_state.lower_overrides = {}
-    st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
-    st.query_params.pop("lw", None)
+    set_lower_overrides({})
 
 
 # a different evaluation starts from its own official weights (a shared link's first load keeps the URL's)
@@ -106,12 +87,7 @@ def on_lower_edit() -> None:
             overrides.pop(code, None)
         elif value >= 0:
             overrides[code] = float(value)
-    st.session_state.lower_overrides = overrides
-    st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
-    if overrides:
-        st.query_params["lw"] = encode_overrides(overrides)
-    else:
-        st.query_params.pop("lw", None)
+    set_lower_overrides(overrides)
 
 
 LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
