@@ -18,7 +18,8 @@ st.html("""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {display: none !important;}
 .block-container {padding-top: 1.2rem !important; max-width: 100% !important;}
-.pe-title {font-size: 2.6rem; font-weight: 700; color: #1F4E79; margin: 0 0 .2rem 0;}
+h1.pe-title {font-size: 2.6rem !important; font-weight: 700 !important; color: #1F4E79 !important;
+             margin: 0 0 .2rem 0 !important; padding: 0 !important;}
 .pe-message {font-size: 2.0rem; line-height: 1.35; color: #1F2937; margin: .2rem 0 1rem 0;}
 .pe-kpi {border: 1px solid #D9DEE6; border-radius: 8px; padding: 1rem 1.2rem; background: #F7F9FC;}
 .pe-kpi .label {font-size: 1.3rem; color: #4B5563;}
@@ -46,7 +47,7 @@ def go(step: int) -> None:
 
 view = views[st.session_state.slide]
 # names and messages come from uploaded workbooks: escape them before they become HTML
-st.html(f'<div class="pe-title">{escape(view.title)}</div><div class="pe-message">{escape(view.message)}</div>')
+st.html(f'<h1 class="pe-title">{escape(view.title)}</h1><div class="pe-message">{escape(view.message)}</div>')
 if view.kpis:
     for row_start in range(0, len(view.kpis), 4):
         cols = st.columns(4)

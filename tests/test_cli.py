@@ -78,3 +78,16 @@ def test_english_messages(tmp_path):
     bad.write_bytes(b"")
     proc = run("--lang", "en", "validate", str(bad))
     assert proc.returncode == 1 and "empty" in proc.stdout
+
+
+def test_export_writes_the_deck_and_the_workbook(tmp_path):
+    from pptx import Presentation
+    from python_calamine import CalamineWorkbook
+
+    deck, book = tmp_path / "out.pptx", tmp_path / "out.xlsx"
+    proc = run("export", HOHHOT, "--weights", "效益=40", "--pptx", str(deck), "--xlsx", str(book))
+    assert proc.returncode == 0, proc.stderr
+    slides = Presentation(str(deck)).slides
+    assert len(slides) >= 7  # title + views + the scenario comparison
+    assert "权重" in CalamineWorkbook.from_path(str(book)).sheet_names[0] or CalamineWorkbook.from_path(str(book)).sheet_names
+    assert run("export", HOHHOT).returncode == 2  # nothing to write
