@@ -4,6 +4,16 @@ import pytest
 
 from perfeval_core import load_path
 
+# the browser fixtures (one Streamlit server and one Chromium for the whole session) are
+# registered here once: registering them in each browser test module would start a second
+# Playwright session inside the first one's event loop
+from .browser_support import (  # noqa: F401
+    browser_fixture,
+    page_fixture,
+    screenshots_fixture,
+    streamlit_server_fixture,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
 

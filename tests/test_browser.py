@@ -25,13 +25,6 @@ from playwright.sync_api import expect  # noqa: E402
 
 from perfeval_core.i18n import t as translate  # noqa: E402
 
-from .browser_support import (  # noqa: E402, F401  (fixtures, registered by import)
-    browser_fixture,
-    page_fixture,
-    screenshots_fixture,
-    streamlit_server_fixture,
-)
-
 
 def _pages() -> dict[str, str]:
     """url path -> Chinese page title, in navigation order, read from dashboard/app.py."""

@@ -34,13 +34,6 @@ from perfeval_core import load_path  # noqa: E402
 from perfeval_core.scoring import ScoringModel  # noqa: E402
 from perfeval_core.whatif import rebalance, scenario_from_state  # noqa: E402
 
-from .browser_support import (  # noqa: E402, F401  (fixtures, registered by import)
-    browser_fixture,
-    page_fixture,
-    screenshots_fixture,
-    streamlit_server_fixture,
-)
-
 HOHHOT = ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx"
 PROJECT_UNIT = "呼和浩特市"
 OFFICIAL = {"A": 15.0, "B": 25.0, "C": 30.0, "D": 30.0}
