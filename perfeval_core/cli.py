@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .loader import LAYOUT_NAMES, LoadResult, load_path
-from .model import Bands
+from .model import Bands, Evaluation
 from .scoring import Scenario
 from .summary import as_jsonable, score_json, summary
 
@@ -91,18 +91,33 @@ def _weights_and_bands(args: argparse.Namespace) -> tuple[dict[str, float], Band
     return weights, bands
 
 
-def cmd_score(args: argparse.Namespace) -> int:
+Prepared = tuple[dict[str, float], Bands | None, Evaluation]
+
+
+def _prepare(args: argparse.Namespace, check: Callable[[], None] | None = None) -> Prepared | int:
+    """The scenario arguments, checked, then the workbook loaded: the values, or the exit code
+    (2 for bad arguments, 1 for a workbook with errors, its report already printed)."""
     try:
         weights, bands = _weights_and_bands(args)
+        if check is not None:
+            check()
     except ValueError as exc:
         print(f"参数错误：{exc}", file=sys.stderr)
         return 2
     result = _load_or_fail(args.file, args.lang)
-    if result is None:
+    if result is None or result.evaluation is None:
         return 1
+    return weights, bands, result.evaluation
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    weights, bands, evaluation = prepared
     scenario = Scenario(weights=weights, mode=args.mode)
     try:
-        data = score_json(result.evaluation, scenario, bands)  # type: ignore[arg-type]
+        data = score_json(evaluation, scenario, bands)
     except (KeyError, ValueError) as exc:
         message = exc.args[0] if exc.args else str(exc)
         print(f"参数错误：{message}", file=sys.stderr)
@@ -120,20 +135,18 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     from .robustness import robustness_json
     from .scoring import ScoringModel
 
-    try:
-        weights, bands = _weights_and_bands(args)
+    def check() -> None:
         if args.draws < 1:
             raise ValueError("--draws 必须是正整数")
         if not (0 <= args.spread < 1 or (args.method == "dirichlet" and args.spread >= 0)):
             raise ValueError("--spread 必须在 [0, 1) 之间")
-    except ValueError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
-    result = _load_or_fail(args.file, args.lang)
-    if result is None:
-        return 1
+
+    prepared = _prepare(args, check)
+    if isinstance(prepared, int):
+        return prepared
+    weights, bands, evaluation = prepared
     try:
-        model = ScoringModel(result.evaluation)  # type: ignore[arg-type]
+        model = ScoringModel(evaluation)
         data = robustness_json(model, bands, weights or None, draws=args.draws, spread=args.spread,
                                method=args.method, seed=args.seed)
     except (KeyError, ValueError) as exc:
@@ -176,26 +189,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not args.pptx and not args.xlsx:
         print("参数错误：请至少指定 --pptx 或 --xlsx", file=sys.stderr)
         return 2
-    try:
-        weights, bands = _weights_and_bands(args)
-    except ValueError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
-    result = _load_or_fail(args.file, args.lang)
-    if result is None:
-        return 1
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    weights, bands, evaluation = prepared
     scenario = Scenario(weights=weights, mode="renormalise", bands=bands.thresholds if bands else None) \
         if (weights or bands) else None
     try:
         if args.xlsx:
             from .export_xlsx import workbook_bytes
 
-            Path(args.xlsx).write_bytes(workbook_bytes(result.evaluation, scenario, args.lang))  # type: ignore[arg-type]
+            Path(args.xlsx).write_bytes(workbook_bytes(evaluation, scenario, args.lang))
             print(args.xlsx)
         if args.pptx:
             from .export_pptx import deck_bytes
 
-            Path(args.pptx).write_bytes(deck_bytes(result.evaluation, scenario, args.lang))  # type: ignore[arg-type]
+            Path(args.pptx).write_bytes(deck_bytes(evaluation, scenario, args.lang))
             print(args.pptx)
     except (KeyError, ValueError) as exc:
         print(f"参数错误：{exc.args[0] if exc.args else exc}", file=sys.stderr)
