@@ -95,7 +95,7 @@ def _label(result: LoadResult, entry: library.Entry, lang: str) -> str:
     assert ev is not None
     year = f"{ev.project.year} " if ev.project.year else ""
     region = f"{ev.project.region} · " if ev.project.region else ""
-    layout = "（评分表）" if ev.layout == "score_table" and lang == "zh" else (" (score table)" if ev.layout == "score_table" else "")
+    layout = translate("score_table_suffix", lang) if ev.layout == "score_table" else ""
     return f"{region}{year}{ev.project.name}{layout}"
 
 

@@ -11,7 +11,7 @@ from perfeval_core.style import BAND_COLORS, NO_RATING_COLOR
 
 def page_header(ctx: Context, title_key: str) -> None:
     ev = ctx.evaluation
-    year = f"{ev.project.year}年 " if ctx.lang == "zh" and ev.project.year else (f"{ev.project.year} " if ev.project.year else "")
+    year = ctx.t("year_prefix", year=ev.project.year) if ev.project.year else ""
     st.title(ctx.t(title_key))
     st.caption(f"{year}{ev.project.name} · {ev.project.region} · {ev.project.mode}")
     if ev.project.illustrative:

@@ -3,6 +3,7 @@ import streamlit as st
 from dashboard.state import context
 from dashboard.ui import chart, no_data, page_header, table
 from perfeval_core import charts, views
+from perfeval_core.i18n import fmt_wan
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
@@ -15,7 +16,7 @@ if totals.empty:
 outside = totals[~totals["in_scope"]]
 if len(outside):
     st.warning(f"{t('out_of_scope')}：" + "、".join(
-        f"{r.category}（{int(r['count'])} · {r.amount:,.2f} 万元）" if lang == "zh" else f"{r.category} ({int(r['count'])})"
+        t("out_of_scope_item", category=r.category, count=int(r["count"]), amount=fmt_wan(r.amount, lang))
         for _, r in outside.iterrows()), icon=":material/warning:")
 left, right = st.columns([2, 3])
 with left:

@@ -16,31 +16,10 @@ def t(key: str, **params: object) -> str:
     return translate(key, lang, **params)
 
 
-TEXT = {
-    "upload": ("上传评价工作簿（.xlsx / .xlsm / .xls / .csv，可多选）", "Upload evaluation workbooks (.xlsx / .xlsm / .xls / .csv)"),
-    "accepted": ("已加入工作簿库：{name}（{layout}）", "Added to the library: {name} ({layout})"),
-    "rejected": ("未加载 {name}：发现 {count} 个错误，已加载的数据保持不变。", "{name} was not loaded: {count} error(s); what was loaded is unchanged."),
-    "report": ("校验报告：{name}", "Validation report: {name}"),
-    "severity": ("级别", "Severity"),
-    "location": ("位置", "Location"),
-    "message": ("说明", "Message"),
-    "library": ("工作簿库", "Library"),
-    "file": ("文件", "File"),
-    "kind": ("来源", "Source"),
-    "bundled": ("内置示例", "bundled sample"),
-    "uploaded": ("已上传", "uploaded"),
-    "remove": ("移除", "Remove"),
-    "removed": ("已移除 {name}", "Removed {name}"),
-    "template": ("下载空白模板", "Download the blank template"),
-    "samples": ("下载示例", "Download samples"),
-    "format_help": ("模板各工作表与列的说明见 docs/workbook-format.md；也可直接上传评价报告中的单表评分表。",
-                    "The template format is described in docs/workbook-format.md; single-sheet score tables from reports load too."),
-}
 
 
 def x(key: str, **params: object) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**params)
+    return translate(f"data_{key}", lang, **params)
 
 
 def _on_upload() -> None:

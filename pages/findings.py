@@ -19,4 +19,4 @@ statuses = [s for s in ("未整改", "整改中", "已整改") if s in set(findi
 chosen = st.pills(t("status"), statuses, selection_mode="multi", default=statuses, key="findings_status")
 shown = findings[findings["status"].isin(chosen) | ~findings["status"].isin(statuses)]
 table(shown[["problem", "category", "unit", "status", "note"]].rename(columns={
-    "problem": t("problem"), "category": t("category"), "unit": t("unit"), "status": t("status"), "note": "说明" if lang == "zh" else "Note"}))
+    "problem": t("problem"), "category": t("category"), "unit": t("unit"), "status": t("status"), "note": t("finding_note")}))

@@ -63,12 +63,12 @@ if view.table is not None and view.chart is None:
     st.dataframe(view.table, hide_index=True, width="stretch")
 
 left, middle, right = st.columns([1, 6, 1], vertical_alignment="center")
-left.button("◀ " + ("上一页" if lang == "zh" else "Previous"), on_click=go, args=(-1,), key="prev_slide",
+left.button("◀ " + t("present_previous"), on_click=go, args=(-1,), key="prev_slide",
             disabled=st.session_state.slide == 0, width="stretch")
-right.button(("下一页" if lang == "zh" else "Next") + " ▶", on_click=go, args=(1,), key="next_slide",
+right.button(t("present_next") + " ▶", on_click=go, args=(1,), key="next_slide",
              disabled=st.session_state.slide >= len(views) - 1, width="stretch")
-note = " · 示意数据" if ev.project.illustrative and lang == "zh" else (" · illustrative" if ev.project.illustrative else "")
+note = f" · {t('illustrative_tag')}" if ev.project.illustrative else ""
 middle.html(f'<div class="pe-footer" style="text-align:center">{st.session_state.slide + 1} / {len(views)} · '
             f'{ev.project.year or ""} {escape(ev.project.name)}{note}</div>')
-if st.button("退出演示" if lang == "zh" else "Exit presentation", icon=":material/close_fullscreen:", key="exit_present"):
+if st.button(t("present_exit"), icon=":material/close_fullscreen:", key="exit_present"):
     st.switch_page(PAGES / "overview.py")

@@ -44,72 +44,6 @@ SHEETS: dict[str, tuple[str, str]] = {
 }
 
 # Labels not in the i18n catalogue: (zh, en)
-LABELS: dict[str, tuple[str, str]] = {
-    "seq": ("序号", "No."),
-    "code": ("代码", "Code"),
-    "name": ("名称", "Name"),
-    "level": ("层级", "Level"),
-    "parent_code": ("上级代码", "Parent code"),
-    "parent_seq": ("上级序号", "Parent no."),
-    "level1_code": ("所属一级指标", "Level-1 indicator"),
-    "official_points": ("官方分值", "Official points"),
-    "scenario_points": ("方案分值（可修改）", "Scenario points (input)"),
-    "children_sum": ("下级方案分值合计", "Sum of children's scenario points"),
-    "effective_points": ("有效分值", "Effective points"),
-    "change": ("变化", "Change"),
-    "level1_total": ("一级指标合计", "Level-1 total"),
-    "band": ("评级", "Rating"),
-    "band_lower": ("下限（≥，可修改）", "Lower bound (≥, input)"),
-    "below_all": ("（以下）", "(below)"),
-    "depth": ("深度", "Depth"),
-    "group_index": ("一级指标序号", "Level-1 no."),
-    "total_rounded": ("综合得分（两位）", "Total (2 dp)"),
-    "weights_title": ("指标权重（方案分值为输入单元格）", "Indicator weights (scenario points are inputs)"),
-    "scores_title": ("评分表（得分率为数据，得分、排名、评级为公式）",
-                     "Score sheet (rates are data; points, rank and rating are formulas)"),
-    "budget_title": ("资金执行（万元）", "Budget execution (10k yuan)"),
-    "categories_title": ("项目分类", "Project categories"),
-    "scenario_title": ("模拟方案", "What-if scenario"),
-    "by_unit": ("按地区", "By district"),
-    "by_level": ("按资金层级", "By funding level"),
-    "total_row": ("合计", "Total"),
-    "listed_total": ("合计（所列单位）", "Total (listed units)"),
-    "plan": ("计划投入", "Planned"),
-    "adjusted_budget": ("调整后预算", "Adjusted budget"),
-    "count_share": ("数量占比", "Share of projects"),
-    "amount_share": ("金额占比", "Share of amount"),
-    "by_category": ("按类别", "By category"),
-    "counts_by_district": ("项目数（地区 × 类别）", "Projects (district × category)"),
-    "amounts_by_district": ("金额（万元，地区 × 类别）", "Amount (10k yuan, district × category)"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    "weights_given": ("给定权重", "Weights given"),
-    "key_given": ("输入的指标", "Indicator as given"),
-    "points_given": ("给定分值", "Points given"),
-    "mode_label": ("调整方式", "Adjustment mode"),
-    "mode_none": ("无（官方权重）", "none (official weights)"),
-    "mode_renormalise": ("renormalise：改动指标的同级指标按比例吸收差额，上级分值不变",
-                         "renormalise: the changed indicator's siblings absorb the difference, the parent keeps its points"),
-    "mode_retotal": ("retotal：上级分值随下级合计变化，最后整体折算为满分",
-                     "retotal: parents become the sum of their children, then everything is rescaled to the full score"),
-    "bands_given": ("评级标准", "Rating bands"),
-    "project_score": ("项目综合得分", "Project score"),
-    "official_total": ("官方得分", "Official score"),
-    "official_rating": ("官方评级", "Official rating"),
-    "scenario_total": ("方案得分（公式）", "Scenario score (formula)"),
-    "scenario_rating": ("方案评级（公式）", "Scenario rating (formula)"),
-    "scenario_rank": ("方案排名（公式）", "Scenario rank (formula)"),
-    "level1_compare": ("一级指标权重：官方与方案", "Level-1 weights: official and scenario"),
-    "units_compare": ("各单位：官方与方案", "Every unit: official and scenario"),
-    "live_note": ("方案得分、评级随“{weights}”表中的方案分值与评级下限自动重算（在 Excel / LibreOffice 中）。",
-                  "Scenario scores and ratings recalculate from the inputs on the '{weights}' sheet (in Excel / LibreOffice)."),
-    "definitions_note": ("口径：资金到位率 = {arrival}；预算执行率 = {execution}。金额单位：万元。",
-                         "Definitions: funds received rate = {arrival}; execution rate = {execution}. Amounts in 10k yuan."),
-    "inconsistent_note": ("注意：官方分值中存在上级分值不等于其下级分值之和的情况；表中公式按上级分值重新分配下级分值，"
-                          "重算后的有效分值可能与导出时的数值不同。",
-                          "Note: some official parent points differ from the sum of their children; the formulas "
-                          "re-spread the children to fill the parent, so recalculated values can differ from the export."),
-}
 
 WEIGHTS_NOTE = (
     "有效分值公式（权重是相对的）：一级指标有效分值 = 方案分值 × 满分（{total:g}）÷ 全部一级指标方案分值之和（“{l1}”行）；"
@@ -151,9 +85,7 @@ def sheet_name(key: str, lang: str = "zh") -> str:
 
 
 def label(key: str, lang: str = "zh") -> str:
-    pair = LABELS.get(key)
-    if pair is not None:
-        return pair[1] if lang == "en" else pair[0]
+    """Column and sheet labels come from the one catalogue (i18n.py)."""
     return t(key, lang)
 
 
@@ -749,7 +681,7 @@ class _Writer:
         order = ([units.index(project)] if project in units else []) + [u for u in range(len(units))
                                                                         if units[u] != project]
         headers = (t("unit", self.lang), self.L("official_total"), self.L("official_rating"),
-                   self.L("scenario_total"), self.L("scenario_rating"), t("delta", self.lang), t("rank", self.lang),
+                   self.L("scenario_total"), self.L("formula_scenario_rating"), t("delta", self.lang), t("rank", self.lang),
                    self.L("scenario_rank"))
         scores = self.names["scores"]
         for section, subset in ((self.L("project_score"), order[:1] if project in units else []),
@@ -799,4 +731,4 @@ def score_columns(evaluation: Evaluation) -> dict[str, int]:
             "first_level1": group0, "total": total, "rounded": total + 1, "rank": total + 2, "rating": total + 3}
 
 
-__all__ = ["LABELS", "SHEETS", "label", "score_columns", "sheet_name", "workbook_bytes"]
+__all__ = ["SHEETS", "label", "score_columns", "sheet_name", "workbook_bytes"]

@@ -23,51 +23,9 @@ from .summary import summary
 from .whatif import compare
 
 # Texts the i18n catalogue does not have (zh, en); catalogue texts go through t().
-TEXT: dict[str, tuple[str, str]] = {
-    "msg_headline": ("综合得分 {score}，评级“{rating}”", "Total score {score}, rated “{rating}”"),
-    "msg_headline_rates": ("资金到位率 {arrival}，预算执行率 {execution}",
-                           "funds received {arrival}, budget execution {execution}"),
-    "msg_ranking": ("{top}得分最高（{top_score}），{bottom}最低（{bottom_score}）",
-                    "{top} scores highest ({top_score}), {bottom} lowest ({bottom_score})"),
-    "msg_ranking_bands": ("{counts}", "{counts}"),
-    "band_count": ("{label} {count} 个", "{count} × {label}"),
-    "msg_budget_below": ("预算执行率 {rate}，{count} 个地区低于整体水平：{units}",
-                         "Budget execution is {rate}; {count} below the overall rate: {units}"),
-    "msg_budget_ok": ("预算执行率 {rate}，各地区均不低于整体水平", "Budget execution is {rate}; no unit is below the overall rate"),
-    "msg_categories": ("完成项目 {total} 个，{top}最多（{count} 个，占 {share}）",
-                       "{total} projects completed; most in {top} ({count}, {share})"),
-    "msg_categories_out": ("规定范围外 {count} 个", "{count} outside the allowed categories"),
-    "msg_satisfaction": ("总体满意度 {rate}，{group}最低（{low}）", "Overall satisfaction {rate}; lowest among {group} ({low})"),
-    "msg_satisfaction_part": ("经常参与率 {rate}", "frequent participation {rate}"),
-    "msg_findings": ("发现问题 {total} 项：{parts}", "{total} finding(s): {parts}"),
-    "findings_part": ("{status} {count} 项", "{count} {status}"),
-    "msg_scenario_score": ("模拟方案下项目综合得分 {before} → {after}", "Project score {before} → {after} under the scenario"),
-    "msg_scenario_changes": ("{count} 个单位评级变化", "rating changes for {count} unit(s)"),
-    "msg_scenario_none": ("各单位评级不变", "no unit changes rating"),
-    "msg_scenario_ranks": ("{count} 个单位排名变化", "rank changes for {count} unit(s)"),
-    "official_score": ("官方得分", "Official score"),
-    "scenario_score": ("模拟得分", "Scenario score"),
-    "official_rating": ("官方评级", "Official rating"),
-    "scenario_rating": ("模拟评级", "Scenario rating"),
-    "scenario_weights": ("模拟权重：{weights}", "Scenario weights: {weights}"),
-    "scenario_bands": ("评级档次：{bands}", "Rating bands: {bands}"),
-    "out_of_scope_list": ("{mark} 规定范围外：{items}", "{mark} Outside the allowed categories: {items}"),
-    "arrival_short": ("资金到位率未达 100% 的地区：{units}", "Funds received below 100 %: {units}"),
-    "and_more": ("等", " and more"),
-    "sep": ("；", "; "),
-    "list_sep": ("、", ", "),
-    "colon": ("：", ": "),
-    "units_count": ("{count} 个", "{count}"),
-}
 
 
-def text(key: str, lang: str = "zh", **params: object) -> str:
-    """A local text, or the catalogue's when the key is not local."""
-    pair = TEXT.get(key)
-    if pair is None:
-        return t(key, lang, **params)
-    s = pair[1] if lang == "en" else pair[0]
-    return s.format(**params) if params else s
+text = t  # every string lives in the catalogue (i18n.py)
 
 
 @dataclass
