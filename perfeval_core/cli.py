@@ -91,6 +91,13 @@ def _weights_and_bands(args: argparse.Namespace) -> tuple[dict[str, float], Band
     return weights, bands
 
 
+def _argument_error(exc: Exception) -> int:
+    """A bad argument (an unknown indicator, a malformed number): a plain message, exit code 2."""
+    message = exc.args[0] if exc.args else str(exc)
+    print(f"参数错误：{message}", file=sys.stderr)
+    return 2
+
+
 Prepared = tuple[dict[str, float], Bands | None, Evaluation]
 
 
@@ -102,8 +109,7 @@ def _prepare(args: argparse.Namespace, check: Callable[[], None] | None = None) 
         if check is not None:
             check()
     except ValueError as exc:
-        print(f"参数错误：{exc}", file=sys.stderr)
-        return 2
+        return _argument_error(exc)
     result = _load_or_fail(args.file, args.lang)
     if result is None or result.evaluation is None:
         return 1
@@ -119,9 +125,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     try:
         data = score_json(evaluation, scenario, bands)
     except (KeyError, ValueError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        print(f"参数错误：{message}", file=sys.stderr)
-        return 2
+        return _argument_error(exc)
     if args.json:
         _print_json(data)
     else:
@@ -150,9 +154,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         data = robustness_json(model, bands, weights or None, draws=args.draws, spread=args.spread,
                                method=args.method, seed=args.seed)
     except (KeyError, ValueError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        print(f"参数错误：{message}", file=sys.stderr)
-        return 2
+        return _argument_error(exc)
     if args.json:
         _print_json(data)
     else:
@@ -207,8 +209,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             Path(args.pptx).write_bytes(deck_bytes(evaluation, scenario, args.lang))
             print(args.pptx)
     except (KeyError, ValueError) as exc:
-        print(f"参数错误：{exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
+        return _argument_error(exc)
     except OSError as exc:
         print(f"无法写入文件：{exc}", file=sys.stderr)
         return 1

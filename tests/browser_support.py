@@ -154,6 +154,17 @@ def wait_charts(page, timeout_ms: int = WAIT_MS) -> None:
     }""", timeout=timeout_ms)
 
 
+def skip_module_unless_browser() -> None:
+    """Call at the top of a browser test module: skip it, with the reason, when the opt-out is set
+    or Chromium or Playwright is missing."""
+    if os.environ.get("PERFEVAL_SKIP_BROWSER_TESTS"):
+        pytest.skip("PERFEVAL_SKIP_BROWSER_TESTS is set", allow_module_level=True)
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed; the browser tests need Debian's chromium package",
+                    allow_module_level=True)
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
 def open_page(page, path: str) -> None:
     """Navigate to a page of the dashboard and wait for its first run to finish and its title to show."""
     page.goto(f"/{path}", wait_until="domcontentloaded")

@@ -6,20 +6,22 @@ Screenshots land in ``test-artifacts/screenshots/`` for a human to look at.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 
 import pytest
 
-from .browser_support import CHROMIUM, ROOT, WAIT_MS, assert_no_exception, full_screenshot, open_page, wait_idle
+from .browser_support import (
+    ROOT,
+    WAIT_MS,
+    assert_no_exception,
+    full_screenshot,
+    open_page,
+    skip_module_unless_browser,
+    wait_idle,
+)
 
-if os.environ.get("PERFEVAL_SKIP_BROWSER_TESTS"):
-    pytest.skip("PERFEVAL_SKIP_BROWSER_TESTS is set", allow_module_level=True)
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed; the browser tests need Debian's chromium package",
-                allow_module_level=True)
-pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+skip_module_unless_browser()
 
 from playwright.sync_api import expect  # noqa: E402
 
