@@ -41,7 +41,7 @@ def chart(chart_obj: object, key: str | None = None, downloads: bool = True, **k
     if downloads and key:
         from perfeval_core.export_images import chart_png, chart_svg
 
-        c1, c2, _ = st.columns([1, 1, 8])
+        c1, c2, _ = st.columns([1, 1, 2])  # wide enough for "PNG" in a narrow column too
         c1.download_button("PNG", lambda: chart_png(chart_obj), file_name=f"{key}.png", mime="image/png",
                            key=f"png_{key}", icon=":material/image:", type="tertiary")
         c2.download_button("SVG", lambda: chart_svg(chart_obj), file_name=f"{key}.svg", mime="image/svg+xml",
