@@ -4,14 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.access import account_box, allowed, gate
 from dashboard.state import language, shared_controls
 from perfeval_core.i18n import t
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 st.set_page_config(page_title=t("app_title", language()), page_icon=":material/analytics:", layout="wide")
+gate(language())  # when sign-in is on, nothing below runs for an anonymous browser
 shared_controls()
 lang = language()
+account_box(lang)
 
 
 def page(file: str, key: str, icon: str, default: bool = False) -> st.Page:
@@ -39,6 +42,7 @@ navigation = st.navigation({
     ],
     t("section_manage", lang): [
         page("data.py", "data", ":material/upload_file:"),
+        *([page("admin.py", "admin", ":material/admin_panel_settings:")] if allowed("manage_users") else []),
     ],
 })
 navigation.run()

@@ -71,8 +71,10 @@ def _bundled() -> list[Entry]:
     out = []
     for name in SAMPLES:
         path = SAMPLES_DIR / name
-        if path.exists():
+        try:
             out.append(Entry(_sample_hash(path), name, path, True, 0.0))
+        except OSError:  # moved or deleted (even between two looks): simply not listed
+            continue
     return out
 
 
@@ -129,13 +131,13 @@ _HASHES: dict[tuple[str, float], str] = {}
 
 
 def _sample_hash(path: Path) -> str:
-    stamp = (str(path), path.stat().st_mtime)
+    stamp = (str(path), path.stat().st_mtime)  # raises OSError when the file is gone
     if stamp not in _HASHES:
         _HASHES[stamp] = hashlib.sha256(path.read_bytes()).hexdigest()
     return _HASHES[stamp]
 
 
-def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] = load_bytes
+def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] = load_bytes, actor: str = ""
         ) -> tuple[LoadResult, Entry | None]:
     """Validate and, when there is no error, store. A rejected file changes nothing. When the database
     fails the entry is None too and ``last_error()`` says why."""
@@ -153,7 +155,7 @@ def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] =
     if bundled is not None:
         return result, bundled
     try:
-        _store().add_workbook(key, filename, data)  # False when already there: the stored entry is returned
+        _store().add_workbook(key, filename, data, added_by=actor)  # False when already there: the stored entry is returned
         stored = next((e for e in _stored() if e.key == key), None)
     except StoreError as error:
         _failed(error)
@@ -162,9 +164,9 @@ def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] =
     return result, stored
 
 
-def remove(key: str) -> bool:
+def remove(key: str, actor: str = "") -> bool:
     try:
-        removed = _store().remove_workbook(key)
+        removed = _store().remove_workbook(key, actor=actor)
     except StoreError as error:
         _failed(error)
         return False

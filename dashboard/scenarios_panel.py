@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from dashboard.access import actor, allowed, current_user
 from dashboard.state import Context
 from dashboard.ui import table
 from dashboard.whatif_state import set_level1, set_lower_overrides
@@ -43,20 +44,32 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
     level1_codes = [ctx.model.tree.codes[i] for i in ctx.model.tree.level1]
     if st.session_state.get("scenario_error"):
         st.warning(t("store_unavailable", error=st.session_state.pop("scenario_error")))
-    with st.form("save_scenario", clear_on_submit=False, border=True):
-        c1, c2, c3 = st.columns([2, 2, 3])
-        name = c1.text_input(t("scenario_name"), key="scenario_name", max_chars=80)
-        author = c2.text_input(t("author"), key="scenario_author", max_chars=40)
-        note = c3.text_input(t("scenario_note"), key="scenario_note", max_chars=400)
-        if st.form_submit_button(t("save_scenario"), icon=":material/save:") and name.strip():
-            bands = [float(st.session_state.get(f"band_{k}", v)) for k, v in enumerate(ctx.evaluation.bands.thresholds)]
-            try:
-                store.save_scenario(ctx.evaluation.key, name.strip(), {**current_level1(), **lower}, "renormalise",
-                                    bands, note=note, author=author)
-                st.toast(t("saved", name=name.strip()), icon=":material/check:")
-                records = store.list_scenarios(ctx.evaluation.key)
-            except StoreError as exc:
-                st.warning(t("store_unavailable", error=str(exc)))
+    user = current_user()
+    signed_in = user is not None and user.via != "off"
+    if allowed("save_scenario"):
+        with st.form("save_scenario", clear_on_submit=False, border=True):
+            c1, c2, c3 = st.columns([2, 2, 3])
+            name = c1.text_input(t("scenario_name"), key="scenario_name", max_chars=80)
+            if signed_in:  # the author is whoever is signed in
+                assert user is not None
+                c2.text_input(t("author"), value=user.display, disabled=True, key="scenario_author_signed")
+                author = user.display
+            else:
+                author = c2.text_input(t("author"), key="scenario_author", max_chars=40)
+            note = c3.text_input(t("scenario_note"), key="scenario_note", max_chars=400)
+            if st.form_submit_button(t("save_scenario"), icon=":material/save:") and name.strip():
+                bands = [float(st.session_state.get(f"band_{k}", v))
+                         for k, v in enumerate(ctx.evaluation.bands.thresholds)]
+                try:
+                    store.save_scenario(ctx.evaluation.key, name.strip(), {**current_level1(), **lower},
+                                        "renormalise", bands, note=note, author=actor() if signed_in else author)
+                    st.toast(t("saved", name=name.strip()), icon=":material/check:")
+                    records = store.list_scenarios(ctx.evaluation.key)
+                except StoreError as exc:
+                    st.warning(t("store_unavailable", error=str(exc)))
+    else:
+        st.caption(t("auth_viewer_whatif"))
+    can_edit = allowed("rename_scenario") and allowed("delete_scenario")
     if not records:
         return
     for record in records:
@@ -65,17 +78,19 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
         cols[1].caption(f"{record.author or '—'} · {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
         cols[2].caption(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4]))
         cols[3].button(t("load_scenario"), key=f"load_{record.id}", on_click=_load, args=(record.id, level1_codes))
+        if not can_edit:
+            continue
         with cols[4].popover(t("rename")):
             new = st.text_input(t("scenario_name"), value=record.name, key=f"rename_text_{record.id}")
             if st.button(t("rename"), key=f"rename_{record.id}"):
                 try:
-                    store.rename_scenario(record.id, new.strip())
+                    store.rename_scenario(record.id, new.strip(), actor=actor())
                     st.rerun()
                 except Exception as exc:  # a taken name or a lost connection: say so, keep going
                     st.error(str(exc))
         if cols[5].button(t("delete"), key=f"delete_{record.id}"):
             try:
-                store.delete_scenario(record.id)
+                store.delete_scenario(record.id, actor=actor())
             except StoreError as exc:
                 st.error(str(exc))
             else:

@@ -25,12 +25,26 @@ def load_cached(data: bytes, filename: str) -> LoadResult:
     return load_bytes(data, filename)
 
 
+class _Gone(Exception):
+    """The entry's bytes could not be read (raised, not returned, so the miss is not cached)."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def load_entry(key: str, filename: str, _entry: library.Entry) -> LoadResult | None:
-    """An entry is addressed by the SHA-256 of its bytes, so its parse can be cached on the key
-    without reading the bytes (from disk or the database) on every rerun."""
+def _load_entry(key: str, filename: str, _entry: library.Entry) -> LoadResult:
     data = library.read(_entry)
-    return None if data is None else load_cached(data, filename)
+    if data is None:
+        raise _Gone(filename)
+    return load_cached(data, filename)
+
+
+def load_entry(key: str, filename: str, entry: library.Entry) -> LoadResult | None:
+    """An entry is addressed by the SHA-256 of its bytes, so its parse can be cached on the key
+    without reading the bytes (from disk or the database) on every rerun. None when the bytes are
+    gone (a file moved away, a database that cannot be reached); the next run tries again."""
+    try:
+        return _load_entry(key, filename, entry)
+    except _Gone:
+        return None
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -74,10 +88,19 @@ def shared_controls() -> None:
     st.session_state["_loaded"] = loaded
     keys = list(loaded)
     wanted = st.query_params.get("eval")
+    names = st.session_state.setdefault("_names", {})
+    names.update({k: e.filename for k, (e, _) in loaded.items()})
+    selected = st.session_state.get("eval_key")
+    if selected is not None and selected not in loaded and selected in names:
+        # the workbook shown a moment ago is gone: say so once, then show what is still there
+        st.session_state["_missing"] = names[selected]
     if st.session_state.get("eval_key") not in loaded:
         match = next((k for k in keys if wanted and k.startswith(wanted)), None)
         default = next((k for k, (e, _) in loaded.items() if e.filename == library.DEFAULT_SAMPLE), keys[0] if keys else None)
         st.session_state.eval_key = match or default
+    if st.session_state.get("_missing"):  # above the page, where it cannot be missed
+        st.warning(translate("data_entry_missing", lang, name=st.session_state.pop("_missing")),
+                   icon=":material/folder_off:")
     with st.sidebar:
         if library.last_error():
             st.warning(library.last_error(), icon=":material/cloud_off:")

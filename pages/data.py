@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import library
+from dashboard.access import actor, allowed
 from dashboard.state import language, load_cached
 from dashboard.ui import table
 from perfeval_core.i18n import t as translate
@@ -24,13 +25,15 @@ def x(key: str, **params: object) -> str:
 
 def _on_upload() -> None:
     """Runs before the rerun, so the new evaluation can become the selected one."""
+    if not allowed("upload"):  # the widget is not drawn for viewers; refuse a forged event too
+        return
     outcomes = []
     seen = st.session_state.setdefault("uploads_seen", set())
     for file in st.session_state.get("uploader") or []:
         if file.file_id in seen:  # the uploader keeps earlier files; report each once
             continue
         seen.add(file.file_id)
-        result, entry = library.add(file.getvalue(), file.name, loader=load_cached)
+        result, entry = library.add(file.getvalue(), file.name, loader=load_cached, actor=actor())
         outcomes.append((file.name, result, entry is not None))
         if entry is not None:
             st.session_state.eval_key = entry.key
@@ -39,9 +42,12 @@ def _on_upload() -> None:
 
 
 st.title(t("page_data"))
-st.file_uploader(x("upload"), type=["xlsx", "xlsm", "xls", "csv"], accept_multiple_files=True, key="uploader",
-                 on_change=_on_upload)
-st.caption(x("format_help"))
+if allowed("upload"):
+    st.file_uploader(x("upload"), type=["xlsx", "xlsm", "xls", "csv"], accept_multiple_files=True, key="uploader",
+                     on_change=_on_upload)
+    st.caption(x("format_help"))
+else:
+    st.info(x("viewer_note"), icon=":material/visibility:")
 
 for name, result, accepted in st.session_state.get("upload_outcomes", []):
     layout = LAYOUT_NAMES.get(result.report.layout or "", ("", ""))[1 if lang == "en" else 0]
@@ -78,7 +84,8 @@ for entry in library_entries:
     cols = st.columns([6, 2, 1], vertical_alignment="center")
     cols[0].markdown(f"**{entry.filename}** · `{entry.key[:12]}`")
     cols[1].caption(x("bundled") if entry.bundled else x("uploaded"))
-    if not entry.bundled and cols[2].button(x("remove"), key=f"remove_{entry.key}", icon=":material/delete:"):
-        library.remove(entry.key)
+    if (not entry.bundled and allowed("manage_library")
+            and cols[2].button(x("remove"), key=f"remove_{entry.key}", icon=":material/delete:")):
+        library.remove(entry.key, actor=actor())
         st.toast(x("removed", name=entry.filename))
         st.rerun()

@@ -216,6 +216,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Manage the local user file (the first admin has to be made here, before anyone can sign in)."""
+    import getpass
+
+    from .auth import AuthError, UserFile, auth_config
+
+    try:
+        users = UserFile(Path(args.file) if args.file else auth_config().users_file)
+        if args.action == "list":
+            for name, entry in sorted(users.users().items()):
+                kind = "password" if entry.get("password") else "identity provider"
+                print(f"{name}\t{entry['role']}\t{entry.get('name', '')}\t{kind}")
+            return 0
+        if not args.username:
+            print("参数错误：请指定用户名", file=sys.stderr)
+            return 2
+        password: str | None = None
+        if args.action in ("add", "passwd") and not args.oidc:
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass(f"{args.username} 的密码：")
+                if getpass.getpass("再输入一次：") != password:
+                    print("两次输入的密码不一致", file=sys.stderr)
+                    return 2
+        if args.action == "add":
+            users.add(args.username, args.role, password, args.name or "")
+        elif args.action == "passwd":
+            assert password is not None
+            users.set_password(args.username, password)
+        elif args.action == "role":
+            users.set_role(args.username, args.role)
+        elif args.action == "remove":
+            users.remove(args.username)
+    except AuthError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"{users.path}: {args.action} {args.username}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m perfeval_core",
                                      description="财政项目支出绩效评价：校验、汇总与评分")
@@ -258,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--pptx", help="output deck, e.g. OUT.pptx")
     e.add_argument("--xlsx", help="output workbook, e.g. OUT.xlsx")
     e.set_defaults(func=cmd_export)
+    u = sub.add_parser("users", help="manage the local user file for PERFEVAL_AUTH=local / oidc")
+    u.add_argument("action", choices=["list", "add", "passwd", "role", "remove"])
+    u.add_argument("username", nargs="?")
+    u.add_argument("--role", choices=["viewer", "editor", "admin"], default="viewer")
+    u.add_argument("--name", help="display name, e.g. 张三")
+    u.add_argument("--oidc", action="store_true", help="no password: the user signs in through the identity provider")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    u.add_argument("--file", help="user file (default $PERFEVAL_USERS_FILE or <data dir>/users.json)")
+    u.set_defaults(func=cmd_users)
     return parser
 
 

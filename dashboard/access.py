@@ -1,0 +1,155 @@
+"""Sign-in and permissions in the dashboard (the rules themselves are in ``perfeval_core.auth``).
+
+``gate()`` runs in ``dashboard/app.py`` before anything reads data: when sign-in is on and nobody is
+signed in it draws the sign-in screen and stops the script, so no page, navigation entry or
+sidebar control is ever sent to an anonymous browser. Pages ask ``allowed(action)`` before they
+draw a control and ``require(action)`` before they act, so a hidden button is also a refused one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from perfeval_core.auth import ROLE_LABELS, AuthConfig, AuthError, User, UserFile, auth_config, can, local_user
+from perfeval_core.i18n import t
+
+_USER_KEY = "_signed_in"
+_FILES: dict[str, UserFile] = {}
+
+
+def user_file(config: AuthConfig) -> UserFile:
+    """One per path and process, so the failed-attempt counter is shared by every session."""
+    key = str(config.users_file)
+    if key not in _FILES:
+        _FILES[key] = UserFile(config.users_file)
+    return _FILES[key]
+
+
+def current_user() -> User | None:
+    return st.session_state.get(_USER_KEY)
+
+
+def allowed(action: str) -> bool:
+    return can(current_user(), action)
+
+
+def require(action: str, lang: str) -> None:
+    """Stop the page with a message unless the signed-in user may do ``action``."""
+    if not allowed(action):
+        st.error(t("auth_forbidden", lang), icon=":material/block:")
+        st.stop()
+
+
+def actor() -> str:
+    user = current_user()
+    return user.actor if user else ""
+
+
+def gate(lang: str) -> User:
+    """The signed-in user; draws the sign-in screen and stops when there is none."""
+    try:
+        config = auth_config()
+    except AuthError as error:  # a misconfigured server stays closed
+        st.error(str(error), icon=":material/lock:")
+        st.stop()
+    if config.mode == "off":
+        user = local_user()
+    elif config.mode == "local":
+        user = _local(config, lang)
+    else:
+        user = _oidc(config, lang)
+    st.session_state[_USER_KEY] = user
+    return user
+
+
+def _refreshed(config: AuthConfig, user: User) -> User | None:
+    """The user as the file says now: a removed user is signed out, a changed role applies at once."""
+    try:
+        return user_file(config).user(user.username, user.via)
+    except AuthError as error:
+        st.error(str(error), icon=":material/lock:")
+        st.stop()
+
+
+def _local(config: AuthConfig, lang: str) -> User:
+    user = current_user()
+    if user is not None and user.via == "local":
+        fresh = _refreshed(config, user)
+        if fresh is not None:
+            return fresh
+    if user is not None:  # signed out by the file (removed user): nothing of theirs stays in the session
+        forget_session()
+    _sign_in_header(lang)
+    with st.form("sign_in", border=True, enter_to_submit=True):
+        username = st.text_input(t("auth_username", lang), key="sign_in_user", max_chars=100)
+        password = st.text_input(t("auth_password", lang), type="password", key="sign_in_password", max_chars=1024)
+        submitted = st.form_submit_button(t("auth_sign_in", lang), type="primary", icon=":material/login:")
+    if submitted:
+        try:
+            signed = user_file(config).verify(username, password)
+        except AuthError as error:
+            st.error(str(error), icon=":material/lock_clock:")
+            st.stop()
+        if signed is None:
+            st.error(t("auth_wrong_password", lang), icon=":material/error:")
+        else:
+            st.session_state[_USER_KEY] = signed
+            st.session_state.pop("sign_in_password", None)
+            st.rerun()
+    st.stop()
+
+
+def forget_session() -> None:
+    """Drop everything the session holds (loaded evaluations, scenario inputs…) but the language."""
+    for key in list(st.session_state):
+        if key != "lang":
+            del st.session_state[key]
+
+
+def _oidc(config: AuthConfig, lang: str) -> User:
+    if not st.user.is_logged_in:
+        if current_user() is not None:
+            forget_session()
+        _sign_in_header(lang)
+        if st.button(t("auth_sign_in_oidc", lang), type="primary", icon=":material/login:", key="oidc_login"):
+            if config.oidc_provider:
+                st.login(config.oidc_provider)
+            else:
+                st.login()
+        st.stop()
+    email = str(st.user.get("email") or "").strip().lower()
+    display = str(st.user.get("name") or email)
+    try:
+        known = user_file(config).users()
+    except AuthError as error:
+        st.error(str(error), icon=":material/lock:")
+        st.stop()
+    entry = next((e for name, e in known.items() if name.lower() == email), None) if email else None
+    role = entry["role"] if entry else config.oidc_default_role
+    if role is None:
+        st.title(t("app_title", lang))
+        st.error(t("auth_not_registered", lang, email=email or "—"), icon=":material/block:")
+        if st.button(t("auth_sign_out", lang), key="oidc_logout_denied"):
+            st.logout()
+        st.stop()
+    return User(email, str((entry or {}).get("name") or display), role, "oidc")
+
+
+def _sign_in_header(lang: str) -> None:
+    st.title(t("app_title", lang))
+    st.caption(t("auth_sign_in_help", lang))
+
+
+def account_box(lang: str) -> None:
+    """Sidebar: who is signed in, with what role, and sign-out."""
+    user = current_user()
+    if user is None or user.via == "off":
+        return
+    role = ROLE_LABELS[user.role][1 if lang == "en" else 0]
+    with st.sidebar:
+        st.caption(t("auth_signed_in_as", lang, name=user.display, role=role))
+        if st.button(t("auth_sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
+            forget_session()
+            if user.via == "oidc":
+                st.logout()
+            st.rerun()
