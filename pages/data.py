@@ -43,8 +43,9 @@ def _on_upload() -> None:
 
 st.title(t("page_data"))
 if allowed("upload"):
-    st.file_uploader(x("upload"), type=["xlsx", "xlsm", "xls", "csv"], accept_multiple_files=True, key="uploader",
-                     on_change=_on_upload)
+    # no type= filter: Streamlit would answer a .ods or .docx with an exception of its own, while
+    # the loader names the format and says what to do (save as .xlsx)
+    st.file_uploader(x("upload"), accept_multiple_files=True, key="uploader", on_change=_on_upload)
     st.caption(x("format_help"))
 else:
     st.info(x("viewer_note"), icon=":material/visibility:")

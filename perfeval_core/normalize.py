@@ -94,7 +94,14 @@ def is_blank(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and clean_text(value) == ""
+    if not isinstance(value, str):
+        return False
+    stripped = value.strip()
+    if not stripped:
+        return True
+    if not _CONTROL.match(stripped[0]):  # a visible first character: not blank, no need to clean
+        return False
+    return clean_text(value) == ""
 
 
 _POINTS_IN_NAME = re.compile(r"^(.*?)[(\[【]\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*[)\]】]\s*$")

@@ -132,13 +132,20 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
         return out
     texts: list[str] = []
     choices = {normalise_label(c): c for c in col.choices}
+    # columns repeat their values (unit names, codes): clean each distinct value once
+    cleaned: dict[object, tuple[str, bool]] = {}
     for k, v in enumerate(values):
-        text = clean_text(v)
+        known = cleaned.get(v) if isinstance(v, str) else None
+        if known is None:
+            known = (clean_text(v), has_control_chars(v))
+            if isinstance(v, str) and len(cleaned) < 1_000_000:
+                cleaned[v] = known
+        text, control = known
         row, c = int(excel_rows[k]), sheet.sheet_col(j)
         if len(text) > MAX_TEXT:
             report.error("text_too_long", sheet.name, row, c, column=col.header, length=len(str(v)), limit=MAX_TEXT)
             text = text[:MAX_TEXT]
-        elif has_control_chars(v):
+        elif control:
             report.warning("control_chars", sheet.name, row, c, column=col.header)
         if col.kind == "choice" and text:
             canonical = choices.get(normalise_label(text))

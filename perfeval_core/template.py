@@ -285,8 +285,11 @@ def _scores(raw: RawWorkbook, indicators: pd.DataFrame, units: pd.DataFrame,
                 if unit and unit not in unit_names:
                     report.error("unknown_unit", long_sheet.name, int(row), cols["unit"], unit=unit)
             empty = df["points"].isna() & df["rate"].isna() & df["actual"].isna()
+            # a value that was given but unreadable has its own message already
+            unreadable = {i.row for i in report.errors if i.sheet == long_sheet.name}
             for row in df.loc[empty, "src_row"]:
-                report.error("score_no_value", long_sheet.name, int(row), cols.get("points"))
+                if int(row) not in unreadable:
+                    report.error("score_no_value", long_sheet.name, int(row), cols.get("points"))
             frames.append(df[SCORE_COLUMNS])
     matrix_sheet = _sheet(raw, spec.SCORE_MATRIX)
     if matrix_sheet is not None:
