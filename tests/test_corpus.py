@@ -4,16 +4,19 @@ traceback, in bounded memory, with what was loaded before untouched."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from functools import cache
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from perfeval_core import load_bytes
+from perfeval_core.export_xlsx import workbook_bytes
 from perfeval_core.store import clear_store_cache
 from tests import hostile_corpus as hc
 from tests import workbook_corpus as wc
@@ -74,17 +77,22 @@ def test_the_loader_answers_every_case_with_readable_located_messages(case):
 def test_formula_like_and_control_text_stays_inert_text():
     result = load_bytes(*reversed(build("content:formula_injection")))  # type: ignore[arg-type]
     assert result.evaluation is not None
-    units = set(result.evaluation.units["name"]) if hasattr(result.evaluation.units, "columns") else set()
-    assert not units or "@SUM(1+1)" in units
+    units = result.evaluation.units.set_index("name")
+    assert units.loc["@SUM(1+1)", "note"] == "+cmd|' /C calc'!A0"
     reasons = result.evaluation.scores["reason"].tolist()
     assert '=HYPERLINK("http://evil.example","点击")' in reasons
     clean = load_bytes(*reversed(build("content:control_characters")))  # type: ignore[arg-type]
     assert "依据不充分" in clean.evaluation.scores["reason"].tolist()
+    exported = workbook_bytes(result.evaluation, None, "zh")  # written as text, never as a formula
+    with zipfile.ZipFile(io.BytesIO(exported)) as book:
+        xml = b"".join(book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>SUM(1+1)" not in xml and b"<f>HYPERLINK" not in xml
 
 
 MEMORY_PROBE = """
 import json, re, sys, time
 from perfeval_core import load_bytes
+from perfeval_core.export_xlsx import workbook_bytes
 
 def high_water_mb():  # VmHWM belongs to this process image (ru_maxrss can carry the parent's over a fork)
     with open("/proc/self/status") as status:
