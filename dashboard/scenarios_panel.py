@@ -70,10 +70,20 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
     else:
         st.caption(t("auth_viewer_whatif"))
     can_edit = allowed("rename_scenario") and allowed("delete_scenario")
+    can_adopt = allowed("set_official")
+    if can_adopt and ctx.adopted is not None:
+        if st.button(t("clear_official"), key="clear_official", icon=":material/restore:"):
+            try:
+                store.clear_official(ctx.evaluation.key, actor=actor())
+            except StoreError as exc:
+                st.warning(t("store_unavailable", error=str(exc)))
+            else:
+                st.toast(t("official_cleared"), icon=":material/restore:")
+                st.rerun()
     if not records:
         return
     for record in records:
-        cols = st.columns([3, 2, 3, 1, 1, 1], vertical_alignment="center")
+        cols = st.columns([3, 2, 3, 1, 1, 1, 1], vertical_alignment="center")
         cols[0].markdown(f"**{record.name}**")
         cols[1].caption(f"{record.author or '—'} · {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
         cols[2].caption(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4]))
@@ -88,6 +98,14 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                     st.rerun()
                 except Exception as exc:  # a taken name or a lost connection: say so, keep going
                     st.error(str(exc))
+        if can_adopt and cols[6].button(t("set_official"), key=f"official_{record.id}", help=t("set_official_help")):
+            try:
+                store.set_official(ctx.evaluation.key, record.id, actor=actor())
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.toast(t("official_set", name=record.name), icon=":material/verified:")
+                st.rerun()
         if cols[5].button(t("delete"), key=f"delete_{record.id}"):
             try:
                 store.delete_scenario(record.id, actor=actor())

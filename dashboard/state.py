@@ -17,6 +17,8 @@ from perfeval_core import LoadResult, ScoreResult, ScoringModel
 from perfeval_core.i18n import t as translate
 from perfeval_core.loader import load_bytes
 from perfeval_core.model import Evaluation
+from perfeval_core.store import OfficialWeights, StoreError, get_store
+from perfeval_core.whatif import adopt
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -52,14 +54,30 @@ def scoring_model(key: str, _evaluation: Evaluation) -> ScoringModel:
     return ScoringModel(_evaluation)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def adopted_evaluation(key: str, stamp: str, _evaluation: Evaluation, _record: OfficialWeights) -> Evaluation:
+    return adopt(_evaluation, _record.to_scenario())
+
+
+def official_record(evaluation_key: str) -> OfficialWeights | None:
+    """The scenario made official for this evaluation, if any; None (and a sidebar note) when the
+    database cannot be reached, so the workbook's weights are shown."""
+    try:
+        return get_store().get_official(evaluation_key)
+    except StoreError as error:
+        library._failed(error)
+        return None
+
+
 @dataclass
 class Context:
-    evaluation: Evaluation
+    evaluation: Evaluation  # with the adopted official weights when an editor set some
     result: LoadResult
     model: ScoringModel
     official: ScoreResult
     lang: str
     t: Callable[..., str]
+    adopted: OfficialWeights | None = None  # the scenario made official, or None: the workbook's weights
 
 
 def language() -> str:
@@ -137,5 +155,11 @@ def context() -> Context:
     entry, result = loaded[key]
     ev = result.evaluation
     assert ev is not None
-    model = scoring_model(key, ev)
-    return Context(ev, result, model, model.score(), lang, partial(translate, lang=lang))
+    record = official_record(ev.key)
+    if record is None:
+        model = scoring_model(key, ev)
+        return Context(ev, result, model, model.score(), lang, partial(translate, lang=lang))
+    stamp = f"{record.set_at.isoformat()}|{record.scenario_name}"
+    adopted = adopted_evaluation(key, stamp, ev, record)
+    model = scoring_model(f"{key}@{stamp}", adopted)
+    return Context(adopted, result, model, model.score(), lang, partial(translate, lang=lang), record)

@@ -16,6 +16,10 @@ def page_header(ctx: Context, title_key: str) -> None:
     st.caption(f"{year}{ev.project.name} · {ev.project.region} · {ev.project.mode}")
     if ev.project.illustrative:
         st.info(ctx.t("illustrative_note"), icon=":material/info:")
+    if ctx.adopted is not None:
+        st.caption(":material/verified: " + ctx.t("official_adopted", name=ctx.adopted.scenario_name,
+                                                  who=ctx.adopted.set_by or "—",
+                                                  at=f"{ctx.adopted.set_at.astimezone():%Y-%m-%d %H:%M}"))
 
 
 def band_color(ctx: Context, label: str | None) -> str:

@@ -50,6 +50,7 @@ PERMISSIONS: dict[str, Role] = {
     "save_scenario": "editor",
     "rename_scenario": "editor",
     "delete_scenario": "editor",
+    "set_official": "editor",
     "manage_library": "admin",
     "manage_users": "admin",
     "view_audit": "admin",

@@ -59,7 +59,7 @@ PG_CONNECT_TIMEOUT_S = 10
 MODES: tuple[str, ...] = ("retotal", "renormalise")
 MAX_SHORT_TEXT = 200  # scenario names, authors, actors (a VARCHAR on PostgreSQL: checked on both backends)
 
-__all__ = ["AuditEntry", "ScenarioNameTaken", "ScenarioNotFound", "ScenarioRecord", "Store", "StoreError",
+__all__ = ["AuditEntry", "OfficialWeights", "ScenarioNameTaken", "ScenarioNotFound", "ScenarioRecord", "Store", "StoreError",
            "StoreUnavailable", "WorkbookRecord", "data_dir", "database_url", "get_store"]
 
 
@@ -118,6 +118,22 @@ class WorkbookRecord:
 
 
 @dataclass(frozen=True)
+class OfficialWeights:
+    """A scenario an editor made the official weighting of one evaluation."""
+    evaluation_key: str
+    scenario_name: str
+    weights: dict[str, float]
+    mode: str
+    bands: tuple[float, ...] | None
+    set_by: str
+    set_at: datetime  # timezone-aware UTC
+
+    def to_scenario(self) -> Scenario:
+        mode: LeafMode = "renormalise" if self.mode == "renormalise" else "retotal"
+        return Scenario(weights=dict(self.weights), mode=mode, bands=self.bands)
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     at: datetime  # timezone-aware UTC
@@ -160,6 +176,17 @@ workbooks = Table(
     Column("data", LargeBinary, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("added_by", Text, nullable=False, default=""),
+)
+
+official = Table(
+    "official_weights", metadata,
+    Column("evaluation_key", String(128), primary_key=True),
+    Column("scenario_name", String(200), nullable=False),
+    Column("weights", Text, nullable=False),  # JSON object, as in scenarios
+    Column("mode", String(32), nullable=False),
+    Column("bands", Text, nullable=True),
+    Column("set_by", String(200), nullable=False, default=""),
+    Column("set_at", DateTime(timezone=True), nullable=False),
 )
 
 audit = Table(
@@ -401,6 +428,47 @@ class Store:
                 return False
             _log(conn, actor, "delete", f"scenario:{scenario_id}",
                  _detail(evaluation=row.evaluation_key, name=row.name))
+        return True
+
+    # official weights
+
+    def set_official(self, evaluation_key: str, scenario_id: int, actor: str = "") -> OfficialWeights:
+        """Make a saved scenario the official weighting of its evaluation (replacing any earlier one)."""
+        now = _now()
+        with self._tx(write=True) as conn:
+            row = conn.execute(select(scenarios).where(scenarios.c.id == scenario_id)).first()
+            if row is None or row.evaluation_key != evaluation_key:
+                raise ScenarioNotFound(scenario_id)
+            values = {"evaluation_key": evaluation_key, "scenario_name": row.name, "weights": row.weights,
+                      "mode": row.mode, "bands": row.bands, "set_by": (actor or "")[:MAX_SHORT_TEXT], "set_at": now}
+            stmt = self._insert(official).values(**values)
+            stmt = stmt.on_conflict_do_update(index_elements=[official.c.evaluation_key],
+                                              set_={k: stmt.excluded[k] for k in values if k != "evaluation_key"})
+            conn.execute(stmt)
+            _log(conn, actor, "set_official", f"evaluation:{evaluation_key}",
+                 _detail(scenario=scenario_id, name=row.name))
+        record = self.get_official(evaluation_key)
+        assert record is not None
+        return record
+
+    def get_official(self, evaluation_key: str) -> OfficialWeights | None:
+        with self._tx() as conn:
+            row = conn.execute(select(official).where(official.c.evaluation_key == evaluation_key)).first()
+        if row is None:
+            return None
+        weights = {str(k): float(v) for k, v in json.loads(row.weights).items()}
+        bands = None if row.bands is None else tuple(float(b) for b in json.loads(row.bands))
+        return OfficialWeights(row.evaluation_key, row.scenario_name, weights, row.mode, bands, row.set_by,
+                               _utc(row.set_at))
+
+    def clear_official(self, evaluation_key: str, actor: str = "") -> bool:
+        """Back to the workbook's own weights."""
+        with self._tx(write=True) as conn:
+            gone = conn.execute(delete(official).where(official.c.evaluation_key == evaluation_key)
+                                .returning(official.c.scenario_name)).first()
+            if gone is None:
+                return False
+            _log(conn, actor, "clear_official", f"evaluation:{evaluation_key}", _detail(name=gone.scenario_name))
         return True
 
     # workbook library

@@ -152,3 +152,21 @@ def decode_overrides(text: str | None) -> dict[str, float]:
             if np.isfinite(number) and number >= 0:
                 out[key.strip()] = number
     return out
+
+
+def adopt(evaluation: Evaluation, scenario: Scenario) -> Evaluation:
+    """The evaluation with a scenario's weights (and bands) made the official ones: every
+    indicator's points become its effective points under the scenario, each given 得分 follows
+    its 得分率, and everything downstream (scores, ranks, ratings, what-if, exports) treats them
+    as the workbook's own. The 得分率 of every unit and leaf is unchanged."""
+    from dataclasses import replace
+
+    model = ScoringModel(evaluation)
+    points = model.node_points(scenario)
+    indicators = evaluation.indicators.copy()
+    by_code = dict(zip(model.tree.codes, points))
+    indicators["points"] = indicators["code"].map(by_code).astype(float)
+    scores = evaluation.scores.copy()
+    scores["points"] = scores["rate"].astype(float) * scores["code"].map(by_code).astype(float)
+    bands = Bands.from_thresholds(scenario.bands) if scenario.bands else evaluation.bands  # as ScoringModel.score
+    return replace(evaluation, indicators=indicators, scores=scores, bands=bands)

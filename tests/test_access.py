@@ -321,3 +321,24 @@ def test_sign_in_is_off_for_the_local_sample(tmp_path, monkeypatch):
     at = fresh()
     assert at.metric and not at.text_input
     assert os.environ.get("PERFEVAL_AUTH") is None
+
+
+def test_an_editor_sets_the_official_weights_and_every_page_follows(signed):
+    key = _hohhot_key()
+    saved = get_store().save_scenario(key, "效益四十", {"D": 40}, "renormalise", None, author="seed")
+    viewer = sign_in(fresh("whatif.py"), "viewer1")
+    assert not [b for b in viewer.button if b.key and b.key.startswith("official_")]
+    at = sign_in(fresh(), "editor1")
+    at.switch_page(str(ROOT / "pages" / "whatif.py")).run()
+    at.button(key=f"official_{saved.id}").click().run()
+    assert not at.exception, at.exception
+    at.switch_page(str(ROOT / "pages" / "overview.py")).run()
+    assert {m.label: m.value for m in at.metric}["综合得分"] == "82.31"  # 效益 40, as the what-if page showed
+    assert any("效益四十" in c.value and "editor 用户" in c.value for c in at.caption)
+    other = sign_in(fresh(), "viewer1")  # every session, on every server sharing the database
+    assert {m.label: m.value for m in other.metric}["综合得分"] == "82.31"
+    at.switch_page(str(ROOT / "pages" / "whatif.py")).run()
+    at.button(key="clear_official").click().run()
+    at.switch_page(str(ROOT / "pages" / "overview.py")).run()
+    assert {m.label: m.value for m in at.metric}["综合得分"] == "81.18"
+    assert [e.action for e in get_store().audit_entries()[:2]] == ["clear_official", "set_official"]

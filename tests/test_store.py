@@ -112,6 +112,26 @@ def test_scenario_round_trip(store):
     assert [s.id for s in store.list_scenarios()] == [plain.id]
 
 
+def test_a_scenario_can_be_made_the_official_weighting(store):
+    from perfeval_core.store import ScenarioNotFound
+
+    saved = store.save_scenario("ev-a", "效益加权", {"D": 40}, "renormalise", [85, 75, 60], author="甲")
+    other = store.save_scenario("ev-b", "别的评价", {"D": 20}, "renormalise", None)
+    assert store.get_official("ev-a") is None
+    record = store.set_official("ev-a", saved.id, actor="编辑者")
+    assert (record.scenario_name, record.weights, record.bands, record.set_by) == ("效益加权", {"D": 40.0},
+                                                                                  (85.0, 75.0, 60.0), "编辑者")
+    assert record.to_scenario() == saved.to_scenario()
+    with pytest.raises(ScenarioNotFound):
+        store.set_official("ev-a", other.id)  # a scenario of another evaluation
+    store.delete_scenario(saved.id)
+    assert store.get_official("ev-a") == record  # a copy: deleting the scenario keeps the official weights
+    assert store.clear_official("ev-a", actor="编辑者") is True and store.get_official("ev-a") is None
+    assert store.clear_official("ev-a") is False
+    actions = [(e.action, e.actor) for e in store.audit_entries()]
+    assert ("set_official", "编辑者") in actions and ("clear_official", "编辑者") in actions
+
+
 def test_bad_scenario_input_is_refused(store):
     with pytest.raises(ValueError):
         store.save_scenario("ev", "  ", {}, "retotal", None)

@@ -94,3 +94,26 @@ def test_overrides_round_trip_through_the_url_text():
     assert decode_overrides(encode_overrides(overrides)) == overrides
     assert decode_overrides("A101:x,B:-1,C:2") == {"C": 2.0}
     assert decode_overrides(None) == {}
+
+
+@pytest.mark.parametrize("scenario", [
+    Scenario({"D": 40}, "renormalise"),
+    Scenario({"效益": 50, "决策": 5}, "renormalise", (85.0, 75.0, 60.0)),
+    Scenario({"A": 30}, "retotal"),
+])
+@pytest.mark.parametrize("sample", ["hohhot", "tangshan"])
+def test_adopting_a_scenario_makes_its_scores_the_official_ones(scenario, sample, request):
+    from perfeval_core.whatif import adopt
+
+    evaluation = request.getfixturevalue(sample).evaluation
+    expected = ScoringModel(evaluation).score(scenario)
+    adopted = adopt(evaluation, scenario)
+    official = ScoringModel(adopted).score()
+    assert official.total == pytest.approx(expected.total, abs=1e-9)
+    assert official.ratings == expected.ratings and list(official.rank) == list(expected.rank)
+    assert adopted.indicators.loc[adopted.indicators["parent"].isna(), "points"].sum() == pytest.approx(100)
+    assert adopted.scores["rate"].equals(evaluation.scores["rate"])  # the evidence is untouched
+    assert evaluation.indicators["points"].tolist() != adopted.indicators["points"].tolist()
+    if scenario.mode == "renormalise":  # explicit points: adopting twice changes nothing more
+        again = ScoringModel(adopt(adopted, scenario)).score()
+        assert again.total == pytest.approx(official.total, abs=1e-9)
