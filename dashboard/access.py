@@ -12,6 +12,7 @@ import streamlit as st
 
 from perfeval_core.auth import ROLE_LABELS, AuthConfig, AuthError, User, UserFile, auth_config, can, local_user
 from perfeval_core.i18n import t
+from perfeval_core.store import StoreError, get_store
 
 _USER_KEY = "_signed_in"
 _FILES: dict[str, UserFile] = {}
@@ -80,7 +81,7 @@ def _local(config: AuthConfig, lang: str) -> User:
     if user is not None:  # signed out by the file (removed user): nothing of theirs stays in the session
         forget_session()
     _sign_in_header(lang)
-    with st.form("sign_in", border=True, enter_to_submit=True):
+    with st.columns([2, 3])[0], st.form("sign_in", border=True, enter_to_submit=True):
         username = st.text_input(t("auth_username", lang), key="sign_in_user", max_chars=100)
         password = st.text_input(t("auth_password", lang), type="password", key="sign_in_password", max_chars=1024)
         submitted = st.form_submit_button(t("auth_sign_in", lang), type="primary", icon=":material/login:")
@@ -91,12 +92,22 @@ def _local(config: AuthConfig, lang: str) -> User:
             st.error(str(error), icon=":material/lock_clock:")
             st.stop()
         if signed is None:
+            _audit(username.strip()[:100] or "—", "sign_in_failed", "local")
             st.error(t("auth_wrong_password", lang), icon=":material/error:")
         else:
+            _audit(signed.actor, "sign_in", "local")
             st.session_state[_USER_KEY] = signed
             st.session_state.pop("sign_in_password", None)
             st.rerun()
     st.stop()
+
+
+def _audit(who: str, action: str, how: str) -> None:
+    """Sign-ins go to the audit log too; a database that is down must not keep anyone out."""
+    try:
+        get_store().log(who, action, f"auth:{how}")
+    except StoreError:
+        pass
 
 
 def forget_session() -> None:

@@ -101,7 +101,9 @@ try:
 except StoreError as error:
     st.warning(t("store_unavailable", error=str(error)), icon=":material/cloud_off:")
     entries = []
-if entries:
+if not entries:
+    st.caption(t("admin_audit_empty"))
+else:
     table(pd.DataFrame({
         t("admin_audit_at"): [e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") for e in entries],
         t("admin_audit_actor"): [e.actor or "—" for e in entries],

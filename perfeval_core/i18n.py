@@ -369,6 +369,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_audit_action": ("操作", "Action"),
     "admin_audit_target": ("对象", "What"),
     "admin_audit_detail": ("详情", "Detail"),
+    "admin_audit_empty": ("暂无记录。", "Nothing recorded yet."),
     "admin_auth_off": ("未开启登录（PERFEVAL_AUTH=off）：所有访问者都是本机用户。开启方法见 README 的“安全”一节。",
                        "Sign-in is off (PERFEVAL_AUTH=off): every visitor is the local user. See the README's Security section."),
     "admin_file": ("用户文件：{path}", "User file: {path}"),

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,13 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session", name="streamlit_server")
-def streamlit_server_fixture() -> Iterator[str]:
-    """Start ``streamlit run dashboard/app.py`` on a free port with an empty workbook library; yield its URL."""
+@contextmanager
+def running_streamlit(extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free port with an empty data dir; yields its URL."""
     data_dir = Path(tempfile.mkdtemp(prefix="perfeval-browser-"))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PERFEVAL_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PERFEVAL_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     log_path = data_dir / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -85,6 +86,14 @@ def streamlit_server_fixture() -> Iterator[str]:
         yield base_url
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session", name="streamlit_server")
+def streamlit_server_fixture() -> Iterator[str]:
+    """One server (sign-in off, empty workbook library) for the browser tests; yields its URL."""
+    env = {"PERFEVAL_AUTH": "off"}
+    with running_streamlit(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", name="browser")

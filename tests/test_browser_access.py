@@ -1,0 +1,98 @@
+"""Sign-in in a real browser: a server with PERFEVAL_AUTH=local shows nothing but the sign-in
+screen, a viewer signs in with the keyboard and sees the data without upload controls, and an
+admin sees the users page. Screenshots in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser_support import (
+    WAIT_MS,
+    assert_no_exception,
+    full_screenshot,
+    running_streamlit,
+    skip_module_unless_browser,
+)
+
+skip_module_unless_browser()
+
+from playwright.sync_api import expect  # noqa: E402
+
+from perfeval_core.auth import UserFile  # noqa: E402
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module", name="signed_server")
+def signed_server_fixture(tmp_path_factory):
+    users = UserFile(tmp_path_factory.mktemp("auth") / "users.json")
+    users.add("viewer1", "viewer", PASSWORD, "王查看")
+    users.add("admin1", "admin", PASSWORD, "李管理")
+    with running_streamlit({"PERFEVAL_AUTH": "local", "PERFEVAL_USERS_FILE": str(users.path)}) as url:
+        yield url
+
+
+@pytest.fixture(name="fresh_page")
+def fresh_page_fixture(browser, signed_server):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def nav(page, name: str) -> None:
+    """Click a page in the sidebar navigation, expanding it when Streamlit folded the long list."""
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if more.count() and "more" in more.inner_text().lower() or more.count() and "更多" in more.inner_text():
+        more.click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+
+
+def sign_in(page, name: str) -> None:
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("path", ["", "districts", "whatif", "data", "admin"])
+def test_every_address_shows_only_the_sign_in_screen(fresh_page, screenshots, path):
+    page = fresh_page
+    page.goto(f"/{path}", wait_until="domcontentloaded")
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_text("本看板的数据不公开，请先登录。")).to_be_visible()
+    body = page.locator("body").inner_text()
+    for secret in ("呼和浩特", "81.18", "赛罕区", "评价项目"):
+        assert secret not in body, f"{secret} visible before sign-in at /{path}"
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator('[data-testid="stMetric"], .vega-embed, [data-testid="stDataFrame"]').count() == 0
+    if not path:
+        page.screenshot(path=str(screenshots / "sign_in.png"))
+
+
+def test_a_viewer_signs_in_and_browses_without_upload(fresh_page, screenshots):
+    page = fresh_page
+    page.goto("/", wait_until="domcontentloaded")
+    sign_in(page, "viewer1")
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="综合得分").first).to_be_visible()
+    expect(page.get_by_text("已登录：王查看（查看者）")).to_be_visible()
+    assert_no_exception(page)
+    nav(page, "数据")
+    expect(page.get_by_text("当前角色只能浏览")).to_be_visible()
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    assert page.get_by_role("link", name="用户与日志").count() == 0
+    full_screenshot(page, screenshots / "viewer_data.png")
+
+
+def test_an_admin_sees_users_and_the_log(fresh_page, screenshots):
+    page = fresh_page
+    page.goto("/", wait_until="domcontentloaded")
+    sign_in(page, "admin1")
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    nav(page, "用户与日志")
+    expect(page.get_by_role("heading", name="用户与日志")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    assert_no_exception(page)
+    full_screenshot(page, screenshots / "admin_users.png")
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
