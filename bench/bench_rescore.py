@@ -7,9 +7,11 @@ product of the same shape (the floor: our rescoring is that product plus ranks a
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 import numpy as np
-from common import line, measure, synthetic_indicators
+from common import measure, peak_mb, report, synthetic_indicators
 
 from perfeval_core.scoring import Scenario, ScoringModel
 
@@ -19,7 +21,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--leaves", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    results: list = []
     rng = np.random.default_rng(0)
     indicators = synthetic_indicators(args.leaves)
     rates = rng.uniform(0.4, 1.0, (args.units, args.leaves))
@@ -43,9 +47,13 @@ def main() -> None:
     totals = measure(rescore_totals, args.repeat)
     full = measure(rescore_full, args.repeat)
     print(f"rescoring {args.units:,} units × {args.leaves} leaves")
-    print(line("bare numpy rates @ w", bare))
-    print(line("rescore: totals, level-1 subtotals, ratings", totals, bare))
-    print(line("rescore + ranks within tiers", full, bare))
+    print(report("bare numpy rates @ w", bare, results=results))
+    print(report("rescore: totals, level-1 subtotals, ratings", totals, bare, results))
+    print(report("rescore + ranks within tiers", full, bare, results))
+    print(f"peak memory: {peak_mb():.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps({"units": args.units, "leaves": args.leaves, "results": results,
+                                         "peak_mb": peak_mb()}, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

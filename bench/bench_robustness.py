@@ -9,13 +9,15 @@ counts and the percentiles. The other robustness analyses are timed for referenc
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
-from common import line, measure, synthetic_indicators
+from common import line, measure, peak_mb, report, synthetic_indicators
 
 from perfeval_core.robustness import (
     band_distance,
@@ -62,7 +64,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=402)
     parser.add_argument("--draws", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    results: list = []
     model = synthetic_model(args.units)
     r, w = level1_rates(model)
     rng = np.random.default_rng(1)
@@ -83,10 +87,10 @@ def main() -> None:
     print(f"Monte Carlo: {args.draws:,} draws × {args.units} units × {len(w)} level-1 groups "
           f"(depth groups {np.bincount(model.unit_depth).tolist()}); load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    print(line("bare numpy (draws×J)@(J×units) + argsort", bare))
+    print(report("bare numpy (draws×J)@(J×units) + argsort", bare, results=results))
     timings = {label: measure_both(fn, args.repeat) for label, fn in runs.items()}
     for label, (wall, _) in timings.items():
-        print(line(label, wall, bare))
+        print(report(label, wall, bare, results))
     print(cpu_line("bare numpy (draws×J)@(J×units) + argsort", bare_cpu))
     for label, (_, cpu) in timings.items():
         print(cpu_line(label, cpu, bare_cpu))
@@ -98,6 +102,10 @@ def main() -> None:
     print(line("rank_swaps, one group", measure(lambda: rank_swaps(model, "效益"), args.repeat)))
     print(line("band_distance, closed form", measure(lambda: band_distance(model), args.repeat)))
     print(line("robust_pairs, ±20 % box (16 vertices)", measure(lambda: robust_pairs(model, 0.2), args.repeat)))
+    print(f"peak memory: {peak_mb():.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps({"units": args.units, "draws": args.draws, "results": results,
+                                         "peak_mb": peak_mb()}, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -50,3 +50,23 @@ def line(label: str, times: list[float], baseline: list[float] | None = None) ->
     if baseline:
         text += f"   ratio {statistics.median(times) / statistics.median(baseline):5.2f}x"
     return text
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far (VmHWM), in MB."""
+    import re
+    from pathlib import Path
+
+    found = re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def report(label: str, times: list[float], baseline: list[float] | None = None, results: list | None = None) -> str:
+    """``line`` plus, when ``results`` is given, a JSON-able record appended to it."""
+    if results is not None:
+        record = {"label": label, "min_s": min(times), "median_s": statistics.median(times), "max_s": max(times),
+                  "runs": len(times)}
+        if baseline:
+            record["ratio"] = statistics.median(times) / statistics.median(baseline)
+        results.append(record)
+    return line(label, times, baseline)

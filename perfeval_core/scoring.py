@@ -216,21 +216,20 @@ class ScoringModel:
     """An evaluation prepared for fast repeated scoring."""
 
     def __init__(self, evaluation: Evaluation):
+        # vectorised throughout: per-unit lookups cost seconds at 200,000 units
         units = evaluation.units
-        scored = set(evaluation.scores["unit"])
-        unit_names = [u for u in units["name"] if u in scored]
-        unit_pos = {u: i for i, u in enumerate(unit_names)}
-        info = units.set_index("name")
-        tree = IndicatorTree(evaluation.indicators)
-        leaf_pos = {tree.codes[leaf]: k for k, leaf in enumerate(tree.leaves)}
         s = evaluation.scores
-        rows = s["unit"].map(unit_pos).to_numpy()
-        cols = s["code"].map(leaf_pos).to_numpy()
-        ok = ~(pd.isna(rows) | pd.isna(cols))
+        scored = units["name"].isin(s["unit"].unique()).to_numpy()
+        unit_names = units["name"].to_numpy(dtype=object)[scored].tolist()
+        parent = units["parent"].to_numpy(dtype=object)[scored]
+        unit_parent = [None if p is None or p != p else p for p in parent.tolist()]  # NaN -> None
+        tree = IndicatorTree(evaluation.indicators)
+        rows = pd.Index(unit_names).get_indexer(s["unit"].to_numpy(dtype=object))
+        cols = pd.Index([tree.codes[leaf] for leaf in tree.leaves]).get_indexer(s["code"].to_numpy(dtype=object))
+        ok = (rows >= 0) & (cols >= 0)
         rates = np.zeros((len(unit_names), len(tree.leaves)))
-        rates[rows[ok].astype(np.int64), cols[ok].astype(np.int64)] = s["rate"].to_numpy(dtype=float)[ok]
-        self._setup(tree, unit_names, [info.at[u, "parent"] for u in unit_names],
-                    np.array([int(info.at[u, "depth"]) for u in unit_names], dtype=np.int64),
+        rates[rows[ok], cols[ok]] = s["rate"].to_numpy(dtype=float)[ok]
+        self._setup(tree, unit_names, unit_parent, units["depth"].to_numpy()[scored].astype(np.int64),
                     np.nan_to_num(rates), evaluation.bands)
         self.evaluation: Evaluation | None = evaluation
 
@@ -348,7 +347,7 @@ def score(evaluation: Evaluation, scenario: Scenario | None = None, bands: Bands
 def project_unit(evaluation: Evaluation) -> str | None:
     """The unit whose score is the project's score: the single root if it is scored,
     else the only scored unit."""
-    scored = set(evaluation.scores["unit"])
+    scored = set(evaluation.scores["unit"].unique().tolist())
     units = evaluation.units
     roots = units[units["parent"].isna()]["name"].tolist()
     if len(roots) == 1 and roots[0] in scored:

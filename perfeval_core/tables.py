@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 
 import numpy as np
 import pandas as pd
@@ -87,6 +88,8 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
     # drop blank rows (calamine pads; users leave gaps)
     keep = [k for k, r in enumerate(body) if any(not is_blank(v) for v in r)]
     excel_rows = np.array([sheet.excel_row(header_i + 1 + k) for k in keep], dtype=np.int64)
+    kept = body if len(keep) == len(body) else [body[k] for k in keep]
+    by_column = list(zip_longest(*kept, fillvalue=""))  # one transpose in C
     data: dict[str, np.ndarray | list] = {}
     for col in spec.columns:
         col_j = mapping.get(col.key)
@@ -94,7 +97,7 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
             data[col.key] = _empty(col, len(keep))
             continue
         j = col_j
-        values = [body[k][j] if j < len(body[k]) else "" for k in keep]
+        values = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
         if col.key in allow_blank:
             col = replace(col, required=False)
         data[col.key] = parse_column(values, col, sheet, excel_rows, j, report)

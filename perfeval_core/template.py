@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 import numpy as np
 import pandas as pd
 
@@ -352,19 +354,29 @@ def _score_matrix(sheet: Sheet, leaf_codes: list[str], parents: set[str], by_nam
         if unit not in unit_names:
             report.error("unknown_unit", sheet.name, int(row), sheet.sheet_col(uj), unit=unit)
     column = spec.Column("得分", "points", "number", False, "")
-    parts = []
+    # one transpose in C instead of a Python loop per leaf column, and one frame built at the end
+    # (not one per leaf: each would convert the unit names to Arrow strings again)
+    by_column = list(zip_longest(*(body[k] for k in keep), fillvalue=""))
+    units_arr = np.asarray(unit_values, dtype=object)
+    rows_at: list[np.ndarray] = []
+    points_at: list[np.ndarray] = []
+    codes_at: list[np.ndarray] = []
+    cols_at: list[np.ndarray] = []
     for j, code in leaf_cols:
-        values = [body[k][j] if j < len(body[k]) else "" for k in keep]
+        values = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
         points = _parse_numbers(values, column, sheet, excel_rows, j, report)
-        given = ~np.isnan(points)
-        n = int(given.sum())
-        parts.append(pd.DataFrame({
-            "unit": np.asarray(unit_values, dtype=object)[given], "code": code, "points": points[given],
-            "rate": np.nan, "actual": np.nan, "reason": "", "src_sheet": sheet.name,
-            "src_row": excel_rows[given], "src_col": np.full(n, sheet.sheet_col(j))}))
-    if not parts:
+        given = np.flatnonzero(~np.isnan(points))
+        rows_at.append(given)
+        points_at.append(points[given])
+        codes_at.append(np.full(len(given), code, dtype=object))
+        cols_at.append(np.full(len(given), sheet.sheet_col(j)))
+    if not rows_at:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    return pd.concat(parts, ignore_index=True)[SCORE_COLUMNS]
+    at = np.concatenate(rows_at)
+    return pd.DataFrame({
+        "unit": units_arr[at], "code": np.concatenate(codes_at), "points": np.concatenate(points_at),
+        "rate": np.nan, "actual": np.nan, "reason": "", "src_sheet": sheet.name,
+        "src_row": excel_rows[at], "src_col": np.concatenate(cols_at)})[SCORE_COLUMNS]
 
 
 def _simple(raw: RawWorkbook, sheet_spec: spec.SheetSpec, columns: list[str], units: pd.DataFrame,

@@ -1,0 +1,182 @@
+"""The dashboard in Chromium: what-if updates and first renders, timed inside the page.
+
+* What-if: from a slider key press (PageUp / PageDown on 效益, 30 ↔ 40) to the last change the
+  rerun makes to the page (metric, chart and table all redrawn; found as the last DOM mutation in
+  the main area before it stays quiet), on the Hohhot sample and on the 50,000-unit synthetic
+  workbook, next to ``bench/bare_app.py`` (a fragment that only echoes a slider) timed the same
+  way in the same run.
+* Page load: every page's first render on the Hohhot sample, from navigation start to the last
+  DOM mutation of the first run.
+
+    python bench/bench_browser.py [--moves 7] [--loads 3] [--skip-large] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import report  # noqa: E402
+from make_workbooks import ensure  # noqa: E402
+
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, _healthy, _stop, free_port  # noqa: E402
+
+PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet",
+         "satisfaction", "findings", "portfolio", "data"]
+QUIET_MS = 1000
+TIMEOUT_S = 180
+
+# installed before any page script: remembers the time of the last DOM change in the main area
+OBSERVER = """(() => {
+    window.__lastMutation = performance.now();
+    window.__keydown = null;
+    document.addEventListener('keydown', () => { window.__keydown = performance.now(); }, true);
+    const start = () => {
+        const main = document.querySelector('[data-testid="stMain"]') || document.body;
+        new MutationObserver(() => { window.__lastMutation = performance.now(); })
+            .observe(main, {subtree: true, childList: true, characterData: true, attributes: true});
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+})();"""
+
+STATE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const running = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+        || !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stSkeleton"]');
+    const charts = Array.from(document.querySelectorAll('.vega-embed'))
+        .every(e => e.querySelector('canvas, svg.marks'));
+    return {running, charts, now: performance.now(), last: window.__lastMutation};
+}"""
+
+
+def settled(page, deadline: float) -> float:
+    """Wait until the script is idle, charts are drawn and the main area has not changed for
+    QUIET_MS; return the time (page clock, ms) of its last change."""
+    while time.monotonic() < deadline:
+        state = page.evaluate(STATE)
+        if not state["running"] and state["charts"] and state["now"] - state["last"] >= QUIET_MS:
+            return float(state["last"])
+        page.wait_for_timeout(100)
+    raise TimeoutError("the page did not settle")
+
+
+def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(Path(env["PERFEVAL_DATA_DIR"]) / f"{Path(app).stem}.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.address", "127.0.0.1",
+                             "--server.port", str(port), "--server.headless", "true"],
+                            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.monotonic() + 90
+    while not _healthy(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _stop(proc)
+            raise RuntimeError(f"{app} did not start")
+        time.sleep(0.3)
+    return proc, url
+
+
+def whatif_updates(browser, url: str, moves: int) -> list[float]:
+    """Seconds from each key press to the page settling, over ``moves`` presses (after one warm-up)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context.add_init_script(OBSERVER)
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        deadline = time.monotonic() + TIMEOUT_S
+        page.locator(".st-key-w_D").get_by_role("slider").wait_for(timeout=TIMEOUT_S * 1000)
+        settled(page, deadline)
+        thumb = page.locator(".st-key-w_D").get_by_role("slider")
+        times = []
+        for move in range(moves + 1):
+            thumb.focus()
+            page.keyboard.press("PageUp" if move % 2 == 0 else "PageDown")
+            page.wait_for_function("() => window.__lastMutation > window.__keydown", timeout=TIMEOUT_S * 1000)
+            last = settled(page, time.monotonic() + TIMEOUT_S)
+            keydown = page.evaluate("() => window.__keydown")
+            if move:  # the first move warms caches (and Vega's) up
+                times.append((last - keydown) / 1000)
+        return times
+    finally:
+        context.close()
+
+
+def first_render(browser, url: str) -> float:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    context.add_init_script(OBSERVER)
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.wait_for_selector("h1", timeout=TIMEOUT_S * 1000)
+        return settled(page, time.monotonic() + TIMEOUT_S) / 1000  # page clock starts at navigation
+    finally:
+        context.close()
+
+
+def add_to_library(data_dir: Path, workbook: Path) -> str:
+    """Store a workbook in the library of a data dir (as an upload would); its URL key."""
+    code = ("import sys; from pathlib import Path; from dashboard import library; "
+            "p = Path(sys.argv[1]); r, e = library.add(p.read_bytes(), p.name); "
+            "assert e is not None, r.report.lines()[:5]; print(e.key[:12])")
+    out = subprocess.run([sys.executable, "-c", code, str(workbook)], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PERFEVAL_DATA_DIR": str(data_dir)}, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--moves", type=int, default=7)
+    parser.add_argument("--loads", type=int, default=3, help="first renders per page")
+    parser.add_argument("--skip-large", action="store_true", help="not the 50,000-unit workbook")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    data_dir = Path(tempfile.mkdtemp(prefix="perfeval-bench-"))
+    env = {"PERFEVAL_DATA_DIR": str(data_dir), "PERFEVAL_AUTH": "off"}
+    large_key = None if args.skip_large else add_to_library(data_dir, ensure(50_000))
+    app, app_url = start("dashboard/app.py", env)
+    bare, bare_url = start("bench/bare_app.py", env)
+    results: list = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            bare_times = whatif_updates(browser, bare_url, args.moves)
+            sample_times = whatif_updates(browser, f"{app_url}/whatif", args.moves)
+            print("what-if: key press → page settled (metric, chart, table), Chromium")
+            print(report("bare app: fragment echoing a slider (floor)", bare_times, results=results))
+            print(report("what-if page, Hohhot sample", sample_times, bare_times, results))
+            if large_key:
+                large_times = whatif_updates(browser, f"{app_url}/whatif?eval={large_key}", args.moves)
+                print(report("what-if page, 50,000 units", large_times, bare_times, results))
+            print("first render of each page, Hohhot sample")
+            bare_loads = [first_render(browser, bare_url) for _ in range(args.loads)]
+            print(report("bare app (floor)", bare_loads, results=results))
+            for name in PAGES:
+                loads = [first_render(browser, f"{app_url}/{name}") for _ in range(args.loads)]
+                print(report(f"page {name}", loads, bare_loads, results))
+            browser.close()
+    finally:
+        _stop(app)
+        _stop(bare)
+    if args.json:
+        args.json.write_text(json.dumps({"results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+    sample = next(r for r in results if r["label"] == "what-if page, Hohhot sample")
+    print(f"what-if on the sample: {sample['ratio']:.2f}x the bare app (target 1.5x); median "
+          f"{statistics.median(sample_times) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

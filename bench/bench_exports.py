@@ -1,0 +1,49 @@
+"""Building the meeting exports: the PowerPoint deck (charts rendered by vl-convert) and the
+what-if Excel workbook (live formulas), for one workbook per process (so the peak memory printed
+is this workbook's).
+
+    python bench/bench_exports.py [--units 0] [--repeat 3] [--json OUT]     # 0: the Hohhot sample
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from common import measure, peak_mb, report
+from make_workbooks import ensure
+
+from perfeval_core import load_path
+from perfeval_core.export_pptx import deck_bytes
+from perfeval_core.export_xlsx import workbook_bytes
+from perfeval_core.scoring import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=0, help="synthetic workbook size; 0 = the Hohhot sample")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    path = ensure(args.units) if args.units else ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx"
+    loaded = load_path(path)
+    assert loaded.evaluation is not None, loaded.report.lines()[:5]
+    ev = loaded.evaluation
+    scenario = Scenario({"效益": 40}, "renormalise")
+    results: list = []
+    label = f"{args.units:,} units" if args.units else "Hohhot sample"
+    deck = measure(lambda: deck_bytes(ev, scenario, "zh"), args.repeat, warmup=1)
+    print(report(f"deck (.pptx), {label}", deck, results=results))
+    book = measure(lambda: workbook_bytes(ev, scenario, "zh"), args.repeat, warmup=1)
+    print(report(f"what-if workbook (.xlsx), {label}", book, results=results))
+    print(f"peak memory: {peak_mb():.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps({"units": args.units, "results": results, "peak_mb": peak_mb()},
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

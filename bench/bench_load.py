@@ -1,0 +1,65 @@
+"""Loading a workbook: our loader (safety preflight, parsing and every validation) next to a bare
+python-calamine read of the same sheets (the floor: cells into Python lists, nothing checked) and
+pandas' default ``read_excel`` (openpyxl), on the synthetic template workbooks.
+
+    python bench/bench_load.py --units 50000 [--repeat 5] [--pandas-repeat 1] [--json OUT]
+
+Run one size per process (``bench/run.py`` does), so the peak memory printed is this size's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+from common import measure, peak_mb, report
+from make_workbooks import ensure
+from python_calamine import CalamineWorkbook
+
+from perfeval_core import load_bytes
+
+
+def bare_calamine(data: bytes) -> int:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    cells = 0
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        cells += sum(len(r) for r in rows)
+    return cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pandas-repeat", type=int, default=1, help="0 skips pandas (minutes on 200,000 units)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    path = ensure(args.units)
+    data = path.read_bytes()
+    result = load_bytes(data, path.name)
+    assert result.evaluation is not None, result.report.lines()[:5]
+    results: list = []
+    print(f"loading {path.name}: {args.units:,} units × 40 leaves, {len(data) / 1e6:.1f} MB, "
+          f"{bare_calamine(data):,} cells")
+    bare = measure(lambda: bare_calamine(data), args.repeat)
+    ours = measure(lambda: load_bytes(data, path.name), args.repeat)
+    print(report("bare python-calamine read (floor)", bare, results=results))
+    print(report("perfeval loader (preflight + parse + validation)", ours, bare, results))
+    if args.pandas_repeat:
+        default = measure(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl"),
+                          args.pandas_repeat, warmup=0)
+        print(report("pandas read_excel (openpyxl, default)", default, bare, results))
+        speedup = sorted(default)[len(default) // 2] / sorted(ours)[len(ours) // 2]
+        print(f"perfeval loader is {speedup:.1f}x faster than pandas' default")
+    print(f"peak memory: {peak_mb():.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps({"units": args.units, "results": results, "peak_mb": peak_mb()},
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
