@@ -7,7 +7,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from .model import Evaluation
+from .model import Evaluation, positions
 from .report import ValidationReport
 from .scoring import project_unit, rate_from_actual, score
 from .whatif import policy_warnings
@@ -26,12 +26,21 @@ def resolve_scores(ev: Evaluation, report: ValidationReport) -> None:
     if s.empty:
         return
     leaf = ev.indicators.set_index("code")
-    leaf_points = s["code"].map(leaf["points"]).to_numpy(dtype=float)
+    at = positions(s["code"], leaf.index)  # every score's code is a known leaf by now
+
+    def per_score(column: str, dtype: type) -> np.ndarray:
+        values = leaf[column].to_numpy(dtype=dtype)
+        fill = np.nan if dtype is float else None
+        if not len(values):
+            return np.full(len(at), fill)
+        return np.asarray(np.where(at >= 0, values[np.maximum(at, 0)], fill))
+
+    leaf_points = per_score("points", float).astype(float)
     points = s["points"].to_numpy(dtype=float)
     rate = s["rate"].to_numpy(dtype=float)
     actual = s["actual"].to_numpy(dtype=float)
-    kinds = s["code"].map(leaf["kind"]).to_numpy(dtype=object)
-    targets = s["code"].map(leaf["target"]).to_numpy(dtype=float)
+    kinds = per_score("kind", object)
+    targets = per_score("target", float).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         from_points = np.where(leaf_points > 0, points / leaf_points, np.where(points > 0, np.inf, 0.0))
     use_actual = np.isnan(points) & np.isnan(rate) & ~np.isnan(actual)

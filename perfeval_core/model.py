@@ -154,3 +154,22 @@ class Evaluation:
     def scored_units(self) -> list[str]:
         present = set(self.scores["unit"])
         return [u for u in self.units["name"] if u in present]
+
+
+def positions(values: pd.Series | pd.Index, keys: object) -> np.ndarray:
+    """Position of each value among ``keys`` (-1 when absent or missing). Factorizes first, so
+    each distinct value is hashed once: two million Arrow strings naming 40 indicators take
+    milliseconds, where ``Series.map`` or a lookup per row takes seconds."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = pd.Index(keys).get_indexer(uniques) if len(uniques) else np.empty(0, dtype=np.int64)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    ok = codes >= 0
+    out[ok] = found[codes[ok]]
+    return out
+
+
+def contains(values: pd.Series | pd.Index, keys: object) -> np.ndarray:
+    """``values.isin(keys)`` without pandas' per-key Arrow scalars (seconds for 50,000 keys)."""
+    key_list = list(keys) if isinstance(keys, (set, frozenset)) else keys
+    return positions(values, key_list) >= 0
+

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .model import Bands, Evaluation
+from .model import Bands, Evaluation, contains, positions
 from .normalize import normalise_label
 
 LeafMode = Literal["retotal", "renormalise"]
@@ -219,13 +219,13 @@ class ScoringModel:
         # vectorised throughout: per-unit lookups cost seconds at 200,000 units
         units = evaluation.units
         s = evaluation.scores
-        scored = units["name"].isin(s["unit"].unique()).to_numpy()
+        scored = contains(units["name"], s["unit"].unique())
         unit_names = units["name"].to_numpy(dtype=object)[scored].tolist()
         parent = units["parent"].to_numpy(dtype=object)[scored]
         unit_parent = [None if p is None or p != p else p for p in parent.tolist()]  # NaN -> None
         tree = IndicatorTree(evaluation.indicators)
-        rows = pd.Index(unit_names).get_indexer(s["unit"].to_numpy(dtype=object))
-        cols = pd.Index([tree.codes[leaf] for leaf in tree.leaves]).get_indexer(s["code"].to_numpy(dtype=object))
+        rows = positions(s["unit"], unit_names)
+        cols = positions(s["code"], [tree.codes[leaf] for leaf in tree.leaves])
         ok = (rows >= 0) & (cols >= 0)
         rates = np.zeros((len(unit_names), len(tree.leaves)))
         rates[rows[ok], cols[ok]] = s["rate"].to_numpy(dtype=float)[ok]
@@ -352,7 +352,7 @@ def project_unit(evaluation: Evaluation) -> str | None:
     roots = units[units["parent"].isna()]["name"].tolist()
     if len(roots) == 1 and roots[0] in scored:
         return str(roots[0])
-    top = units[units["name"].isin(scored)]
+    top = units[contains(units["name"], scored)]
     if len(top) == 1:
         return str(top["name"].iloc[0])
     if not top.empty:

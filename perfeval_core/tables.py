@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .normalize import MAX_TEXT, clean_text, has_control_chars, is_blank, normalise_label, parse_number
-from .report import ValidationReport
+from .report import Severity, ValidationReport
 from .sheets import Sheet
 from .template_spec import Column, SheetSpec
 
@@ -97,7 +97,7 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
             data[col.key] = _empty(col, len(keep))
             continue
         j = col_j
-        values = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
+        values: list[object] = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
         if col.key in allow_blank:
             col = replace(col, required=False)
         data[col.key] = parse_column(values, col, sheet, excel_rows, j, report)
@@ -133,40 +133,46 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
                 report.error("bad_choice", sheet.name, int(excel_rows[k]), sheet.sheet_col(j),
                              column=col.header, value=clean_text(v)[:50], choices="是、否")
         return out
-    texts: list[str] = []
     choices = {normalise_label(c): c for c in col.choices}
-    # columns repeat their values (unit names, codes): clean each distinct value once
-    cleaned: dict[object, tuple[str, bool]] = {}
-    for k, v in enumerate(values):
-        known = cleaned.get(v) if isinstance(v, str) else None
-        if known is None:
-            known = (clean_text(v), has_control_chars(v))
-            if isinstance(v, str) and len(cleaned) < 1_000_000:
-                cleaned[v] = known
-        text, control = known
-        row, c = int(excel_rows[k]), sheet.sheet_col(j)
-        if len(text) > MAX_TEXT:
-            report.error("text_too_long", sheet.name, row, c, column=col.header, length=len(str(v)), limit=MAX_TEXT)
-            text = text[:MAX_TEXT]
-        elif control:
-            report.warning("control_chars", sheet.name, row, c, column=col.header)
-        if col.kind == "choice" and text:
-            canonical = choices.get(normalise_label(text))
-            if canonical is None:
-                report.error("bad_choice", sheet.name, row, c, column=col.header, value=text[:50],
-                             choices="、".join(col.choices))
-            else:
-                text = canonical
-        if col.kind == "year" and text:
-            number, _ = parse_number(text.rstrip("年度").rstrip("年"))
-            if number is None or not (1990 <= number <= 2100) or not float(number).is_integer():
-                report.error("year_invalid", sheet.name, row, c, value=text[:50])
-            else:
-                text = str(int(number))
-        if col.required and not text:
-            report.error("required", sheet.name, row, c, column=col.header)
-        texts.append(text)
-    return texts
+    # columns repeat their values (unit names, codes, choices): each distinct value is judged once,
+    # the rows only look their verdict up; rows are walked again only to locate what was wrong
+    try:
+        verdicts = {v: _judge_text(v, col, choices) for v in dict.fromkeys(values)}
+        judged = [verdicts[v] for v in values]
+    except TypeError:  # an unhashable cell value: judge each one
+        judged = [_judge_text(v, col, choices) for v in values]
+    c = sheet.sheet_col(j)
+    for k, (_, problems) in enumerate(judged):
+        for severity, key, params in problems:
+            report.add(severity, key, sheet.name, int(excel_rows[k]), c, **params)
+    return [text for text, _ in judged]
+
+
+def _judge_text(v: object, col: Column, choices: dict[str, str]) -> tuple[str, list[tuple[Severity, str, dict]]]:
+    """The cleaned text of one cell value, and what is wrong with it (severity, key, params)."""
+    problems: list[tuple[Severity, str, dict]] = []
+    text = clean_text(v)
+    if len(text) > MAX_TEXT:
+        problems.append(("error", "text_too_long", {"column": col.header, "length": len(str(v)), "limit": MAX_TEXT}))
+        text = text[:MAX_TEXT]
+    elif has_control_chars(v):
+        problems.append(("warning", "control_chars", {"column": col.header}))
+    if col.kind == "choice" and text:
+        canonical = choices.get(normalise_label(text))
+        if canonical is None:
+            problems.append(("error", "bad_choice", {"column": col.header, "value": text[:50],
+                                                     "choices": "、".join(col.choices)}))
+        else:
+            text = canonical
+    if col.kind == "year" and text:
+        number, _ = parse_number(text.rstrip("年度").rstrip("年"))
+        if number is None or not (1990 <= number <= 2100) or not float(number).is_integer():
+            problems.append(("error", "year_invalid", {"value": text[:50]}))
+        else:
+            text = str(int(number))
+    if col.required and not text:
+        problems.append(("error", "required", {"column": col.header}))
+    return text, problems
 
 
 def _parse_numbers(values: list[object], col: Column, sheet: Sheet, excel_rows: np.ndarray, j: int,

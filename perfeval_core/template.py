@@ -22,6 +22,7 @@ from .model import (
     Bands,
     Evaluation,
     ProjectInfo,
+    contains,
 )
 from .normalize import clean_text, is_blank, normalise_label
 from .report import ValidationReport
@@ -283,9 +284,9 @@ def _scores(raw: RawWorkbook, indicators: pd.DataFrame, units: pd.DataFrame,
                              else cols.get("actual") for p, r in zip(df["points"], df["rate"])]
             df["code"] = [_resolve_code(c, leaf_codes, parents, by_name, long_sheet.name, row, cols["code"], report)
                           for c, row in zip(df["code"], df["src_row"])]
-            for unit, row in zip(df["unit"], df["src_row"]):
-                if unit and unit not in unit_names:
-                    report.error("unknown_unit", long_sheet.name, int(row), cols["unit"], unit=unit)
+            unknown = (df["unit"] != "").to_numpy() & ~contains(df["unit"], unit_names)
+            for unit, row in zip(df.loc[unknown, "unit"].tolist(), df.loc[unknown, "src_row"].tolist()):
+                report.error("unknown_unit", long_sheet.name, int(row), cols["unit"], unit=unit)
             empty = df["points"].isna() & df["rate"].isna() & df["actual"].isna()
             # a value that was given but unreadable has its own message already
             unreadable = {i.row for i in report.errors if i.sheet == long_sheet.name}
@@ -363,7 +364,7 @@ def _score_matrix(sheet: Sheet, leaf_codes: list[str], parents: set[str], by_nam
     codes_at: list[np.ndarray] = []
     cols_at: list[np.ndarray] = []
     for j, code in leaf_cols:
-        values = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
+        values: list[object] = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
         points = _parse_numbers(values, column, sheet, excel_rows, j, report)
         given = np.flatnonzero(~np.isnan(points))
         rows_at.append(given)
@@ -389,12 +390,10 @@ def _simple(raw: RawWorkbook, sheet_spec: spec.SheetSpec, columns: list[str], un
         return pd.DataFrame(columns=columns + ["src_sheet", "src_row"])
     df = table.frame()
     df["src_sheet"] = sheet.name
-    unit_names = set(units["name"])
-    for unit, row in zip(df["unit"], df["src_row"]):
-        if unit and unit not in unit_names:
-            report.error("unknown_unit", sheet.name, int(row), table.col_index.get("unit"), unit=unit)
-        elif not unit and not unit_optional:
-            pass  # already reported as required
+    # a missing unit name was reported as required (or is allowed, for unit_optional sheets)
+    unknown = (df["unit"] != "").to_numpy() & ~contains(df["unit"], units["name"])
+    for unit, row in zip(df.loc[unknown, "unit"].tolist(), df.loc[unknown, "src_row"].tolist()):
+        report.error("unknown_unit", sheet.name, int(row), table.col_index.get("unit"), unit=unit)
     return df[columns + ["src_sheet", "src_row"]]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import budget as budget_mod
 from . import survey as survey_mod
-from .model import Evaluation
+from .model import Evaluation, contains
 from .scoring import ScoreResult, ScoringModel, project_unit
 
 
@@ -50,7 +50,7 @@ def unit_scores(ev: Evaluation, result: ScoreResult) -> pd.DataFrame:
 def scores_of(ev: Evaluation, result: ScoreResult, units: list[str]) -> pd.DataFrame:
     """The scored ones among ``units``, best first."""
     table = unit_scores(ev, result)
-    table = table[table["unit"].isin(units)].copy()
+    table = table[contains(table["unit"], units)].copy()
     # rank among the units shown (a street's rank within its district)
     from .scoring import competition_rank
 
@@ -62,7 +62,7 @@ def level1_long(ev: Evaluation, result: ScoreResult, units: list[str]) -> pd.Dat
     tree = result.model.tree
     names = [tree.names[i] for i in tree.level1]
     table = unit_scores(ev, result)
-    table = table[table["unit"].isin(units)]
+    table = table[contains(table["unit"], units)]
     long = table.melt(id_vars=["unit", "total"], value_vars=names, var_name="indicator", value_name="points")
     long["order"] = long["indicator"].map({n: k for k, n in enumerate(names)})
     long["max_points"] = long["indicator"].map(dict(zip(names, result.node_points[tree.level1])))
@@ -125,7 +125,7 @@ def budget_by_level(ev: Evaluation, units: list[str]) -> pd.DataFrame:
     if ev.budget.empty:
         return pd.DataFrame()
     long = budget_mod.by_unit_and_level(ev)
-    long = long[long["unit"].isin(units)].copy()
+    long = long[contains(long["unit"], units)].copy()
     order = {u: k for k, u in enumerate(units)}
     long["unit_order"] = long["unit"].map(order)
     levels = list(dict.fromkeys(ev.budget["level"]))
