@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -37,9 +39,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pandas-repeat", type=int, default=1, help="0 skips pandas (minutes on 200,000 units)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--peak-of", choices=["loader", "calamine"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     path = ensure(args.units)
     data = path.read_bytes()
+    if args.peak_of:  # one read in this fresh process, then its peak memory
+        load_bytes(data, path.name) if args.peak_of == "loader" else bare_calamine(data)
+        print(peak_mb())
+        return
+    peaks = {kind: float(subprocess.run([sys.executable, __file__, "--units", str(args.units), "--peak-of", kind],
+                                        capture_output=True, text=True, check=True).stdout.split()[-1])
+             for kind in ("loader", "calamine")}
     result = load_bytes(data, path.name)
     assert result.evaluation is not None, result.report.lines()[:5]
     results: list = []
@@ -55,9 +65,11 @@ def main() -> None:
         print(report("pandas read_excel (openpyxl, default)", default, bare, results))
         speedup = sorted(default)[len(default) // 2] / sorted(ours)[len(ours) // 2]
         print(f"perfeval loader is {speedup:.1f}x faster than pandas' default")
-    print(f"peak memory: {peak_mb():.0f} MB")
+    print(f"peak memory of one load in a fresh process: perfeval loader {peaks['loader']:.0f} MB, "
+          f"bare calamine {peaks['calamine']:.0f} MB")
     if args.json:
-        args.json.write_text(json.dumps({"units": args.units, "results": results, "peak_mb": peak_mb()},
+        args.json.write_text(json.dumps({"units": args.units, "results": results, "peak_mb": peaks["loader"],
+                                         "calamine_peak_mb": peaks["calamine"]},
                                         ensure_ascii=False, indent=2), encoding="utf-8")
 
 

@@ -35,9 +35,14 @@ def main() -> None:
 
     bare = measure(lambda: rates @ w, args.repeat)
 
-    def rescore_totals() -> None:
+    def rescore_totals() -> None:  # what the what-if page shows for every unit: total and rating
         result = model.score(next(it))
-        result.band_index  # noqa: B018 - ratings are part of what the dashboard shows
+        result.band_index  # noqa: B018
+
+    def rescore_subtotals() -> None:
+        result = model.score(next(it))
+        result.band_index  # noqa: B018
+        result.level1  # noqa: B018 - 决策/过程/产出/效益 per unit
 
     def rescore_full() -> None:
         result = model.score(next(it))
@@ -45,11 +50,13 @@ def main() -> None:
         result.rank  # noqa: B018
 
     totals = measure(rescore_totals, args.repeat)
+    subtotals = measure(rescore_subtotals, args.repeat)
     full = measure(rescore_full, args.repeat)
     print(f"rescoring {args.units:,} units × {args.leaves} leaves")
     print(report("bare numpy rates @ w", bare, results=results))
-    print(report("rescore: totals, level-1 subtotals, ratings", totals, bare, results))
-    print(report("rescore + ranks within tiers", full, bare, results))
+    print(report("rescore: totals and ratings", totals, bare, results))
+    print(report("rescore: totals, ratings, level-1 subtotals", subtotals, bare, results))
+    print(report("rescore: totals, ratings, ranks within tiers", full, bare, results))
     print(f"peak memory: {peak_mb():.0f} MB")
     if args.json:
         args.json.write_text(json.dumps({"units": args.units, "leaves": args.leaves, "results": results,

@@ -73,7 +73,7 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
                         f"loader {speedup:.1f}× faster | ≥ 5× faster | {verdict(speedup >= 5)} |")
     if "rescore" in runs:
         data = runs["rescore"]
-        for label in ("rescore: totals", "rescore + ranks"):
+        for label in ("rescore: totals and ratings", "rescore: totals, ratings, level-1", "rescore: totals, ratings, ranks"):
             r = find(data, label)
             rows.append(f"| {r['label']}, {data['units']:,} × {data['leaves']} (peak {data['peak_mb']:,.0f} MB) | "
                         f"{ms(r)} | `rates @ w` {ms(find(data, 'bare numpy'))} | {r['ratio']:.2f}× | ≤ 3× | "

@@ -78,11 +78,14 @@ class Bands:
         Scores are compared after rounding to 2 decimals, as reports print them, so 89.995
         is rated as the 90.00 it is shown as.
         """
-        s = np.round(np.asarray(scores, dtype=float), 2)
-        ascending = np.asarray(self.thresholds, dtype=float)[::-1]
-        # thresholds met = thresholds <= score; the band index counts the ones not met
-        met = np.searchsorted(ascending, s + 1e-9, side="right")
-        return np.where(np.isnan(s), -1, len(ascending) - met)
+        s = np.round(np.asarray(scores, dtype=float), 2) + 1e-9
+        # the band index counts the thresholds not met; a few comparisons beat a binary search
+        met = np.zeros(s.shape, dtype=np.int64)
+        for threshold in self.thresholds:
+            met += s >= threshold
+        out = len(self.thresholds) - met
+        out[np.isnan(s)] = -1
+        return out
 
     def label(self, score: float) -> str | None:
         i = int(self.rate(np.array([score]))[0])

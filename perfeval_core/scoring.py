@@ -162,10 +162,35 @@ class IndicatorTree:
                 final[g] = want[g] * scale
 
 
+MAX_COUNTING_CELLS = 20_000_000  # groups × distinct cent values for the counting rank
+
+
 def competition_rank(total: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
     """1 = best; values compared at 2 decimals; ties share the best rank (1, 2, 2, 4).
-    Ranked separately within each group. Sort + binary search: O(n log n), all in numpy."""
-    key = -np.round(np.asarray(total, dtype=float), 2)
+    Ranked separately within each group.
+
+    Totals printed to the cent take few distinct values (0.00–100.00 is 10,001), so the rank is
+    counted, not sorted: a unit's rank is 1 + the units of its group with more cents, from one
+    histogram per group and its suffix sums. O(n), ~10x a sort on a million units. Falls back to
+    sorting for NaN, huge ranges or many groups."""
+    values = np.round(np.asarray(total, dtype=float), 2)
+    gid = np.zeros(len(values), dtype=np.int64) if groups is None else np.asarray(groups)
+    if len(values) and np.isfinite(values).all() and np.issubdtype(gid.dtype, np.integer) and gid.min() >= 0:
+        cents = np.rint(values * 100).astype(np.int64)
+        low = int(cents.min())
+        span = int(cents.max()) - low + 1
+        n_groups = int(gid.max()) + 1
+        if span * n_groups <= MAX_COUNTING_CELLS:
+            cell = gid.astype(np.int64) * span + (cents - low)
+            counts = np.bincount(cell, minlength=n_groups * span).reshape(n_groups, span)
+            at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # units with >= these cents
+            return np.asarray(1 + (at_least - counts).ravel()[cell], dtype=np.int64)
+    return _rank_by_sort(values, groups)
+
+
+def _rank_by_sort(values: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+    """Sort + binary search: O(n log n), for what the counting rank cannot take."""
+    key = -values
     if groups is not None and len(groups) and not np.all(groups == groups[0]):
         # one sort for all groups: by group, then by score
         order = np.lexsort((key, groups))
@@ -269,13 +294,9 @@ class ScoringModel:
         if bands is None:
             bands = Bands.from_thresholds(scenario.bands) if scenario.bands else self.bands
         nodes = self.node_points(scenario)
-        leaf_w = nodes[self.tree.leaves]
-        # total and level-1 subtotals in one product
-        weights = np.empty((len(leaf_w), 1 + len(self.tree.level1)))
-        weights[:, 0] = leaf_w
-        weights[:, 1:] = leaf_w[:, None] * self.tree.membership[:, self.tree.level1]
-        product = self.rates @ weights
-        return ScoreResult(self, nodes, bands, product[:, 0], product[:, 1:])
+        # the totals are one matrix-vector product; the level-1 subtotals (a matrix product, ~2.5x
+        # the time) are computed when something asks for them (ScoreResult.level1)
+        return ScoreResult(self, nodes, bands, self.rates @ nodes[self.tree.leaves])
 
     def index_of(self, unit: str) -> int | None:
         if not hasattr(self, "_index"):
@@ -289,7 +310,15 @@ class ScoreResult:
     node_points: np.ndarray  # effective points of every indicator node
     bands: Bands
     total: np.ndarray  # per scored unit
-    level1: np.ndarray  # units × level-1 indicators
+
+    @cached_property
+    def level1(self) -> np.ndarray:
+        """Units × level-1 indicators: each unit's points on 决策, 过程, …"""
+        tree = self.model.tree
+        leaf_w = self.node_points[tree.leaves]
+        # a Fortran-ordered right-hand side takes OpenBLAS's fast path (20 ms instead of 75 ms at 1M × 40)
+        weights = np.asfortranarray(leaf_w[:, None] * tree.membership[:, tree.level1])
+        return np.asarray(self.model.rates @ weights)
 
     @cached_property
     def rank(self) -> np.ndarray:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from perfeval_core.model import Bands, Evaluation, ProjectInfo
-from perfeval_core.scoring import IndicatorTree, Scenario, ScoringModel, rate_from_actual
+from perfeval_core.scoring import IndicatorTree, Scenario, ScoringModel, competition_rank, rate_from_actual
 
 TREE = [  # code, name, parent, level, points
     ("A", "决策", None, 1, 20.0), ("A1", "项目立项", "A", 2, 8.0), ("A101", "立项依据", "A1", 3, 4.0),
@@ -192,3 +192,21 @@ def test_competition_rank_matches_brute_force(pairs):
     groups = np.array([g for _, g in pairs])
     expected = [1 + sum(1 for t2, g2 in pairs if g2 == g and t2 > t) for t, g in pairs]
     assert competition_rank(totals, groups).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 100, allow_nan=False), st.integers(0, 3)), min_size=1, max_size=300),
+       st.sampled_from([1, 100, 10_000]))
+def test_counting_rank_equals_the_sorting_rank(pairs, grain):
+    """Totals on a coarse grid force ties; both algorithms must agree exactly, groups included."""
+    from perfeval_core.scoring import _rank_by_sort
+
+    total = np.array([round(v * grain) / grain for v, _ in pairs])
+    groups = np.array([g for _, g in pairs])
+    assert competition_rank(total, groups).tolist() == _rank_by_sort(np.round(total, 2), groups).tolist()
+    assert competition_rank(total).tolist() == _rank_by_sort(np.round(total, 2), None).tolist()
+
+
+def test_rank_falls_back_to_sorting_for_nan_and_wide_ranges():
+    total = np.array([1e9, 5.0, np.nan, 5.0, -3.0])
+    assert competition_rank(total).tolist()[:2] == [1, 2] and competition_rank(total)[3] == 2
