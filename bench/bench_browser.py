@@ -39,13 +39,27 @@ TIMEOUT_S = 180
 
 # installed before any page script: remembers the time of the last DOM change in the main area
 OBSERVER = """(() => {
+    const metric = () => {
+        const m = Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+            .find(e => e.innerText.includes('模拟方案'));
+        const v = m && m.querySelector('[data-testid="stMetricValue"]');
+        return v ? v.innerText.trim() : null;
+    };
     window.__lastMutation = performance.now();
     window.__keydown = null;
-    document.addEventListener('keydown', () => { window.__keydown = performance.now(); }, true);
+    window.__metricAt = null;
+    let before = null;
+    document.addEventListener('keydown', () => {
+        window.__keydown = performance.now(); window.__metricAt = null; before = metric();
+    }, true);
     const start = () => {
         const main = document.querySelector('[data-testid="stMain"]') || document.body;
-        new MutationObserver(() => { window.__lastMutation = performance.now(); })
-            .observe(main, {subtree: true, childList: true, characterData: true, attributes: true});
+        new MutationObserver(() => {
+            window.__lastMutation = performance.now();
+            if (window.__keydown !== null && window.__metricAt === null && metric() !== before) {
+                window.__metricAt = window.__lastMutation;  // the rerun's first element has arrived
+            }
+        }).observe(main, {subtree: true, childList: true, characterData: true, attributes: true});
     };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 })();"""
@@ -88,8 +102,13 @@ def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
+SPLITS: dict[str, list[tuple[float, float]]] = {}
+
+
 def whatif_updates(browser, url: str, moves: int) -> list[float]:
-    """Seconds from each key press to the page settling, over ``moves`` presses (after one warm-up)."""
+    """Seconds from each key press to the page settling, over ``moves`` presses (after one warm-up).
+    Also keeps, per URL, (key press → the scenario metric changes, then → the last change): the
+    server's rerun up to its first element plus transport, then the browser drawing the rest."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     context.add_init_script(OBSERVER)
     page = context.new_page()
@@ -105,9 +124,10 @@ def whatif_updates(browser, url: str, moves: int) -> list[float]:
             page.keyboard.press("PageUp" if move % 2 == 0 else "PageDown")
             page.wait_for_function("() => window.__lastMutation > window.__keydown", timeout=TIMEOUT_S * 1000)
             last = settled(page, time.monotonic() + TIMEOUT_S)
-            keydown = page.evaluate("() => window.__keydown")
+            keydown, first = page.evaluate("() => [window.__keydown, window.__metricAt]")
             if move:  # the first move warms caches (and Vega's) up
                 times.append((last - keydown) / 1000)
+                SPLITS.setdefault(url, []).append(((first - keydown) / 1000, (last - first) / 1000))
         return times
     finally:
         context.close()
@@ -161,6 +181,13 @@ def main() -> None:
             if large_key:
                 large_times = whatif_updates(browser, f"{app_url}/whatif?eval={large_key}", args.moves)
                 print(report("what-if page, 50,000 units", large_times, bare_times, results))
+            for url, splits in SPLITS.items():
+                first = statistics.median(a for a, _ in splits) * 1000
+                rest = statistics.median(b for _, b in splits) * 1000
+                print(f"  {url.split('/', 3)[-1] or 'bare app'}: key press → metric updated {first:.0f} ms (server "
+                      f"rerun + transport), then → settled {rest:.0f} ms (the rest of the rerun and drawing)")
+                results.append({"label": f"split {url.split('/', 3)[-1] or 'bare'}", "first_change_ms": first,
+                                "drawing_ms": rest})
             print("first render of each page, Hohhot sample")
             bare_loads = [first_render(browser, bare_url) for _ in range(args.loads)]
             print(report("bare app (floor)", bare_loads, results=results))

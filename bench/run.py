@@ -38,7 +38,7 @@ def step(name: str, script: str, *args: str) -> dict:
 
 
 def find(data: dict, prefix: str) -> dict:
-    return next(r for r in data["results"] if r["label"].startswith(prefix))
+    return next(r for r in data["results"] if r["label"].startswith(prefix) and "min_s" in r)
 
 
 def ms(record: dict) -> str:
@@ -101,6 +101,11 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
                 ok = r["median_s"] < 1 if large else r["ratio"] <= 1.5
                 rows.append(f"| {r['label']}: key press → page settled | {ms(r)} | bare app {ms(bare)} | "
                             f"{r['ratio']:.2f}× | {target} | {verdict(ok)} |")
+        for r in data["results"]:
+            if r["label"].startswith("split "):
+                rows.append(f"| {r['label'][6:] or 'bare'}: key press → metric updated | "
+                            f"{r['first_change_ms']:,.0f} ms | then → settled (rest of rerun, drawing) | "
+                            f"{r['drawing_ms']:,.0f} ms | — | |")
         for r in data["results"]:
             if r["label"].startswith("page "):
                 rows.append(f"| first render, {r['label']} | {ms(r)} | bare app {ms(find(data, 'bare app (floor)'))}"

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from altair.utils import schemapi
 
 from dashboard.state import Context
 from perfeval_core.style import BAND_COLORS, NO_RATING_COLOR
+
+# Altair validates every schema object as it is built ("debug mode"): half the time a what-if
+# rerun spends building its charts. The dashboard builds the same specs on every slider move, and
+# those specs are validated by the test suite and by every export; the server skips it.
+schemapi.disable_debug_mode()
 
 
 def page_header(ctx: Context, title_key: str) -> None:
@@ -38,10 +44,20 @@ def no_data(ctx: Context) -> None:
     st.info(ctx.t("no_data"), icon=":material/info:")
 
 
+def _unvalidated(chart_obj: object) -> object:
+    """The chart with Streamlit's ``to_dict()`` skipping Altair's JSON-schema validation, a third of
+    the time a what-if rerun spends on a chart. The builders' specs are validated by the test
+    suite and by every export (vl-convert); the page need not validate them again on each move."""
+    to_dict = getattr(type(chart_obj), "to_dict", None)
+    if to_dict is not None:
+        object.__setattr__(chart_obj, "to_dict", lambda *a, **kw: to_dict(chart_obj, *a, **{"validate": False, **kw}))
+    return chart_obj
+
+
 def chart(chart_obj: object, key: str | None = None, downloads: bool = True, **kwargs: object) -> object:
     """An Altair chart stretched to the column, with PNG and SVG downloads rendered on the
     server (vl-convert, CJK fonts) only when clicked."""
-    event = st.altair_chart(chart_obj, width="stretch", key=key, **kwargs)
+    event = st.altair_chart(_unvalidated(chart_obj), width="stretch", key=key, **kwargs)
     if downloads and key:
         from perfeval_core.export_images import chart_png, chart_svg
 

@@ -7,6 +7,7 @@ otherwise sort by code point); horizontal labels; Chinese number formats; toolti
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .i18n import t
@@ -28,14 +29,15 @@ def finish(chart: alt.TopLevelMixin, title: str, height: int | alt.Step | None =
         props["height"] = height
     elif height is not None:
         props["height"] = height + CHROME_HEIGHT
-    return (chart.properties(**props)
-            .configure(font=FONT)
-            .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, labelLimit=220,
-                            gridColor="#E6E9EF", domainColor="#B0B7C3")
-            .configure_axisX(labelAngle=0)
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, orient="top",
-                              labelLimit=240, direction="horizontal", columns=4, symbolLimit=0)
-            .configure_view(stroke=None))
+    # one configure() call: each configure_*() deep-copies the whole (layered) chart
+    return chart.properties(**props).configure(
+        font=FONT,
+        axis=alt.AxisConfig(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, labelLimit=220,
+                            gridColor="#E6E9EF", domainColor="#B0B7C3"),
+        axisX=alt.AxisConfig(labelAngle=0),
+        legend=alt.LegendConfig(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, orient="top",
+                                labelLimit=240, direction="horizontal", columns=4, symbolLimit=0),
+        view=alt.ViewConfig(stroke=None))
 
 
 def band_scale(bands: Bands) -> alt.Scale:
@@ -319,14 +321,18 @@ def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     """Official rank → scenario rank per unit (a slope chart); rising units green, falling red.
     ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns."""
     official, scenario = t("official", lang), t("scenario", lang)
-    rows = []
-    for _, r in frame.iterrows():
-        change = "up" if r["scenario_rank"] < r["official_rank"] else ("down" if r["scenario_rank"] > r["official_rank"] else "same")
-        for side, rank, total, rating in ((official, r["official_rank"], r["official_total"], r["official_rating"]),
-                                          (scenario, r["scenario_rank"], r["scenario_total"], r["scenario_rating"])):
-            rows.append({"unit": r["unit"], "side": side, "rank": int(rank), "total": total, "rating": rating,
-                         "change": change, "label": f"{int(rank)}. {r['unit']}"})
-    long = pd.DataFrame(rows, columns=["unit", "side", "rank", "total", "rating", "change", "label"])
+    change = np.where(frame["scenario_rank"] < frame["official_rank"], "up",
+                      np.where(frame["scenario_rank"] > frame["official_rank"], "down", "same"))
+    sides = []
+    for side, prefix in ((official, "official"), (scenario, "scenario")):
+        rank = frame[f"{prefix}_rank"].astype(int)
+        sides.append(pd.DataFrame({"unit": frame["unit"], "side": side, "rank": rank, "total": frame[f"{prefix}_total"],
+                                   "rating": frame[f"{prefix}_rating"], "change": change,
+                                   "label": rank.astype(str) + ". " + frame["unit"].astype(str)}))
+    # unit by unit, official then scenario (the order the marks are drawn in)
+    long = (pd.concat(sides, keys=[0, 1], names=["side_order", "row"]).reset_index()
+            .sort_values(["row", "side_order"], kind="stable").reset_index(drop=True)
+            [["unit", "side", "rank", "total", "rating", "change", "label"]])
     changes = ["up", "same", "down"]
     names = {"up": t("rank_up", lang), "same": t("rank_same", lang), "down": t("rank_down", lang)}
     long["change_label"] = long["change"].map(names)
