@@ -105,7 +105,7 @@ def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
 SPLITS: dict[str, list[tuple[float, float]]] = {}
 
 
-def whatif_updates(browser, url: str, moves: int) -> list[float]:
+def whatif_updates(browser, url: str, moves: int, name: str = "") -> list[float]:
     """Seconds from each key press to the page settling, over ``moves`` presses (after one warm-up).
     Also keeps, per URL, (key press → the scenario metric changes, then → the last change): the
     server's rerun up to its first element plus transport, then the browser drawing the rest."""
@@ -127,7 +127,7 @@ def whatif_updates(browser, url: str, moves: int) -> list[float]:
             keydown, first = page.evaluate("() => [window.__keydown, window.__metricAt]")
             if move:  # the first move warms caches (and Vega's) up
                 times.append((last - keydown) / 1000)
-                SPLITS.setdefault(url, []).append(((first - keydown) / 1000, (last - first) / 1000))
+                SPLITS.setdefault(name or url, []).append(((first - keydown) / 1000, (last - first) / 1000))
         return times
     finally:
         context.close()
@@ -173,20 +173,21 @@ def main() -> None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            bare_times = whatif_updates(browser, bare_url, args.moves)
-            sample_times = whatif_updates(browser, f"{app_url}/whatif", args.moves)
+            bare_times = whatif_updates(browser, bare_url, args.moves, "bare app")
+            sample_times = whatif_updates(browser, f"{app_url}/whatif", args.moves, "what-if page, Hohhot sample")
             print("what-if: key press → page settled (metric, chart, table), Chromium")
             print(report("bare app: fragment echoing a slider (floor)", bare_times, results=results))
             print(report("what-if page, Hohhot sample", sample_times, bare_times, results))
             if large_key:
-                large_times = whatif_updates(browser, f"{app_url}/whatif?eval={large_key}", args.moves)
+                large_times = whatif_updates(browser, f"{app_url}/whatif?eval={large_key}", args.moves,
+                                             "what-if page, 50,000 units")
                 print(report("what-if page, 50,000 units", large_times, bare_times, results))
-            for url, splits in SPLITS.items():
+            for name, splits in SPLITS.items():
                 first = statistics.median(a for a, _ in splits) * 1000
                 rest = statistics.median(b for _, b in splits) * 1000
-                print(f"  {url.split('/', 3)[-1] or 'bare app'}: key press → metric updated {first:.0f} ms (server "
+                print(f"  {name}: key press → metric updated {first:.0f} ms (server "
                       f"rerun + transport), then → settled {rest:.0f} ms (the rest of the rerun and drawing)")
-                results.append({"label": f"split {url.split('/', 3)[-1] or 'bare'}", "first_change_ms": first,
+                results.append({"label": f"split {name}", "first_change_ms": first,
                                 "drawing_ms": rest})
             print("first render of each page, Hohhot sample")
             bare_loads = [first_render(browser, bare_url) for _ in range(args.loads)]

@@ -103,7 +103,7 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
                             f"{r['ratio']:.2f}× | {target} | {verdict(ok)} |")
         for r in data["results"]:
             if r["label"].startswith("split "):
-                rows.append(f"| {r['label'][6:] or 'bare'}: key press → metric updated | "
+                rows.append(f"| {r['label'][6:]}: key press → metric updated | "
                             f"{r['first_change_ms']:,.0f} ms | then → settled (rest of rerun, drawing) | "
                             f"{r['drawing_ms']:,.0f} ms | — | |")
         for r in data["results"]:
