@@ -84,8 +84,8 @@ def totals(ev: Evaluation) -> pd.Series:
 
 
 def leaf_units(ev: Evaluation) -> list[str]:
-    parents = set(ev.units["parent"].dropna())
-    return [u for u in ev.units["name"] if u not in parents]
+    parents = set(ev.units["parent"].dropna().tolist())
+    return [u for u in ev.units["name"].tolist() if u not in parents]
 
 
 def funded_units(ev: Evaluation) -> tuple[list[str], list[str]]:
@@ -93,6 +93,8 @@ def funded_units(ev: Evaluation) -> tuple[list[str], list[str]]:
     child units (the communities, in a city-wide programme)."""
     table = by_unit(ev)
     leaves = leaf_units(ev)
-    budgeted = [u for u in leaves if table.at[u, "budget"] > 0]
-    used = [u for u in budgeted if table.at[u, "spent"] > 0]
+    budget = dict(zip(table.index.tolist(), table["budget"].tolist()))
+    spent = dict(zip(table.index.tolist(), table["spent"].tolist()))
+    budgeted = [u for u in leaves if budget.get(u, 0) > 0]
+    used = [u for u in budgeted if spent.get(u, 0) > 0]
     return budgeted, used

@@ -332,6 +332,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "clear_official": ("恢复工作簿权重", "Restore the workbook's weights"),
     "official_set": ("已将“{name}”设为官方权重", "\u201c{name}\u201d is now the official weighting"),
     "official_cleared": ("已恢复工作簿中的官方权重", "The workbook's own weights are official again"),
+    "slide_ends": ("共 {total} 个单位，此页显示前 {n} 名和后 {n} 名", "{total} units: the first {n} and the last {n} are shown"),
     # sign-in and permissions
     "auth_sign_in_help": ("本看板的数据不公开，请先登录。", "This dashboard's data is not public: please sign in."),
     "auth_username": ("用户名", "User name"),

@@ -111,6 +111,17 @@ def _headline(ev: Evaluation, d: dict, lang: str) -> SlideView:
     return SlideView("headline", t("page_overview", lang), message, kpis=kpis, bullets=bullets)
 
 
+SLIDE_ENDS = 15  # a slide shows at most the first and last 15 units of a longer list
+
+
+def _ends(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """A projector cannot show 500 districts: the first and last SLIDE_ENDS rows, and a note."""
+    if len(frame) <= 2 * SLIDE_ENDS:
+        return frame, []
+    shown = pd.concat([frame.head(SLIDE_ENDS), frame.tail(SLIDE_ENDS)])
+    return shown, [t("slide_ends", lang, total=f"{len(frame):,}", n=SLIDE_ENDS)]
+
+
 def _ranking(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideView | None:
     scores = views_mod.scores_of(ev, result, views_mod.children(ev, None))
     if len(scores) < 2:
@@ -123,6 +134,7 @@ def _ranking(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVi
     if labels:
         message += text("sep", lang) + text("list_sep", lang).join(
             text("band_count", lang, label=lbl, count=int(counts[lbl])) for lbl in labels)
+    scores, note = _ends(scores, lang)  # best first: the best and the worst
     table = pd.DataFrame({
         t("rank", lang): scores["rank"].astype(int).astype(str),
         t("unit", lang): scores["unit"] + scores["field_visited"].map({True: " ★", False: ""}),
@@ -131,6 +143,7 @@ def _ranking(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVi
     })
     chart = charts.score_bars(scores, ev.bands, lang, selectable=False)
     bullets = [f"★ {t('field_visited', lang)}"] if scores["field_visited"].any() else []
+    bullets += note
     return SlideView("ranking", t("page_districts", lang), message, chart=chart, table=table, bullets=bullets,
                      rating_columns=(t("rating", lang),))
 
@@ -153,6 +166,9 @@ def _budget(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVie
         message = text("msg_budget_below", lang, rate=rate, count=len(below), units=_join(below, lang, 5))
     else:
         message = text("msg_budget_ok", lang, rate=rate)
+    if len(frame) > 2 * SLIDE_ENDS:  # the best and the worst executors
+        frame = frame.sort_values("execution_rate", ascending=False)
+    frame, note = _ends(frame, lang)
     chart = charts.rate_bars(frame, "execution_rate", target, lang)
     table = pd.DataFrame({
         t("unit", lang): frame["unit"],
@@ -162,7 +178,7 @@ def _budget(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVie
         t("arrival_rate", lang): frame["arrival_rate"].map(fmt_pct),
         t("execution_rate", lang): frame["execution_rate"].map(fmt_pct),
     })
-    bullets = []
+    bullets = list(note)
     short = frame.loc[frame["arrival_rate"] < 1 - 1e-9, "unit"].tolist()
     if short:
         bullets.append(text("arrival_short", lang, units=_join(short, lang)))

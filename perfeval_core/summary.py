@@ -72,7 +72,8 @@ def summary(ev: Evaluation) -> dict[str, Any]:
         out["execution_rate"] = _num(totals["execution_rate"])
         out["units_budgeted"] = len(budgeted)
         out["units_used_funds"] = len(used)
-        out["units_not_used"] = [u for u in budgeted if u not in set(used)]
+        used_set = set(used)
+        out["units_not_used"] = [u for u in budgeted if u not in used_set]
     else:
         out["budget"] = None
         out["arrival_rate"] = out["execution_rate"] = None
