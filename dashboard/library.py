@@ -145,7 +145,8 @@ def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] =
         from perfeval_core.report import ValidationReport
 
         report = ValidationReport()
-        report.error("file_too_large", size_mb=f"{len(data) / 1e6:.0f}", limit_mb=f"{MAX_UPLOAD_BYTES / 1e6:.0f}")
+        mb = 1024 * 1024  # the unit of server.maxUploadSize
+        report.error("file_too_large", size_mb=f"{len(data) / mb:.1f}", limit_mb=f"{MAX_UPLOAD_BYTES / mb:g}")
         return LoadResult(None, report), None
     result = loader(data, filename)
     if result.evaluation is None:

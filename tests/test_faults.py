@@ -86,3 +86,22 @@ def test_an_unreachable_database_is_a_message_in_the_page(monkeypatch, name):
         assert {m.label: m.value for m in at.metric}["综合得分"] == "81.18"  # the samples stay available
     if name == "whatif.py":
         assert at.slider  # what-if still works without the store
+
+
+def test_the_upload_limit_is_configured_and_enforced_again_on_the_server(monkeypatch):
+    import tomllib
+
+    from dashboard import library
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == library.MAX_UPLOAD_BYTES  # one limit, said twice
+    monkeypatch.setattr(library, "MAX_UPLOAD_BYTES", 4096)  # a client that ignores the browser's limit
+    at = run(AppTest.from_file(APP, default_timeout=90))
+    before = set(at.session_state["_loaded"])
+    page(at, "data.py")
+    data = (ROOT / "sample_data" / "tangshan_2024_evaluation.xlsx").read_bytes()
+    at.file_uploader(key="uploader").upload("太大.xlsx", data).run()
+    assert not at.exception
+    assert any("未加载 太大.xlsx" in e.value for e in at.error)
+    assert any("过大" in m.value or "超过" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    assert set(at.session_state["_loaded"]) == before and [e for e in library.entries() if not e.bundled] == []
