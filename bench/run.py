@@ -27,7 +27,7 @@ DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
-def step(name: str, script: str, *args: str) -> dict:
+def run_step(name: str, script: str, *args: str) -> dict:
     out = RESULTS / f"{name}.json"
     print(f"\n== {name}: python bench/{script} {' '.join(args)}", flush=True)
     started = time.monotonic()
@@ -127,10 +127,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="under 2 minutes: small sizes, fewer repeats")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument("--only", help="comma-separated steps to run again (e.g. load_50000,browser); the "
+                                       "others are read from bench/results/ for the summary")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     started = time.monotonic()
     runs: dict[str, dict] = {}
+    wanted = set(args.only.split(",")) if args.only else None
+
+    def step(name: str, script: str, *rest: str) -> dict:
+        if wanted is None or name in wanted:
+            return run_step(name, script, *rest)
+        return json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+
     if args.quick:
         runs["load_1000"] = step("load_1000", "bench_load.py", "--units", "1000", "--repeat", "3")
         runs["load_50000"] = step("load_50000", "bench_load.py", "--units", "50000", "--repeat", "2",

@@ -333,8 +333,8 @@ class ScoreResult:
     def band_index(self) -> np.ndarray:
         return self.bands.rate(self.total)
 
-    @property
-    def ratings(self) -> list[str]:
+    @cached_property
+    def ratings(self) -> list[str]:  # cached: callers index it per unit (a list rebuilt per unit was quadratic)
         return [self.bands.labels[i] if i >= 0 else "" for i in self.band_index]
 
     def leaf_points(self, unit_index: int | slice | np.ndarray = slice(None)) -> np.ndarray:

@@ -137,8 +137,10 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
     # columns repeat their values (unit names, codes, choices): each distinct value is judged once,
     # the rows only look their verdict up; rows are walked again only to locate what was wrong
     try:
-        verdicts = {v: _judge_text(v, col, choices) for v in dict.fromkeys(values)}
-        judged = [verdicts[v] for v in values]
+        # keyed by type too: 1, 1.0 and True are equal dict keys but read differently
+        keys = [(type(v), v) for v in values]
+        verdicts = {key: _judge_text(key[1], col, choices) for key in dict.fromkeys(keys)}
+        judged = [verdicts[key] for key in keys]
     except TypeError:  # an unhashable cell value: judge each one
         judged = [_judge_text(v, col, choices) for v in values]
     c = sheet.sheet_col(j)
