@@ -155,7 +155,9 @@ def main() -> None:
         runs["rescore"] = step("rescore", "bench_rescore.py", "--repeat", "7")
         runs["robustness"] = step("robustness", "bench_robustness.py", "--repeat", "7")
         runs["exports_sample"] = step("exports_sample", "bench_exports.py", "--repeat", "3")
-        runs["exports_50000"] = step("exports_50000", "bench_exports.py", "--units", "50000", "--repeat", "1")
+        for what in ("deck", "workbook"):
+            runs[f"exports_50000_{what}"] = step(f"exports_50000_{what}", "bench_exports.py", "--units", "50000",
+                                                 "--repeat", "1", "--what", what)
         runs["browser"] = step("browser", "bench_browser.py", "--moves", "7", "--loads", "3")
     text = summary(runs, args.quick)
     print("\n" + text)
