@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import report  # noqa: E402
+from load_whatif import start_server  # noqa: E402
 from make_workbooks import ensure  # noqa: E402
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, _healthy, _stop, free_port  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, _stop  # noqa: E402
 
 PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet",
          "satisfaction", "findings", "portfolio", "data"]
@@ -83,23 +84,6 @@ def settled(page, deadline: float) -> float:
             return float(state["last"])
         page.wait_for_timeout(100)
     raise TimeoutError("the page did not settle")
-
-
-def start(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = open(Path(env["PERFEVAL_DATA_DIR"]) / f"{Path(app).stem}.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.address", "127.0.0.1",
-                             "--server.port", str(port), "--server.headless", "true"],
-                            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    deadline = time.monotonic() + 90
-    while not _healthy(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            _stop(proc)
-            raise RuntimeError(f"{app} did not start")
-        time.sleep(0.3)
-    return proc, url
 
 
 SPLITS: dict[str, list[tuple[float, float]]] = {}
@@ -165,10 +149,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     data_dir = Path(tempfile.mkdtemp(prefix="perfeval-bench-"))
-    env = {"PERFEVAL_DATA_DIR": str(data_dir), "PERFEVAL_AUTH": "off"}
     large_key = None if args.skip_large else add_to_library(data_dir, ensure(50_000))
-    app, app_url = start("dashboard/app.py", env)
-    bare, bare_url = start("bench/bare_app.py", env)
+    app, app_url = start_server(data_dir)
+    bare, bare_url = start_server(data_dir, "bench/bare_app.py")
     results: list = []
     try:
         with sync_playwright() as pw:

@@ -140,20 +140,22 @@ async def run_all(base_url: str, server_pid: int, local_server: bool, sessions: 
             await browser.close()
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, app: str = "dashboard/app.py") -> tuple[subprocess.Popen, str]:
+    """``streamlit run app`` on a free port with sign-in off and this data dir; (process, URL)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PERFEVAL_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("PERFEVAL_AUTH", None)
-    log = open(data_dir / "streamlit.log", "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.address",
+    log_path = data_dir / f"{Path(app).stem}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.address",
                              "127.0.0.1", "--server.port", str(port), "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 90
     while not _healthy(base_url):
         if proc.poll() is not None or time.monotonic() > deadline:
             _stop(proc)
-            raise RuntimeError(f"Streamlit did not start: {(data_dir / 'streamlit.log').read_text()[-2000:]}")
+            raise RuntimeError(f"Streamlit did not start: {log_path.read_text()[-2000:]}")
         time.sleep(0.3)
     return proc, base_url
 

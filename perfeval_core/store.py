@@ -456,8 +456,7 @@ class Store:
             row = conn.execute(select(official).where(official.c.evaluation_key == evaluation_key)).first()
         if row is None:
             return None
-        weights = {str(k): float(v) for k, v in json.loads(row.weights).items()}
-        bands = None if row.bands is None else tuple(float(b) for b in json.loads(row.bands))
+        weights, bands = _weights_and_bands(row)
         return OfficialWeights(row.evaluation_key, row.scenario_name, weights, row.mode, bands, row.set_by,
                                _utc(row.set_at))
 
@@ -561,9 +560,14 @@ def _dump_numbers(value: dict[str, float] | list[float], what: str) -> str:
         raise ValueError(f"{what}中含有非有限数值（NaN 或无穷大）") from None
 
 
-def _scenario(row: Any) -> ScenarioRecord:
+def _weights_and_bands(row: Any) -> tuple[dict[str, float], tuple[float, ...] | None]:
     weights = {str(k): float(v) for k, v in json.loads(row.weights).items()}
     bands = None if row.bands is None else tuple(float(b) for b in json.loads(row.bands))
+    return weights, bands
+
+
+def _scenario(row: Any) -> ScenarioRecord:
+    weights, bands = _weights_and_bands(row)
     return ScenarioRecord(id=int(row.id), evaluation_key=row.evaluation_key, name=row.name, weights=weights,
                           mode=row.mode, bands=bands, note=row.note, author=row.author,
                           created_at=_utc(row.created_at), updated_at=_utc(row.updated_at))

@@ -624,12 +624,12 @@ CASES: dict[str, Callable[[], Case]] = {
 }
 
 
-def main(out_dir: str | Path) -> list[Path]:
-    """Write every case into ``out_dir`` as ``<case>__<filename>``; returns the paths."""
+def write_cases(out_dir: str | Path, builders: dict[str, Callable[[], Case]]) -> list[Path]:
+    """Write each case into ``out_dir`` as ``<case>__<filename>``; returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, build in CASES.items():
+    for name, build in builders.items():
         filename, data = build()
         path = out / f"{name}__{filename}"
         path.write_bytes(data)
@@ -637,8 +637,16 @@ def main(out_dir: str | Path) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":
+def main(out_dir: str | Path) -> list[Path]:
+    return write_cases(out_dir, CASES)
+
+
+def cli(main: Callable[[str], list[Path]], script: str) -> None:
     if len(sys.argv) != 2:
-        sys.exit("usage: python tests/hostile_corpus.py OUTDIR")
+        sys.exit(f"usage: python tests/{script} OUTDIR")
     for p in main(sys.argv[1]):
         print(f"{p.stat().st_size:>12,}  {p}")
+
+
+if __name__ == "__main__":
+    cli(main, "hostile_corpus.py")

@@ -14,24 +14,8 @@ from perfeval_core.summary import summary
 from perfeval_core.template_io import format_docs, template_bytes, write_workbook
 
 from .conftest import ROOT, SAMPLES
+from .workbook_corpus import INDICATORS, PROJECT, UNITS
 
-INDICATORS = [
-    ["A", "决策", None, 20, "", None, "", "", ""],
-    ["A1", "项目立项", "A", None, "", None, "", "", ""],
-    ["A101", "立项依据充分性", "A1", 10, "定性", None, "", "", ""],
-    ["A102", "立项程序规范性", "A1", 10, "定性", None, "", "", ""],
-    ["B", "过程", None, None, "", None, "", "", ""],
-    ["B1", "资金管理", "B", None, "", None, "", "", ""],
-    ["B101", "资金到位率", "B1", 10, "正向", 100, "%", "", ""],
-    ["B102", "支出超标率", "B1", 10, "反向", 10, "%", "", ""],
-    ["C", "产出", None, None, "", None, "", "", ""],
-    ["C1", "产出数量", "C", None, "", None, "", "", ""],
-    ["C101", "实际完成率", "C1", 30, "定性", None, "", "", ""],
-    ["D", "效益", None, None, "", None, "", "", ""],
-    ["D1", "项目效益", "D", None, "", None, "", "", ""],
-    ["D101", "社会效益", "D1", 30, "定性", None, "", "", ""],
-]
-UNITS = [["测试市", None, "市", "否", ""], ["甲区", "测试市", "区", "是", ""], ["乙区", "测试市", "区", "否", ""]]
 SCORES = [
     ["甲区", "A101", 8, None, None, "依据不充分"], ["甲区", "A102", None, "90%", None, ""],
     ["甲区", "B101", None, None, 96.71, ""], ["甲区", "B102", None, None, 15, "超标"],
@@ -39,7 +23,6 @@ SCORES = [
     ["乙区", "A101", 10, None, None, ""], ["乙区", "A102", 10, None, None, ""], ["乙区", "B101", 10, None, None, ""],
     ["乙区", "B102", 10, None, None, ""], ["乙区", "C101", 30, None, None, ""], ["乙区", "D101", 30, None, None, ""],
 ]
-PROJECT = [["项目名称", "测试项目"], ["年度", "2024年"], ["地区", "测试市"], ["评价方式", "部门评价"]]
 # 甲区 by hand: 8 + 0.9·10 + 0.9671·10 + (1 − (15 − 10)/10)·10 + 28 + 27
 JIA_TOTAL = 8 + 9 + 9.671 + 5 + 28 + 27
 

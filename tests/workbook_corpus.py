@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import random
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,29 +283,29 @@ def csv_unknown_encoding() -> Case:
     return "评分表.csv", "单位名称,指标编码,得分\n甲区,A101,8\n".encode("utf-32-le")
 
 
-def score_table_without_points() -> Case:
+def _printed_table(rows: list[list[Any]]) -> bytes:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "评分表"
-    ws.append(["绩效评价评分表"])
-    ws.append(["一级指标", "二级指标", "三级指标", "指标解释", "得分"])
-    ws.append(["决策", "项目立项", "立项依据充分性", "", 8])
+    for row in rows:
+        ws.append(row)
     out = io.BytesIO()
     book.save(out)
-    return "score_table_no_points.xlsx", out.getvalue()
+    return out.getvalue()
+
+
+def score_table_without_points() -> Case:
+    return "score_table_no_points.xlsx", _printed_table([
+        ["绩效评价评分表"], ["一级指标", "二级指标", "三级指标", "指标解释", "得分"],
+        ["决策", "项目立项", "立项依据充分性", "", 8]])
 
 
 def score_table_text_score() -> Case:
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "评分表"
-    ws.append(["一级指标", "二级指标", "三级指标", "分值", "得分"])
-    ws.append(["决策（20分）", "项目立项", "立项依据充分性", 10, "优秀"])
-    ws.append(["决策（20分）", "项目立项", "立项程序规范性", 10, 9])
-    ws.append(["过程（80分）", "资金管理", "资金到位率", 80, 70])
-    out = io.BytesIO()
-    book.save(out)
-    return "score_table_text.xlsx", out.getvalue()
+    return "score_table_text.xlsx", _printed_table([
+        ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        ["决策（20分）", "项目立项", "立项依据充分性", 10, "优秀"],
+        ["决策（20分）", "项目立项", "立项程序规范性", 10, 9],
+        ["过程（80分）", "资金管理", "资金到位率", 80, 70]])
 
 
 CASES: dict[str, tuple[Callable[[], Case], Expect]] = {
@@ -351,19 +350,8 @@ CASES: dict[str, tuple[Callable[[], Case], Expect]] = {
 
 
 def main(out_dir: str | Path) -> list[Path]:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, (build, _) in CASES.items():
-        filename, data = build()
-        path = out / f"{name}__{filename}"
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    return hc.write_cases(out_dir, {name: build for name, (build, _) in CASES.items()})
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python tests/workbook_corpus.py OUTDIR")
-    for p in main(sys.argv[1]):
-        print(f"{p.stat().st_size:>12,}  {p}")
+    hc.cli(main, "workbook_corpus.py")
