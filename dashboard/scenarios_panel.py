@@ -53,7 +53,7 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
             if signed_in:  # the author is whoever is signed in
                 assert user is not None
                 c2.text_input(t("author"), value=user.display, disabled=True, key="scenario_author_signed")
-                author = user.display
+                author = user.actor
             else:
                 author = c2.text_input(t("author"), key="scenario_author", max_chars=40)
             note = c3.text_input(t("scenario_note"), key="scenario_note", max_chars=400)
@@ -62,7 +62,7 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                          for k, v in enumerate(ctx.evaluation.bands.thresholds)]
                 try:
                     store.save_scenario(ctx.evaluation.key, name.strip(), {**current_level1(), **lower},
-                                        "renormalise", bands, note=note, author=actor() if signed_in else author)
+                                        "renormalise", bands, note=note, author=author)
                     st.toast(t("saved", name=name.strip()), icon=":material/check:")
                     records = store.list_scenarios(ctx.evaluation.key)
                 except StoreError as exc:

@@ -98,3 +98,9 @@ def funded_units(ev: Evaluation) -> tuple[list[str], list[str]]:
     budgeted = [u for u in leaves if budget.get(u, 0) > 0]
     used = [u for u in budgeted if spent.get(u, 0) > 0]
     return budgeted, used
+
+
+def not_used(budgeted: list[str], used: list[str]) -> list[str]:
+    """The budgeted units that used no funds, in ``budgeted``'s order."""
+    used_set = set(used)
+    return [u for u in budgeted if u not in used_set]

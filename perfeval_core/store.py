@@ -104,8 +104,7 @@ class ScenarioRecord:
     updated_at: datetime
 
     def to_scenario(self) -> Scenario:
-        mode: LeafMode = "renormalise" if self.mode == "renormalise" else "retotal"
-        return Scenario(weights=dict(self.weights), mode=mode, bands=self.bands)
+        return _to_scenario(self.weights, self.mode, self.bands)
 
 
 @dataclass(frozen=True)
@@ -129,8 +128,7 @@ class OfficialWeights:
     set_at: datetime  # timezone-aware UTC
 
     def to_scenario(self) -> Scenario:
-        mode: LeafMode = "renormalise" if self.mode == "renormalise" else "retotal"
-        return Scenario(weights=dict(self.weights), mode=mode, bands=self.bands)
+        return _to_scenario(self.weights, self.mode, self.bands)
 
 
 @dataclass(frozen=True)
@@ -447,9 +445,8 @@ class Store:
             conn.execute(stmt)
             _log(conn, actor, "set_official", f"evaluation:{evaluation_key}",
                  _detail(scenario=scenario_id, name=row.name))
-        record = self.get_official(evaluation_key)
-        assert record is not None
-        return record
+        weights, bands = _weights_and_bands(row)
+        return OfficialWeights(evaluation_key, row.name, weights, row.mode, bands, values["set_by"], now)
 
     def get_official(self, evaluation_key: str) -> OfficialWeights | None:
         with self._tx() as conn:
@@ -558,6 +555,11 @@ def _dump_numbers(value: dict[str, float] | list[float], what: str) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     except ValueError:
         raise ValueError(f"{what}中含有非有限数值（NaN 或无穷大）") from None
+
+
+def _to_scenario(weights: dict[str, float], mode: str, bands: tuple[float, ...] | None) -> Scenario:
+    leaf_mode: LeafMode = "renormalise" if mode == "renormalise" else "retotal"
+    return Scenario(weights=dict(weights), mode=leaf_mode, bands=bands)
 
 
 def _weights_and_bands(row: Any) -> tuple[dict[str, float], tuple[float, ...] | None]:

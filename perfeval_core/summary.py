@@ -72,8 +72,7 @@ def summary(ev: Evaluation) -> dict[str, Any]:
         out["execution_rate"] = _num(totals["execution_rate"])
         out["units_budgeted"] = len(budgeted)
         out["units_used_funds"] = len(used)
-        used_set = set(used)
-        out["units_not_used"] = [u for u in budgeted if u not in used_set]
+        out["units_not_used"] = budget_mod.not_used(budgeted, used)
     else:
         out["budget"] = None
         out["arrival_rate"] = out["execution_rate"] = None

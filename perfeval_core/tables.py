@@ -7,6 +7,7 @@ Numbers are parsed vectorised (pandas) with a per-cell fallback for the odd text
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 
@@ -88,8 +89,7 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
     # drop blank rows (calamine pads; users leave gaps)
     keep = [k for k, r in enumerate(body) if any(not is_blank(v) for v in r)]
     excel_rows = np.array([sheet.excel_row(header_i + 1 + k) for k in keep], dtype=np.int64)
-    kept = body if len(keep) == len(body) else [body[k] for k in keep]
-    by_column = list(zip_longest(*kept, fillvalue=""))  # one transpose in C
+    column = columns(body if len(keep) == len(body) else [body[k] for k in keep])
     data: dict[str, np.ndarray | list] = {}
     for col in spec.columns:
         col_j = mapping.get(col.key)
@@ -97,11 +97,18 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
             data[col.key] = _empty(col, len(keep))
             continue
         j = col_j
-        values: list[object] = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
+        values = column(j)
         if col.key in allow_blank:
             col = replace(col, required=False)
         data[col.key] = parse_column(values, col, sheet, excel_rows, j, report)
     return Table(data, excel_rows, mapping, sheet.name)
+
+
+def columns(rows: Sequence[Sequence[object]]) -> Callable[[int], list[object]]:
+    """Column ``j`` of ``rows`` (blank where a row is short), from one transpose in C instead of
+    a Python loop over the rows for every column."""
+    by_column = list(zip_longest(*rows, fillvalue=""))
+    return lambda j: list(by_column[j]) if j < len(by_column) else [""] * len(rows)
 
 
 def _empty(col: Column, n: int) -> np.ndarray | list:

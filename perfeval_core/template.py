@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import zip_longest
-
 import numpy as np
 import pandas as pd
 
@@ -27,7 +25,7 @@ from .model import (
 from .normalize import clean_text, is_blank, normalise_label
 from .report import ValidationReport
 from .sheets import RawWorkbook, Sheet
-from .tables import _parse_numbers, header_matches, parse_column, read_table
+from .tables import _parse_numbers, columns, header_matches, parse_column, read_table
 
 MAX_INDICATOR_DEPTH = 4
 
@@ -367,18 +365,16 @@ def _score_matrix(sheet: Sheet, leaf_codes: list[str], parents: set[str], by_nam
     for unit, row in zip(unit_values, excel_rows):
         if unit not in unit_names:
             report.error("unknown_unit", sheet.name, int(row), sheet.sheet_col(uj), unit=unit)
-    column = spec.Column("得分", "points", "number", False, "")
-    # one transpose in C instead of a Python loop per leaf column, and one frame built at the end
-    # (not one per leaf: each would convert the unit names to Arrow strings again)
-    by_column = list(zip_longest(*(body[k] for k in keep), fillvalue=""))
+    points_column = spec.Column("得分", "points", "number", False, "")
+    # one frame built at the end, not one per leaf (each would convert the unit names to Arrow again)
+    column = columns([body[k] for k in keep])
     units_arr = np.asarray(unit_values, dtype=object)
     rows_at: list[np.ndarray] = []
     points_at: list[np.ndarray] = []
     codes_at: list[np.ndarray] = []
     cols_at: list[np.ndarray] = []
     for j, code in leaf_cols:
-        values: list[object] = list(by_column[j]) if j < len(by_column) else [""] * len(keep)
-        points = _parse_numbers(values, column, sheet, excel_rows, j, report)
+        points = _parse_numbers(column(j), points_column, sheet, excel_rows, j, report)
         given = np.flatnonzero(~np.isnan(points))
         rows_at.append(given)
         points_at.append(points[given])
