@@ -376,3 +376,64 @@ def test_libreoffice_recalculates_to_the_engines_scores(ev, model, tmp_path):
     assert eff["D101"] / eff["D103"] == pytest.approx(12 / 10)
     assert eff["A"] / eff["B"] == pytest.approx(15 / 25)
     assert time.perf_counter() - start < 60
+
+
+# ---------------------------------------------------------------------------- constant memory
+
+
+def _cells(data: bytes) -> dict[str, object]:
+    """Everything openpyxl sees in a workbook: each cell's value (or formula), number format,
+    font and fill; merged ranges, row heights, conditional formats and validations per sheet."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    out: dict[str, object] = {}
+    for ws in wb.worksheets:
+        cells = {(c.row, c.column): (c.value, c.number_format, c.font.b, c.fill.fgColor.rgb)
+                 for row in ws.iter_rows() for c in row if c.value is not None or c.has_style}
+        out[ws.title] = (cells, sorted(str(r) for r in ws.merged_cells.ranges),
+                         {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+                         sorted(str(r.sqref) for r in ws.conditional_formatting),
+                         sorted(str(v.sqref) for v in ws.data_validations.dataValidation),
+                         ws.freeze_panes, ws.auto_filter.ref)
+    return out
+
+
+@pytest.mark.parametrize("path", ["sample_data/hohhot_2023_evaluation.xlsx", "sample_data/tangshan_2024_evaluation.xlsx",
+                                  "tests/fixtures/scoretables/four_levels.xls"])
+def test_constant_memory_writes_the_same_workbook(path):
+    """The export spools rows to disk (constant_memory), where xlsxwriter silently drops a write
+    to a row above the last one written: the file must hold exactly what the in-memory writer
+    produces, sheet by sheet and cell by cell."""
+    from perfeval_core.export_xlsx import _Writer
+
+    ev = load_path(ROOT / path).evaluation
+    assert ev is not None
+    # more bands than a small tree has nodes: the band table runs past the tree's rows
+    ev = dataclasses.replace(ev, bands=Bands(("A", "B", "C", "D", "E", "F"), (95.0, 90.0, 80.0, 70.0, 60.0, 0.0)))
+    for scenario in (None, SCENARIOS["mixed"] if "hohhot" in path else Scenario({"A": 40}, "renormalise")):
+        for lang in ("zh", "en"):
+            spooled = _cells(_Writer(ev, scenario, lang, constant_memory=True).build())
+            in_memory = _cells(_Writer(ev, scenario, lang, constant_memory=False).build())
+            assert spooled.keys() == in_memory.keys()
+            for name in spooled:
+                assert spooled[name] == in_memory[name], name
+
+
+def test_formula_fast_path_prepares_formulas_as_xlsxwriter_does(ev):
+    """_Sheet skips xlsxwriter's 29 regular expressions for formulas that call only plain
+    functions: for every formula the export writes (and ones that need a prefix) the prepared
+    text is xlsxwriter's own."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from perfeval_core.export_xlsx import _Sheet
+
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(ev, SCENARIOS["mixed"])))
+    formulas = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")}
+    assert len(formulas) > 100
+    formulas |= {"=XLOOKUP(A1,B:B,C:C)", "=SUM(FILTER(A1:A9,B1:B9>0))", "=IF(A1>0,SORT(B1:B3),0)", "{=SUM(A1:A3)}",
+                 "=_xlfn.XLOOKUP(A1,B:B,C:C)", "=ROUND(SUM(A1:B1),2)"}
+    fast, plain = _Sheet(), Worksheet()
+    for sheet in (fast, plain):
+        sheet.use_future_functions = False
+    for formula in formulas:
+        assert fast._prepare_formula(formula) == plain._prepare_formula(formula), formula
