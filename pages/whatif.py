@@ -1,8 +1,11 @@
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import scenarios_panel
 from dashboard.state import context
-from dashboard.ui import chart, export_buttons, page_header, table
+from dashboard.ui import chart_downloads, export_buttons, live_chart, page_header, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_score
@@ -26,6 +29,8 @@ CODES = [tree.codes[i] for i in tree.level1]
 NAMES = dict(zip(tree.codes, tree.names))
 OFFICIAL = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
 THRESHOLDS = [float(v) for v in ev.bands.thresholds]
+_first_of_depth = ev.units.drop_duplicates("depth")
+TIER_NAMES = {int(d): str(n) for d, n in zip(_first_of_depth["depth"], _first_of_depth["tier"].fillna(""))}
 
 
 def current_level1() -> dict[str, float]:
@@ -93,6 +98,41 @@ def on_lower_edit() -> None:
 LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
 
 
+def current_bands() -> Bands:
+    """The band thresholds of the inputs above the fragment (the evaluation's own when out of order)."""
+    values = [float(st.session_state.get(f"band_{k}", THRESHOLDS[k])) for k in range(len(THRESHOLDS))]
+    bands = Bands(ev.bands.labels, tuple(values) + (0.0,))
+    return ev.bands if bands.validate() else bands
+
+
+def settings() -> None:
+    """Band thresholds and lower-level weights: set once in a while, not moved like the sliders,
+    so they sit outside the fragment (an edit reruns the page) and the fragment sends less on
+    every slider move."""
+    c1, c2 = st.columns(2)
+    with c1.expander(t("band_thresholds")):
+        values = [st.number_input(f"{ev.bands.labels[k]} ≥", 0.0, 100.0, value=THRESHOLDS[k], step=1.0,
+                                  key=f"band_{k}", bind="query-params") for k in range(len(THRESHOLDS))]
+        if Bands(ev.bands.labels, tuple(values) + (0.0,)).validate():
+            st.error(t("bands_order"))
+    version = st.session_state.get("lower_version", 0)
+    with c2.expander(t("lower_weights"), expanded=bool(st.session_state.lower_overrides)):
+        frame = pd.DataFrame({
+            "code": LOWER, "name": ["　" * (int(tree.level[tree.index[c]]) - 2) + NAMES[c] for c in LOWER],
+            "official": [float(tree.points[tree.index[c]]) for c in LOWER],
+            "override": [st.session_state.lower_overrides.get(c) for c in LOWER]})
+        st.data_editor(frame, key=f"lower_editor_{version}", on_change=on_lower_edit, hide_index=True,
+                       disabled=["code", "name", "official"], width="stretch",
+                       column_config={"code": t("indicator"), "name": "", "official": st.column_config.NumberColumn(
+                           t("official"), format="%.2f"), "override": st.column_config.NumberColumn(
+                           t("scenario"), min_value=0.0, max_value=100.0, step=0.5, format="%.2f")})
+
+
+# what the exports below the fragment build from: a plain dict the fragment refreshes on every
+# rerun (the download buttons outside it are not redrawn when only the fragment reruns)
+LIVE: dict[str, Any] = st.session_state.setdefault("whatif_live", {})
+
+
 @st.fragment
 def whatif() -> None:
     """Everything that moves with the weights: one fragment, so a slider reruns only this."""
@@ -113,27 +153,9 @@ def whatif() -> None:
             st.session_state.whatif_truth = {c: float(v) for c, v in shown.items()}
         weights = current_level1()
         st.caption(t("weights_total", total=f"{sum(weights.values()):.2f}"))
-        st.button(t("reset"), on_click=reset, icon=":material/restart_alt:", key="reset_weights")
-        with st.expander(t("band_thresholds")):
-            values = [st.number_input(f"{ev.bands.labels[k]} ≥", 0.0, 100.0, value=THRESHOLDS[k], step=1.0,
-                                      key=f"band_{k}", bind="query-params") for k in range(len(THRESHOLDS))]
-            bands = Bands(ev.bands.labels, tuple(values) + (0.0,))
-            if bands.validate():
-                st.error(t("bands_order"))
-                bands = ev.bands
-        version = st.session_state.get("lower_version", 0)
-        with st.expander(t("lower_weights"), expanded=bool(st.session_state.lower_overrides)):
-            import pandas as pd
-
-            frame = pd.DataFrame({
-                "code": LOWER, "name": ["　" * (int(tree.level[tree.index[c]]) - 2) + NAMES[c] for c in LOWER],
-                "official": [float(tree.points[tree.index[c]]) for c in LOWER],
-                "override": [st.session_state.lower_overrides.get(c) for c in LOWER]})
-            st.data_editor(frame, key=f"lower_editor_{version}", on_change=on_lower_edit, hide_index=True,
-                           disabled=["code", "name", "official"], width="stretch",
-                           column_config={"code": t("indicator"), "name": "", "official": st.column_config.NumberColumn(
-                               t("official"), format="%.2f"), "override": st.column_config.NumberColumn(
-                               t("scenario"), min_value=0.0, max_value=100.0, step=0.5, format="%.2f")})
+        if st.button(t("reset"), on_click=reset, icon=":material/restart_alt:", key="reset_weights"):
+            st.rerun()  # the band and lower-weight inputs live outside this fragment: redraw them too
+        bands = current_bands()
 
     scenario = scenario_from_state(weights, st.session_state.lower_overrides, bands)
     try:
@@ -142,6 +164,7 @@ def whatif() -> None:
         st.error(str(exc.args[0] if exc.args else exc))
         return
     st.session_state.current_scenario = scenario
+    LIVE["scenario"] = scenario
     with right:
         problems = policy_warnings(ev, result.node_points)
         if problems:
@@ -153,7 +176,7 @@ def whatif() -> None:
         if unit is not None:
             before, after = official.unit_total(unit), result.unit_total(unit)
             c1, c2 = st.columns(2, border=True)
-            c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before), ev.bands.label(before),
+            c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before), ev.bands.label(before) if before is not None else None,
                       delta_color="off", delta_arrow="off")
             delta = after - before if before is not None and after is not None else None
             c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
@@ -166,7 +189,7 @@ def whatif() -> None:
             st.session_state.whatif_tier = depth_default
         tier = st.segmented_control(
             t("tier"), depths, key="whatif_tier", selection_mode="single",
-            format_func=lambda d: next(iter(ev.units[ev.units["depth"] == d]["tier"]), "") or str(d)) or depth_default
+            format_func=lambda d: TIER_NAMES.get(d) or str(d)) or depth_default
         units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
         comparison = compare(model, official, result, units)
         changed = comparison[comparison["rating_changed"]]
@@ -180,20 +203,28 @@ def whatif() -> None:
         if len(moved):
             st.markdown(t("rank_changes", units="、".join(
                 f"{r.unit}（{r.official_rank}→{r.scenario_rank}）" for r in moved.itertuples())))
-        chart(charts.rank_slope(comparison, lang), key="rank_slope")
+        slope = (charts.rank_slope_data(comparison, lang), charts.rank_extent(comparison), lang)
+        LIVE["rank_slope"] = slope
+        live_chart(charts.rank_slope_chart, slope[0], slope[1:], key="rank_slope")
     st.subheader(t("compare_table"))
-    shown = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
+    columns = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
                         "official_rating", "scenario_rating"]].rename(columns={
         "unit": t("unit"), "official_total": f"{t('official')}·{t('total_score')}",
         "scenario_total": f"{t('scenario')}·{t('total_score')}", "delta": t("delta"),
         "official_rank": f"{t('official')}·{t('rank')}", "scenario_rank": f"{t('scenario')}·{t('rank')}",
         "official_rating": f"{t('official')}·{t('rating')}", "scenario_rating": f"{t('scenario')}·{t('rating')}"})
-    table(shown, column_config={c: st.column_config.NumberColumn(format="%.2f") for c in shown.columns[1:4]})
-    chart(charts.weight_bars(effective_leaves(model, result), lang), key="leaf_weights")
+    table(columns, column_config={c: st.column_config.NumberColumn(format="%.2f") for c in columns.columns[1:4]})
+    leaves = effective_leaves(model, result)
+    bars = (charts.weight_bars_data(leaves, lang), tuple(leaves["code"] + " " + leaves["name"]), lang)
+    LIVE["leaf_weights"] = bars
+    live_chart(charts.weight_bars_chart, bars[0], bars[1:], key="leaf_weights")
 
 
+settings()
 whatif()
 st.caption(t("share_link"))
 with st.expander(t("exports")):
-    export_buttons(ctx, st.session_state.get("current_scenario"))
+    export_buttons(ctx, lambda: LIVE.get("scenario"))  # read when clicked: the fragment's latest
+    chart_downloads("rank_slope", lambda: charts.rank_slope_chart(*LIVE["rank_slope"]), t("chart_rank_change"))
+    chart_downloads("leaf_weights", lambda: charts.weight_bars_chart(*LIVE["leaf_weights"]), t("chart_leaf_weights"))
 scenarios_panel.render(ctx, current_level1, st.session_state.get("lower_overrides", {}))

@@ -6,6 +6,8 @@ otherwise sort by code point); horizontal labels; Chinese number formats; toolti
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -317,29 +319,40 @@ def level_donut(by_level: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     return finish(alt.layer(arcs, labels), t("chart_budget_levels", lang), 300)
 
 
-def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
-    """Official rank → scenario rank per unit (a slope chart); rising units green, falling red.
+def rank_slope_data(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The slope chart's marks: one row per unit and side (official, scenario), unit by unit.
     ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns."""
     official, scenario = t("official", lang), t("scenario", lang)
-    change = np.where(frame["scenario_rank"] < frame["official_rank"], "up",
-                      np.where(frame["scenario_rank"] > frame["official_rank"], "down", "same"))
-    sides = []
-    for side, prefix in ((official, "official"), (scenario, "scenario")):
-        rank = frame[f"{prefix}_rank"].astype(int)
-        sides.append(pd.DataFrame({"unit": frame["unit"], "side": side, "rank": rank, "total": frame[f"{prefix}_total"],
-                                   "rating": frame[f"{prefix}_rating"], "change": change,
-                                   "label": rank.astype(str) + ". " + frame["unit"].astype(str)}))
-    # unit by unit, official then scenario (the order the marks are drawn in)
-    long = (pd.concat(sides, keys=[0, 1], names=["side_order", "row"]).reset_index()
-            .sort_values(["row", "side_order"], kind="stable").reset_index(drop=True)
-            [["unit", "side", "rank", "total", "rating", "change", "label"]])
-    changes = ["up", "same", "down"]
-    names = {"up": t("rank_up", lang), "same": t("rank_same", lang), "down": t("rank_down", lang)}
-    long["change_label"] = long["change"].map(names)
-    color = alt.Color("change_label:N", sort=[names[c] for c in changes],
-                      scale=alt.Scale(domain=[names[c] for c in changes], range=["#2E7D4F", "#9AA5B1", "#C0392B"]),
-                      title=None)
-    n = int(long["rank"].max()) if len(long) else 1
+    n = len(frame)
+    off_rank = frame["official_rank"].to_numpy(dtype=np.int64)
+    new_rank = frame["scenario_rank"].to_numpy(dtype=np.int64)
+    change = np.where(new_rank < off_rank, t("rank_up", lang),
+                      np.where(new_rank > off_rank, t("rank_down", lang), t("rank_same", lang))).astype(object)
+    units = frame["unit"].astype(str).to_numpy(dtype=object)
+
+    def pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # unit by unit, official then scenario
+        out = np.empty(2 * n, dtype=a.dtype if a.dtype == b.dtype else object)
+        out[0::2], out[1::2] = a, b
+        return out
+
+    rank = pairs(off_rank, new_rank)
+    unit = np.repeat(units, 2)
+    return pd.DataFrame({
+        "unit": unit, "side": np.tile(np.array([official, scenario], dtype=object), n), "rank": rank,
+        "total": pairs(frame["official_total"].to_numpy(dtype=float), frame["scenario_total"].to_numpy(dtype=float)),
+        "rating": pairs(frame["official_rating"].to_numpy(dtype=object), frame["scenario_rating"].to_numpy(dtype=object)),
+        "label": np.char.add(np.char.add(rank.astype(str), ". "), unit.astype(str)).astype(object),
+        "change_label": np.repeat(change, 2)})
+
+
+def rank_slope_chart(long: pd.DataFrame, n: int, lang: str = "zh") -> alt.TopLevelMixin:
+    """The slope chart of ``rank_slope_data`` for ``n`` units: its spec depends on ``n`` and
+    ``lang`` only, so a page can compile it once and send only new data (see ``spec_without_data``)."""
+    official, scenario = t("official", lang), t("scenario", lang)
+    names = [t("rank_up", lang), t("rank_same", lang), t("rank_down", lang)]
+    color = alt.Color("change_label:N", sort=names,
+                      scale=alt.Scale(domain=names, range=["#2E7D4F", "#9AA5B1", "#C0392B"]), title=None)
+    n = max(int(n), 1)
     y = alt.Y("rank:Q", scale=alt.Scale(domain=[n + 0.5, 0.5]), axis=None)
     x = alt.X("side:N", sort=[official, scenario], title=None, axis=alt.Axis(labelFontSize=14, orient="top"),
               scale=alt.Scale(padding=1.2))
@@ -356,22 +369,61 @@ def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     return finish(alt.layer(lines, points, left, right), t("chart_rank_change", lang), max(220, 34 * n))
 
 
-def weight_bars(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
-    """Official vs scenario points of every leaf. ``frame``: code, name, level1, official, scenario."""
+def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """Official rank → scenario rank per unit (a slope chart); rising units green, falling red.
+    ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns.
+    The rank axis spans ``rank_extent(frame)``, not the largest rank drawn, so that it stays put
+    as the ranks move."""
+    return rank_slope_chart(rank_slope_data(frame, lang), rank_extent(frame), lang)
+
+
+def rank_extent(frame: pd.DataFrame) -> int:
+    """The most units that share a depth (ranks are within a depth and never exceed it)."""
+    if "depth" in frame and len(frame):
+        return int(frame.groupby("depth").size().max())
+    return len(frame)
+
+
+def weight_bars_data(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Two bars per leaf (official, scenario). ``frame``: code, name, level1, official, scenario."""
+    n = len(frame)
+    label = (frame["code"].astype(str) + " " + frame["name"].astype(str)).to_numpy(dtype=object)
+    return pd.DataFrame({
+        "label": np.tile(label, 2), "level1": np.tile(frame["level1"].to_numpy(dtype=object), 2),
+        "code": np.tile(frame["code"].to_numpy(dtype=object), 2),
+        "series": np.repeat(np.array([t("official", lang), t("scenario", lang)], dtype=object), n),
+        "points": np.concatenate([frame["official"].to_numpy(dtype=float), frame["scenario"].to_numpy(dtype=float)])})
+
+
+def weight_bars_chart(long: pd.DataFrame, labels: tuple[str, ...], lang: str = "zh") -> alt.TopLevelMixin:
+    """The bars of ``weight_bars_data``, leaves in the order of ``labels`` (the spec depends on
+    ``labels`` and ``lang`` only)."""
     official, scenario = t("official", lang), t("scenario", lang)
-    df = frame.copy()
-    df["label"] = df["code"] + " " + df["name"]
-    long = df.melt(id_vars=["label", "level1", "code"], value_vars=["official", "scenario"], var_name="series",
-                   value_name="points")
-    long["series"] = long["series"].map({"official": official, "scenario": scenario})
-    labels = df["label"].tolist()
     chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("label:N", sort=labels, title=None), yOffset=alt.YOffset("series:N", sort=[official, scenario]),
+        y=alt.Y("label:N", sort=list(labels), title=None), yOffset=alt.YOffset("series:N", sort=[official, scenario]),
         x=alt.X("points:Q", title=t("points", lang)),
         color=alt.Color("series:N", sort=[official, scenario], scale=alt.Scale(range=["#A5B4C8", ACCENT]), title=None),
         tooltip=[alt.Tooltip("label:N", title=t("indicator", lang)), alt.Tooltip("level1:N", title=t("level1", lang)),
                  alt.Tooltip("series:N", title=""), alt.Tooltip("points:Q", title=t("points", lang), format=".2f")])
     return finish(chart, t("chart_leaf_weights", lang), max(200, 32 * len(labels)))
+
+
+def weight_bars(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
+    """Official vs scenario points of every leaf. ``frame``: code, name, level1, official, scenario."""
+    labels = tuple(frame["code"] + " " + frame["name"])
+    return weight_bars_chart(weight_bars_data(frame, lang), labels, lang)
+
+
+def spec_without_data(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart's Vega-Lite spec without its data, as Streamlit would send it (no Altair default
+    theme). Built once per shape, it lets a page send only new data on every slider move: the
+    browser then swaps the dataset in the drawn chart instead of drawing it anew."""
+    # top_level False: the spec without the theme's defaults and without the inlined datasets
+    spec: dict[str, Any] = chart.to_dict(context={"top_level": False})
+    spec.pop("data", None)
+    spec.pop("datasets", None)
+    spec["$schema"] = alt.SCHEMA_URL
+    return spec
 
 
 def rank_interval_chart(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:

@@ -242,3 +242,38 @@ def test_saved_scenario_survives_reload_and_loads(page, screenshots, expected):
     assert float(query(page).get(f"w_{MOVED}", "nan")) == TARGET, page.url
     assert_no_exception(page)
     full_screenshot(page, screenshots / "whatif_saved_1920.png")
+
+
+def test_exports_below_the_fragment_follow_the_sliders(page, expected, tmp_path):
+    """A slider move reruns only the fragment, so the export buttons below it are not redrawn:
+    they must still build what the page shows now (the workbook's scores and the slope chart
+    under the moved weights), not what it showed when the page last ran in full."""
+    from python_calamine import CalamineWorkbook
+
+    from perfeval_core.export_xlsx import score_columns
+
+    open_page(page, "whatif")
+    move_benefit_with_keyboard(page)
+    expect(scenario_metric(page)).to_have_text(expected["project"], timeout=WAIT_MS)
+    wait_idle(page)
+    exports = main(page).locator('[data-testid="stExpander"]').filter(has_text="导出")
+    exports.locator("summary").click()
+    with page.expect_download(timeout=WAIT_MS) as download:
+        exports.get_by_role("button", name=re.compile("下载可调权重的 Excel")).click()
+    path = tmp_path / "whatif.xlsx"
+    download.value.save_as(path)
+    loaded = load_path(HOHHOT)
+    assert loaded.evaluation is not None
+    pos = score_columns(loaded.evaluation)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("评分表").to_python()[pos["first_row"]:]
+    totals = {row[0]: float(row[pos["total"]]) for row in rows if row and row[0]}
+    assert totals[PROJECT_UNIT] == pytest.approx(expected["totals"][PROJECT_UNIT], abs=1e-9)
+    assert f"{totals[PROJECT_UNIT]:.2f}" == expected["project"] != OFFICIAL_TOTAL
+
+    with page.expect_download(timeout=WAIT_MS) as download:
+        exports.locator(".st-key-svg_rank_slope").get_by_role("button").click()
+    svg = tmp_path / "slope.svg"
+    download.value.save_as(svg)
+    text = svg.read_text(encoding="utf-8")
+    assert SLOPE_TITLE in text and f"{expected['totals']['赛罕区']:.2f}" in text
+    assert_no_exception(page)
