@@ -46,8 +46,7 @@ def reset() -> None:
     st.session_state.whatif_history = []
     st.session_state.whatif_truth = None
     set_level1(OFFICIAL)
-    for code in CODES:
-        st.session_state[f"lock_{code}"] = False
+    st.session_state.locked = []
     for k, value in enumerate(THRESHOLDS):
         st.session_state[f"band_{k}"] = value
     set_lower_overrides({})
@@ -78,7 +77,7 @@ def on_slider() -> None:
     fresh = [c for c in changed if not any(abs(values[c] - h.get(c, -1.0)) < 1e-6 for h in history)]
     candidates = fresh or changed
     moved = max(candidates, key=lambda c: abs(values[c] - truth[c]))
-    locked = [c for c in CODES if st.session_state.get(f"lock_{c}")]
+    locked = [c for c in CODES if c in (st.session_state.get("locked") or [])]
     set_level1(rebalance(truth, moved, values[moved], locked))
 
 
@@ -141,12 +140,14 @@ def whatif() -> None:
     with left:
         st.subheader(t("weights_level1"))
         shown: dict[str, float] = {}
+        # one widget for the locks, not a toggle beside each slider: every element of the fragment
+        # is sent again on each move, and a row of columns costs three more messages per slider
+        locked = st.pills(t("lock"), CODES, selection_mode="multi", key="locked",
+                          format_func=lambda c: NAMES[c], help=t("lock_help")) or []
         for code in CODES:
-            c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-            locked = bool(st.session_state.get(f"lock_{code}"))
-            shown[code] = c1.slider(f"{NAMES[code]}（{code}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5, key=weight_key(code),
-                      bind="query-params", on_change=on_slider, disabled=locked, format="%.2f")
-            c2.toggle(t("lock"), key=f"lock_{code}")
+            shown[code] = st.slider(f"{NAMES[code]}（{code}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5,
+                                    key=weight_key(code), bind="query-params", on_change=on_slider,
+                                    disabled=code in locked, format="%.2f")
         if not st.session_state.get("whatif_truth"):
             # the baseline the next slider change is compared with: the sliders as rendered
             # (official, or restored from the URL, which bound sliders only take when they render)

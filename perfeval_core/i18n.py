@@ -139,6 +139,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario": ("模拟方案", "Scenario"),
     "weights_level1": ("一级指标权重", "Level-1 weights"),
     "lock": ("锁定", "Lock"),
+    "lock_help": ("锁定的一级指标保持当前分值，移动其他滑块时只在未锁定的指标之间重新分配。",
+                  "Locked level-1 indicators keep their points; moving another slider rebalances the unlocked ones only."),
     "reset": ("恢复官方权重", "Reset to official weights"),
     "weights_total": ("合计 {total} 分", "Total {total}"),
     "lower_weights": ("二级及末级指标权重（可编辑）", "Level-2 and leaf weights (editable)"),

@@ -60,13 +60,15 @@ def test_moving_benefit_to_40_rescores_like_the_core(hohhot):
 
 def test_locks_hold_and_reset_restores():
     at = open_page()
-    at.toggle(key="lock_A").set_value(True).run()
+    at.button_group(key="locked").set_value(["A"]).run()
+    assert at.slider(key="w_A").disabled
     at.slider(key="w_D").set_value(50.0).run()
     w = weights(at)
     assert w["A"] == 15.0 and w["D"] == 50.0 and sum(w.values()) == pytest.approx(100)
     at.button(key="reset_weights").click().run()
     assert weights(at) == OFFICIAL
-    assert at.toggle(key="lock_A").value is False
+    assert at.button_group(key="locked").value == []
+    assert not at.slider(key="w_A").disabled
 
 
 def test_the_scenario_round_trips_through_the_url():
