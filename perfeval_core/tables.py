@@ -14,7 +14,15 @@ from itertools import zip_longest
 import numpy as np
 import pandas as pd
 
-from .normalize import MAX_TEXT, clean_text, has_control_chars, is_blank, normalise_label, parse_number
+from .normalize import (
+    MAX_TEXT,
+    clean_text,
+    has_control_chars,
+    is_blank,
+    normalise_label,
+    parse_number,
+    row_has_value,
+)
 from .report import Severity, ValidationReport
 from .sheets import Sheet
 from .template_spec import Column, SheetSpec
@@ -87,7 +95,7 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
                 seen.setdefault(col.key, j)
     body = rows[header_i + 1:]
     # drop blank rows (calamine pads; users leave gaps)
-    keep = [k for k, r in enumerate(body) if any(not is_blank(v) for v in r)]
+    keep = [k for k, r in enumerate(body) if row_has_value(r)]
     excel_rows = np.array([sheet.excel_row(header_i + 1 + k) for k in keep], dtype=np.int64)
     column = columns(body if len(keep) == len(body) else [body[k] for k in keep])
     data: dict[str, np.ndarray | list] = {}
@@ -144,10 +152,14 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
     # columns repeat their values (unit names, codes, choices): each distinct value is judged once,
     # the rows only look their verdict up; rows are walked again only to locate what was wrong
     try:
-        # keyed by type too: 1, 1.0 and True are equal dict keys but read differently
-        keys = [(type(v), v) for v in values]
-        verdicts = {key: _judge_text(key[1], col, choices) for key in dict.fromkeys(keys)}
-        judged = [verdicts[key] for key in keys]
+        if set(map(type, values)) <= {str}:  # the usual text column: the values are their own keys
+            by_text = {v: _judge_text(v, col, choices) for v in dict.fromkeys(values)}
+            judged = [by_text[v] for v in values]
+        else:
+            # keyed by type too: 1, 1.0 and True are equal dict keys but read differently
+            keys = [(type(v), v) for v in values]
+            verdicts = {key: _judge_text(key[1], col, choices) for key in dict.fromkeys(keys)}
+            judged = [verdicts[key] for key in keys]
     except TypeError:  # an unhashable cell value: judge each one
         judged = [_judge_text(v, col, choices) for v in values]
     c = sheet.sheet_col(j)
@@ -157,8 +169,14 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
     return [text for text, _ in judged]
 
 
+_NOTHING: list[tuple[Severity, str, dict]] = []  # shared, never appended to
+
+
 def _judge_text(v: object, col: Column, choices: dict[str, str]) -> tuple[str, list[tuple[Severity, str, dict]]]:
     """The cleaned text of one cell value, and what is wrong with it (severity, key, params)."""
+    if (col.kind == "text" and type(v) is str and v and len(v) <= MAX_TEXT and v.isprintable()
+            and "  " not in v and v[0] != " " and v[-1] != " "):
+        return v, _NOTHING  # already clean (see clean_text): the usual cell, no regex, no checks to run
     problems: list[tuple[Severity, str, dict]] = []
     text = clean_text(v)
     if len(text) > MAX_TEXT:
