@@ -140,8 +140,14 @@ def parse_column(values: list[object], col: Column, sheet: Sheet, excel_rows: np
         return _parse_numbers(values, col, sheet, excel_rows, j, report)
     if col.kind == "bool":
         out = np.zeros(n, dtype=bool)
+        words: dict[tuple[type, object], str] = {}  # 是/否 repeat: each distinct value normalised once
         for k, v in enumerate(values):
-            text = normalise_label(v).lower()
+            try:
+                text = words[(type(v), v)]
+            except KeyError:
+                text = words[(type(v), v)] = normalise_label(v).lower()
+            except TypeError:  # unhashable
+                text = normalise_label(v).lower()
             if text in TRUE_WORDS:
                 out[k] = True
             elif text not in FALSE_WORDS:

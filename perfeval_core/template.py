@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import template_spec as spec
 from .model import (
@@ -368,25 +369,34 @@ def _score_matrix(sheet: Sheet, leaf_codes: list[str], parents: set[str], by_nam
     points_column = spec.Column("得分", "points", "number", False, "")
     # one frame built at the end, not one per leaf (each would convert the unit names to Arrow again)
     column = columns([body[k] for k in keep])
-    units_arr = np.asarray(unit_values, dtype=object)
     rows_at: list[np.ndarray] = []
     points_at: list[np.ndarray] = []
-    codes_at: list[np.ndarray] = []
+    leaf_at: list[np.ndarray] = []
     cols_at: list[np.ndarray] = []
-    for j, code in leaf_cols:
+    for k, (j, _) in enumerate(leaf_cols):
         points = _parse_numbers(column(j), points_column, sheet, excel_rows, j, report)
         given = np.flatnonzero(~np.isnan(points))
         rows_at.append(given)
         points_at.append(points[given])
-        codes_at.append(np.full(len(given), code, dtype=object))
+        leaf_at.append(np.full(len(given), k))
         cols_at.append(np.full(len(given), sheet.sheet_col(j)))
     if not rows_at:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     at = np.concatenate(rows_at)
+    n = len(at)
     return pd.DataFrame({
-        "unit": units_arr[at], "code": np.concatenate(codes_at), "points": np.concatenate(points_at),
-        "rate": np.nan, "actual": np.nan, "reason": "", "src_sheet": sheet.name,
+        "unit": _taken(unit_values, at), "code": _taken([code for _, code in leaf_cols], np.concatenate(leaf_at)),
+        "points": np.concatenate(points_at), "rate": np.nan, "actual": np.nan,
+        "reason": _taken([""], np.zeros(n, dtype=np.int64)), "src_sheet": _taken([sheet.name], np.zeros(n, dtype=np.int64)),
         "src_row": excel_rows[at], "src_col": np.concatenate(cols_at)})[SCORE_COLUMNS]
+
+
+def _taken(values: list[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[index]`` as pandas' string column, gathered by Arrow: the long score frame has a
+    row per unit and leaf, and converting its millions of Python strings one by one cost more
+    than reading the sheet (0.5 s for 2 million)."""
+    return pd.array(pa.array(values, type=pa.large_string()).take(pa.array(index)),
+                    dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _simple(raw: RawWorkbook, sheet_spec: spec.SheetSpec, columns: list[str], units: pd.DataFrame,
