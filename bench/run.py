@@ -95,16 +95,21 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
         data = runs["browser"]
         bare = find(data, "bare app: fragment")
         for r in data["results"]:
-            if r["label"].startswith("what-if page"):
+            if r["label"].startswith("what-if page") and not r["label"].endswith("all DOM changes"):
                 large = "50,000" in r["label"]
                 target = "< 1 s" if large else "≤ 1.5× bare"
                 ok = r["median_s"] < 1 if large else r["ratio"] <= 1.5
-                rows.append(f"| {r['label']}: key press → page settled | {ms(r)} | bare app {ms(bare)} | "
+                rows.append(f"| {r['label']}: key press → last visible change | {ms(r)} | bare app {ms(bare)} | "
                             f"{r['ratio']:.2f}× | {target} | {verdict(ok)} |")
+        for r in data["results"]:
+            if r["label"].startswith("what-if page") and r["label"].endswith("all DOM changes"):
+                rows.append(f"| {r['label'][:-len(', all DOM changes')]}: key press → last DOM change (the grid's "
+                            f"unpainted accessibility mirror included) | {ms(r)} | bare app "
+                            f"{ms(find(data, 'bare app, all DOM changes'))} | {r['ratio']:.2f}× | — | |")
         for r in data["results"]:
             if r["label"].startswith("split "):
                 rows.append(f"| {r['label'][6:]}: key press → metric updated | "
-                            f"{r['first_change_ms']:,.0f} ms | then → settled (rest of rerun, drawing) | "
+                            f"{r['first_change_ms']:,.0f} ms | then → last visible change (rest of rerun, drawing) | "
                             f"{r['drawing_ms']:,.0f} ms | — | |")
         for r in data["results"]:
             if r["label"].startswith("page "):
