@@ -111,10 +111,11 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
 
     ev, lang = ctx.evaluation, ctx.lang
     stem = f"{ev.project.year or ''}{ev.project.name}"[:40] or "perfeval"
-    c1, c2 = st.columns(2)
+
     def current() -> Scenario | None:
         return scenario() if callable(scenario) else scenario
 
+    c1, c2 = st.columns(2)
     c1.download_button(ctx.t("export_pptx"), lambda: deck_bytes(ev, current(), lang), file_name=f"{stem}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="export_pptx", icon=":material/slideshow:", width="stretch")

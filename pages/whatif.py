@@ -177,8 +177,8 @@ def whatif() -> None:
         if unit is not None:
             before, after = official.unit_total(unit), result.unit_total(unit)
             c1, c2 = st.columns(2, border=True)
-            c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before), ev.bands.label(before) if before is not None else None,
-                      delta_color="off", delta_arrow="off")
+            c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before),
+                      ev.bands.label(before) if before is not None else None, delta_color="off", delta_arrow="off")
             delta = after - before if before is not None and after is not None else None
             c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
                       f"{delta:+.2f}" if delta is not None and abs(delta) >= 0.005 else None)
@@ -209,7 +209,7 @@ def whatif() -> None:
         live_chart(charts.rank_slope_chart, slope[0], slope[1:], key="rank_slope")
     st.subheader(t("compare_table"))
     columns = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
-                        "official_rating", "scenario_rating"]].rename(columns={
+                          "official_rating", "scenario_rating"]].rename(columns={
         "unit": t("unit"), "official_total": f"{t('official')}·{t('total_score')}",
         "scenario_total": f"{t('scenario')}·{t('total_score')}", "delta": t("delta"),
         "official_rank": f"{t('official')}·{t('rank')}", "scenario_rank": f"{t('scenario')}·{t('rank')}",
@@ -226,6 +226,8 @@ whatif()
 st.caption(t("share_link"))
 with st.expander(t("exports")):
     export_buttons(ctx, lambda: LIVE.get("scenario"))  # read when clicked: the fragment's latest
-    chart_downloads("rank_slope", lambda: charts.rank_slope_chart(*LIVE["rank_slope"]), t("chart_rank_change"))
-    chart_downloads("leaf_weights", lambda: charts.weight_bars_chart(*LIVE["leaf_weights"]), t("chart_leaf_weights"))
+    if "rank_slope" in LIVE and "leaf_weights" in LIVE:  # not when the scenario could not be scored
+        chart_downloads("rank_slope", lambda: charts.rank_slope_chart(*LIVE["rank_slope"]), t("chart_rank_change"))
+        chart_downloads("leaf_weights", lambda: charts.weight_bars_chart(*LIVE["leaf_weights"]),
+                        t("chart_leaf_weights"))
 scenarios_panel.render(ctx, current_level1, st.session_state.get("lower_overrides", {}))

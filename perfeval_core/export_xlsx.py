@@ -1,8 +1,9 @@
 """Excel export that stays a what-if model offline.
 
 ``workbook_bytes(evaluation, scenario, lang)`` writes (with xlsxwriter in ``constant_memory`` mode:
-each row goes to a temporary file as soon as the next one starts, so 50,000 units × 40 leaves of
-formulas do not sit in memory; every sheet is therefore written strictly row by row):
+each row goes to a temporary file as soon as the next one starts, so the score sheet of 50,000
+units (2.4 million cells, 600,000 of them formulas) does not sit in memory; every sheet is
+therefore written strictly row by row):
 
 - 权重 / Weights: the indicator tree, one row per node, with the official points, the scenario
   points as highlighted input cells and the effective points as live formulas; the band
@@ -218,8 +219,8 @@ class _Writer:
         # constant_memory needs in_memory off (rows are spooled to temporary files, then zipped
         # into the buffer); the in-memory mode is kept for the test that compares the two
         self.book = xlsxwriter.Workbook(self.buffer, {
-            "constant_memory": constant_memory, "in_memory": not constant_memory, "strings_to_formulas": False, "strings_to_numbers": False,
-            "strings_to_urls": False, "nan_inf_to_errors": True})
+            "constant_memory": constant_memory, "in_memory": not constant_memory, "strings_to_formulas": False,
+            "strings_to_numbers": False, "strings_to_urls": False, "nan_inf_to_errors": True})
         self.fmt = _Formats(self.book)
         self.names = {key: sheet_name(key, self.lang) for key in SHEETS}
         tree = self.model.tree
