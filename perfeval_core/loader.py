@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +31,42 @@ class LoadResult:
         return self.evaluation is not None and self.report.ok
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """CPython's cyclic garbage collector off while a workbook loads.
+
+    A load allocates millions of containers (a list per row, a tuple per cell key, the
+    transposed columns), none of them part of a reference cycle, and the collector walks all of
+    them again at every older-generation collection: 10-20 % of a 50,000- or 200,000-unit load.
+    Reference counting still frees everything as usual. The switch is process-wide, so
+    concurrent loads share it: the first one in turns the collector off, the last one out turns
+    it back on (if it was on)."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def load_bytes(data: bytes, filename: str = "") -> LoadResult:
     """Load a workbook. Never raises: every problem is in the report."""
     report = ValidationReport()
     try:
-        evaluation = _load(data, filename, report)
+        with _cyclic_gc_paused():
+            evaluation = _load(data, filename, report)
     except LoadRefused as refused:
         report.issues.append(refused.issue)
         evaluation = None
