@@ -78,13 +78,16 @@ class Bands:
         Scores are compared after rounding to 2 decimals, as reports print them, so 89.995
         is rated as the 90.00 it is shown as.
         """
-        s = np.round(np.asarray(scores, dtype=float), 2) + 1e-9
+        # in cents: round(score, 2) >= t  <=>  rint(100 score) >= 100 t (less a hair for a t
+        # given to the cent in binary floating point); one multiply and a rint, in place
+        cents = np.multiply(np.asarray(scores, dtype=float), 100.0)
+        np.rint(cents, out=cents)
         # the band index counts the thresholds not met; a few comparisons beat a binary search
-        met = np.zeros(s.shape, dtype=np.int64)
+        met = np.zeros(cents.shape, dtype=np.int8 if len(self.thresholds) < 127 else np.int64)
         for threshold in self.thresholds:
-            met += s >= threshold
-        out = len(self.thresholds) - met
-        out[np.isnan(s)] = -1
+            met += cents >= threshold * 100.0 - 1e-7
+        out = len(self.thresholds) - met.astype(np.int64)
+        out[np.isnan(cents)] = -1
         return out
 
     def label(self, score: float) -> str | None:

@@ -210,3 +210,36 @@ def test_counting_rank_equals_the_sorting_rank(pairs, grain):
 def test_rank_falls_back_to_sorting_for_nan_and_wide_ranges():
     total = np.array([1e9, 5.0, np.nan, 5.0, -3.0])
     assert competition_rank(total).tolist()[:2] == [1, 2] and competition_rank(total)[3] == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 30), st.just(len(LEAVES))), elements=st.floats(0, 1)),
+       st.lists(st.floats(0.5, 40), min_size=4, max_size=4))
+def test_level1_subtotals_by_leaf_blocks_equal_the_dense_product(rates, level1):
+    """The model keeps 得分率 column-major and sums each level-1 indicator over its own block of
+    leaves; a row-major matrix (or leaves of different level-1 indicators interleaved) takes the
+    dense units × leaves by leaves × level-1 product: both give the same subtotals, which add up
+    to the totals."""
+    scenario = Scenario(dict(zip("ABCD", level1)), "renormalise")
+    model = ScoringModel(evaluation(rates))
+    assert model.rates.flags.f_contiguous and model.tree.level1_slices is not None
+    blocks = model.score(scenario)
+    dense = ScoringModel.from_rates(indicators(), model.unit_names, np.ascontiguousarray(model.rates)).score(scenario)
+    assert rates.shape[0] == 1 or not dense.model.rates.flags.f_contiguous  # one row is both
+    np.testing.assert_allclose(blocks.level1, dense.level1, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(blocks.level1.sum(axis=1), blocks.total, rtol=1e-12, atol=1e-9)
+
+
+def test_interleaved_level1_leaves_take_the_dense_product():
+    # B's leaf listed between A's: no contiguous block per level-1 indicator
+    order = ["A", "B", "A1", "B1", "A101", "B101", "A102", "C", "C1", "C101", "D", "D1", "D101", "D102",
+             "A2", "A201", "B102"]
+    frame = indicators().set_index("code").loc[order].reset_index()
+    tree = IndicatorTree(frame)
+    assert tree.level1_slices is None
+    rates = np.asfortranarray(np.random.default_rng(1).uniform(0, 1, (5, len(tree.leaves))))
+    result = ScoringModel.from_rates(frame, [f"u{i}" for i in range(5)], rates).score()
+    np.testing.assert_allclose(result.level1.sum(axis=1), result.total, rtol=1e-12)
+    by_hand = np.array([[sum(rates[u, j] * tree.points[leaf] for j, leaf in enumerate(tree.leaves)
+                             if tree.membership[j, node]) for node in tree.level1] for u in range(5)])
+    np.testing.assert_allclose(result.level1, by_hand, rtol=1e-12)
