@@ -27,7 +27,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     indicators = synthetic_indicators(args.leaves)
     # column-major, as ScoringModel builds 得分率 from a workbook; the floor uses the same array
-    rates = np.asfortranarray(rng.uniform(0.4, 1.0, (args.units, args.leaves)))
+    rates = rng.uniform(0.4, 1.0, (args.leaves, args.units)).T  # a transposed view: no copy
     names = [f"u{i}" for i in range(args.units)]
     model = ScoringModel.from_rates(indicators, names, rates)
     w = rng.uniform(0, 5, args.leaves)
