@@ -204,7 +204,7 @@ def whatif() -> None:
         if len(moved):
             st.markdown(t("rank_changes", units="、".join(
                 f"{r.unit}（{r.official_rank}→{r.scenario_rank}）" for r in moved.itertuples())))
-        slope = (charts.rank_slope_data(comparison, lang), charts.rank_extent(comparison), lang)
+        slope = (charts.rank_slope_data(comparison, lang), *charts.rank_slope_shape(comparison), lang)
         LIVE["rank_slope"] = slope
         live_chart(charts.rank_slope_chart, slope[0], slope[1:], key="rank_slope")
     st.subheader(t("compare_table"))

@@ -319,10 +319,27 @@ def level_donut(by_level: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     return finish(alt.layer(arcs, labels), t("chart_budget_levels", lang), 300)
 
 
-def rank_slope_data(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+SLOPE_LIMIT = 40  # lines a slope chart draws; a longer ranking shows its biggest movers
+
+
+def rank_slope_data(frame: pd.DataFrame, lang: str = "zh", limit: int = SLOPE_LIMIT) -> pd.DataFrame:
     """The slope chart's marks: one row per unit and side (official, scenario), unit by unit.
-    ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns."""
+    ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns.
+
+    Up to ``limit`` units, a mark's height (``pos``) is its rank. A longer ranking (402
+    communities, or thousands in a big workbook) would draw a chart thousands of pixels tall, so
+    it keeps the ``limit`` units whose rank moves most (best official rank first among equals),
+    placed by their order on each side among those units; labels and tooltips keep the real ranks."""
     official, scenario = t("official", lang), t("scenario", lang)
+    if len(frame) > limit:
+        moved = (frame["official_rank"] - frame["scenario_rank"]).abs().to_numpy()
+        keep = np.lexsort((frame["official_rank"].to_numpy(), -moved))[:limit]
+        frame = frame.iloc[np.sort(keep)]
+        off_pos = _order(frame, "official")
+        new_pos = _order(frame, "scenario")
+    else:
+        off_pos = frame["official_rank"].to_numpy(dtype=np.int64)
+        new_pos = frame["scenario_rank"].to_numpy(dtype=np.int64)
     n = len(frame)
     off_rank = frame["official_rank"].to_numpy(dtype=np.int64)
     new_rank = frame["scenario_rank"].to_numpy(dtype=np.int64)
@@ -339,21 +356,37 @@ def rank_slope_data(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     unit = np.repeat(units, 2)
     return pd.DataFrame({
         "unit": unit, "side": np.tile(np.array([official, scenario], dtype=object), n), "rank": rank,
+        "pos": pairs(off_pos, new_pos),
         "total": pairs(frame["official_total"].to_numpy(dtype=float), frame["scenario_total"].to_numpy(dtype=float)),
         "rating": pairs(frame["official_rating"].to_numpy(dtype=object), frame["scenario_rating"].to_numpy(dtype=object)),
         "label": np.char.add(np.char.add(rank.astype(str), ". "), unit.astype(str)).astype(object),
         "change_label": np.repeat(change, 2)})
 
 
-def rank_slope_chart(long: pd.DataFrame, n: int, lang: str = "zh") -> alt.TopLevelMixin:
-    """The slope chart of ``rank_slope_data`` for ``n`` units: its spec depends on ``n`` and
-    ``lang`` only, so a page can compile it once and send only new data (see ``spec_without_data``)."""
+def _order(frame: pd.DataFrame, side: str) -> np.ndarray:
+    """1..n: each unit's place on one side among the units drawn (by rank, then name)."""
+    order = np.lexsort((frame["unit"].astype(str).to_numpy(), frame[f"{side}_rank"].to_numpy()))
+    pos = np.empty(len(frame), dtype=np.int64)
+    pos[order] = np.arange(1, len(frame) + 1)
+    return pos
+
+
+def rank_slope_shape(frame: pd.DataFrame, limit: int = SLOPE_LIMIT) -> tuple[int, int]:
+    """(rows drawn, units in the ranking): the slope chart's spec depends on these and the language."""
+    return (rank_extent(frame) if len(frame) <= limit else limit), len(frame)
+
+
+def rank_slope_chart(long: pd.DataFrame, rows: int, units: int, lang: str = "zh") -> alt.TopLevelMixin:
+    """The slope chart of ``rank_slope_data``: ``rows`` marks high, for a ranking of ``units``
+    units (the title says when it shows only the biggest movers). Its spec depends on those
+    numbers and ``lang`` only, so a page can compile it once and send only new data (see
+    ``spec_without_data``)."""
     official, scenario = t("official", lang), t("scenario", lang)
     names = [t("rank_up", lang), t("rank_same", lang), t("rank_down", lang)]
     color = alt.Color("change_label:N", sort=names,
                       scale=alt.Scale(domain=names, range=["#2E7D4F", "#9AA5B1", "#C0392B"]), title=None)
-    n = max(int(n), 1)
-    y = alt.Y("rank:Q", scale=alt.Scale(domain=[n + 0.5, 0.5]), axis=None)
+    n = max(int(rows), 1)
+    y = alt.Y("pos:Q", scale=alt.Scale(domain=[n + 0.5, 0.5]), axis=None, title=t("slope_position", lang))
     x = alt.X("side:N", sort=[official, scenario], title=None, axis=alt.Axis(labelFontSize=14, orient="top"),
               scale=alt.Scale(padding=1.2))
     tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("side:N", title=""),
@@ -366,15 +399,18 @@ def rank_slope_chart(long: pd.DataFrame, n: int, lang: str = "zh") -> alt.TopLev
         text="label:N")
     right = base.transform_filter(alt.datum.side == scenario).mark_text(align="left", dx=10, fontSize=13, font=FONT).encode(
         text="label:N")
-    return finish(alt.layer(lines, points, left, right), t("chart_rank_change", lang), max(220, 34 * n))
+    title = t("chart_rank_change", lang)
+    if units > n:
+        title += t("chart_rank_movers", lang, shown=n, total=units)
+    return finish(alt.layer(lines, points, left, right), title, max(220, 34 * n))
 
 
 def rank_slope(frame: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     """Official rank → scenario rank per unit (a slope chart); rising units green, falling red.
     ``frame``: unit, official_rank, scenario_rank, official_total, scenario_total, rating columns.
     The rank axis spans ``rank_extent(frame)``, not the largest rank drawn, so that it stays put
-    as the ranks move."""
-    return rank_slope_chart(rank_slope_data(frame, lang), rank_extent(frame), lang)
+    as the ranks move; more than ``SLOPE_LIMIT`` units show the biggest movers."""
+    return rank_slope_chart(rank_slope_data(frame, lang), *rank_slope_shape(frame), lang)
 
 
 def rank_extent(frame: pd.DataFrame) -> int:

@@ -183,7 +183,7 @@ def test_keyboard_slider_move_updates_metric_chart_and_table(page, screenshots, 
         const chart = Array.from(document.querySelectorAll('.vega-embed')).find(e => e.textContent.includes(title));
         return !!chart && Array.from(chart.querySelectorAll('svg [aria-label]'))
             .some(x => x.getAttribute('aria-label').includes(needle));
-    }""", arg=[SLOPE_TITLE, f"side: 模拟方案; rank: 1; change_label: 排名不变; 单位: 赛罕区; 排名: 1; "
+    }""", arg=[SLOPE_TITLE, f"side: 模拟方案; 图中位置: 1; change_label: 排名不变; 单位: 赛罕区; 排名: 1; "
                             f"综合得分: {expected['totals']['赛罕区']:.2f}"], timeout=WAIT_MS)
     labels_after = slope_labels(page)
     assert labels_after != labels_before
