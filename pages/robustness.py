@@ -81,25 +81,42 @@ mc = robustness.monte_carlo(model, ctx.official.bands, draws=int(draws), spread=
 elapsed = time.perf_counter() - start
 st.caption(t("rob_mc_caption", draws=int(draws), spread=float(spread), seconds=elapsed))
 mct = mc.table[mc.table["depth"] == tier]
+LISTED = 30  # names in one message; a tier of thousands is summarised
+
+
+def _listed(items: list[str]) -> str:
+    shown = "、".join(items[:LISTED]) if lang == "zh" else ", ".join(items[:LISTED])
+    return shown + (t("rob_more_units", count=len(items)) if len(items) > LISTED else "")
+
+
 stable = mct[mct["p_official_rating"] >= 0.95]["unit"].tolist()
-fragile = mct[mct["p_official_rating"] < 0.80]["unit"].tolist()
+fragile = mct[mct["p_official_rating"] < 0.80].sort_values("p_official_rating")
 if stable:
-    st.success(t("rob_stable", units="、".join(stable)), icon=":material/verified:")
-if fragile:
-    st.warning(t("rob_unstable", units="、".join(
-        f"{u}（{p:.0%}）" for u, p in zip(mct.loc[mct["unit"].isin(fragile), "unit"],
-                                         mct.loc[mct["unit"].isin(fragile), "p_official_rating"]))),
-        icon=":material/warning:")
+    st.success(t("rob_stable", units=_listed(stable)), icon=":material/verified:")
+if len(fragile):
+    st.warning(t("rob_unstable", units=_listed(
+        [f"{u}（{p:.0%}）" for u, p in zip(fragile["unit"], fragile["p_official_rating"])])), icon=":material/warning:")
+skipped = dict(mc.ranks_skipped)
+if tier in skipped:
+    st.info(t("rob_ranks_skipped", size=skipped[tier], limit=robustness.RANK_LIMIT), icon=":material/info:")
+drawn = mct
+if len(mct) > charts.SLOPE_LIMIT:  # one bar per unit: a readable number of them, the least certain first
+    drawn = mct.sort_values(["p_official_rating", "official_rank"]).head(charts.SLOPE_LIMIT)
+    st.caption(t("rob_chart_subset", shown=len(drawn), total=len(mct)))
 left, right = st.columns(2)
-with left:
-    chart(charts.rank_interval_chart(mct, lang), key="rank_interval")
-with right:
-    chart(charts.band_probability_chart(mct, ctx.official.bands, lang), key="band_probability")
+if tier not in skipped:
+    with left:
+        chart(charts.rank_interval_chart(drawn, lang), key="rank_interval")
+with right if tier not in skipped else left:
+    chart(charts.band_probability_chart(drawn, ctx.official.bands, lang), key="band_probability")
 
 # 4. robust pairs
 pairs = robustness.robust_pairs(model, spread=float(spread), weights=weights, depth=tier)
 total_pairs = robustness.same_depth_pairs(model, tier)
 st.subheader(t("rob_robust_pairs", count=len(pairs), total=total_pairs))
+for _, size in robustness.pairs_skipped(model, tier):
+    st.info(t("rob_pairs_skipped", size=size, pairs=size * (size - 1) // 2, limit=robustness.PAIR_LIMIT),
+            icon=":material/info:")
 if len(pairs):
     table(pairs[["winner", "loser", "margin", "min_margin"]].rename(columns={
         "winner": t("winner"), "loser": t("loser"), "margin": t("delta"), "min_margin": t("min_margin")}),

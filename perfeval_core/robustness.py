@@ -301,15 +301,24 @@ def rating_break_even(model: ScoringModel, bands: Bands | None = None,
 # --------------------------------------------------------------------------------------------
 # 2. rank swaps along one weight
 
-def _depth_groups(model: ScoringModel, depth: int | None) -> list[tuple[int, np.ndarray]]:
+def _depth_groups(model: ScoringModel, depth: int | None, limit: int | None = None) -> list[tuple[int, np.ndarray]]:
+    """(depth, unit positions) per depth; with ``limit``, only groups of at most that many units."""
     depths = np.asarray(model.unit_depth)
     values = np.unique(depths) if depth is None else np.array([depth])
-    return [(int(d), np.flatnonzero(depths == d)) for d in values if np.any(depths == d)]
+    groups = [(int(d), np.flatnonzero(depths == d)) for d in values if np.any(depths == d)]
+    return groups if limit is None else [(d, idx) for d, idx in groups if len(idx) <= limit]
+
+
+def pairs_skipped(model: ScoringModel, depth: int | None = None) -> list[tuple[int, int]]:
+    """(depth, size) of the depth groups too large for the pairwise analyses (``PAIR_LIMIT``):
+    45,000 communities make a billion pairs."""
+    return [(d, len(idx)) for d, idx in _depth_groups(model, depth) if len(idx) > PAIR_LIMIT]
 
 
 def same_depth_pairs(model: ScoringModel, depth: int | None = None) -> int:
-    """Number of unordered pairs of units of the same depth (the pairs that are ranked)."""
-    return sum(len(idx) * (len(idx) - 1) // 2 for _, idx in _depth_groups(model, depth))
+    """Number of unordered pairs of units of the same depth (the pairs that are ranked), in the
+    groups the pairwise analyses cover (at most ``PAIR_LIMIT`` units)."""
+    return sum(len(idx) * (len(idx) - 1) // 2 for _, idx in _depth_groups(model, depth, PAIR_LIMIT))
 
 
 def rank_swaps(model: ScoringModel, group: str | None = None, weights: Weights | None = None,
@@ -324,6 +333,7 @@ def rank_swaps(model: ScoringModel, group: str | None = None, weights: Weights |
     and swap order there when 0 ≤ W ≤ W_tot (Triantaphyllou & Sánchez 1997). Parallel lines
     (equal slopes) never swap. ``group`` is a level-1 code or name (None: every group).
 
+    Depth groups of more than ``PAIR_LIMIT`` units are left out (``pairs_skipped``).
     One row per swap, sorted by depth, group and distance from the current weight. Columns:
     ``depth, group, code, unit_a`` (ahead at the current weights; the first of the two in model
     order when tied), ``unit_b, total_a, total_b`` (current totals), ``weight`` (current w_j),
@@ -341,7 +351,7 @@ def rank_swaps(model: ScoringModel, group: str | None = None, weights: Weights |
     for j in cols:
         slope = r[:, j] - m[:, j]
         level = total * m[:, j]
-        for d, idx in _depth_groups(model, depth):
+        for d, idx in _depth_groups(model, depth, PAIR_LIMIT):  # larger groups: pairs_skipped()
             if len(idx) < 2:
                 continue
             a_pos, b_pos = np.triu_indices(len(idx), 1)
@@ -527,13 +537,17 @@ class MonteCarloResult:
     column ``p_<label>`` per band (probability of that rating).
     ``band_probabilities``: units × bands. ``rank_acceptability``: units × n_max, entry
     [i, r−1] = P(rank of i = r) (SMAA rank acceptability; n_max = the largest depth group;
-    zero past the unit's group size). ``weights``: the drawn level-1 points, draws × J.
-    ``ranks`` / ``band_index`` (draws × units) only with ``keep_draws=True``.
+    zero past the unit's group size); None when it would exceed ``ACCEPTABILITY_CELLS``.
+    Rank statistics are computed for depth groups of at most ``RANK_LIMIT`` units (the rank
+    counts of a group of m units take m² integers: 45,000 communities would need 16 GB); the
+    units of a larger group get NaN rank statistics (their ratings are still counted) and
+    are listed in ``ranks_skipped`` as (depth, size). ``weights``: the drawn level-1 points,
+    draws × J. ``ranks`` / ``band_index`` (draws × units) only with ``keep_draws=True``.
     """
 
     table: pd.DataFrame
     band_probabilities: np.ndarray
-    rank_acceptability: np.ndarray
+    rank_acceptability: np.ndarray | None
     weights: np.ndarray
     groups: list[str]
     labels: tuple[str, ...]
@@ -544,6 +558,12 @@ class MonteCarloResult:
     concentration: float | None
     ranks: np.ndarray | None = field(default=None, repr=False)
     band_index: np.ndarray | None = field(default=None, repr=False)
+    ranks_skipped: list[tuple[int, int]] = field(default_factory=list)
+
+
+RANK_LIMIT = 2_000  # units in a depth group for Monte Carlo rank statistics (m² counts: 32 MB)
+ACCEPTABILITY_CELLS = 20_000_000  # units × n_max floats kept in MonteCarloResult.rank_acceptability
+PAIR_LIMIT = 1_000  # units in a depth group for the pairwise analyses (rank swaps, robust pairs)
 
 
 def _draw_weights(w: np.ndarray, draws: int, spread: float, method: str, rng: np.random.Generator,
@@ -687,10 +707,13 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     perm = np.argsort(model.unit_depth, kind="stable")
     sorted_depth = np.asarray(model.unit_depth)[perm]
     cuts = np.flatnonzero(np.r_[True, sorted_depth[1:] != sorted_depth[:-1], True])
-    blocks = list(zip(cuts[:-1], cuts[1:]))
-    n_max = max((int(e - s) for s, e in blocks), default=0)
-    rank_counts = np.zeros((n, max(n_max, 1)), dtype=np.int64)  # in depth-sorted unit order
-    counters = [_RankCounter(rank_counts[lo:hi, : hi - lo]) for lo, hi in blocks]
+    blocks = [(int(lo), int(hi)) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    counted = [(lo, hi) for lo, hi in blocks if hi - lo <= RANK_LIMIT]
+    skipped = [(int(sorted_depth[lo]), hi - lo) for lo, hi in blocks if hi - lo > RANK_LIMIT]
+    n_max = max((hi - lo for lo, hi in counted), default=0)
+    # (unit, rank) counts per counted depth group, m × m each, in depth-sorted unit order
+    group_counts = {(lo, hi): np.zeros((hi - lo, hi - lo), dtype=np.int64) for lo, hi in counted}
+    counters = {block: _RankCounter(counts) for block, counts in group_counts.items()}
     key_thr = _key_thresholds(bands)
     meets = np.zeros((len(key_thr), n), dtype=np.int64)  # draws with key ≥ K_t, per threshold
     ranks_all = np.empty((draws, n), dtype=np.int32) if keep_draws else None
@@ -723,17 +746,36 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
             meets[t] += np.count_nonzero(keys >= kt, axis=0)
         if bands_all is not None:
             bands_all[start:start + step] = len(key_thr) - sum((keys >= kt).astype(np.int8) for kt in key_thr)
-        for (lo, hi), counter in zip(blocks, counters):
+        for lo, hi in blocks:
+            counter = counters.get((lo, hi))
+            if counter is None and ranks_all is None:
+                continue  # a group too large for rank statistics: its ratings are counted above
             codes, ranks = _competition_ranks(keys[:, lo:hi], key_bound, keep=keep_draws)
-            counter.add(codes)
+            if counter is not None:
+                counter.add(codes)
             if ranks_all is not None and ranks is not None:
                 ranks_all[start:start + step, lo:hi] = ranks
-    for counter in counters:
+    for counter in counters.values():
         counter.flush()
+    # rank statistics per counted group (depth-sorted order), NaN for the others
+    quant_sorted = {name: np.full(n, np.nan) for name in ("rank_p5", "rank_median", "rank_p95", "rank_mean")}
+    for (lo, hi), counts in group_counts.items():
+        cum = np.cumsum(counts, axis=1)
+        for name, q in (("rank_p5", 0.05), ("rank_median", 0.5), ("rank_p95", 0.95)):
+            need = max(math.ceil(draws * q), 1)
+            quant_sorted[name][lo:hi] = np.argmax(cum >= need, axis=1) + 1
+        quant_sorted["rank_mean"][lo:hi] = (counts * np.arange(1, hi - lo + 1)).sum(axis=1) / draws
+    acceptability = None
+    if n * max(n_max, 1) <= ACCEPTABILITY_CELLS:
+        acceptability = np.zeros((n, max(n_max, 1)))
+        for (lo, hi), counts in group_counts.items():
+            acceptability[lo:hi, : hi - lo] = counts / draws
     # back to model order
     unsort = np.empty_like(perm)
     unsort[perm] = np.arange(n)
-    rank_counts = rank_counts[unsort]
+    if acceptability is not None:
+        acceptability = acceptability[unsort]
+    quant = {name: values[unsort] for name, values in quant_sorted.items()}
     meets = meets[:, unsort]
     if ranks_all is not None and bands_all is not None:
         ranks_all = ranks_all[:, unsort]
@@ -742,13 +784,9 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     # draws with band ≤ t = meets[t]; the draws in each band are the differences
     at_most = np.vstack([np.zeros((1, n), dtype=np.int64), meets, np.full((1, n), draws)])
     band_prob = np.diff(at_most, axis=0).T / draws  # units × bands
-    acceptability = rank_counts / draws
-    cum = np.cumsum(rank_counts, axis=1)
-    quant = {}
-    for name, q in (("rank_p5", 0.05), ("rank_median", 0.5), ("rank_p95", 0.95)):
-        need = max(math.ceil(draws * q), 1)
-        quant[name] = np.argmax(cum >= need, axis=1) + 1
-    rank_mean = (rank_counts * np.arange(1, rank_counts.shape[1] + 1)).sum(axis=1) / draws
+    rank_mean = quant.pop("rank_mean")
+    if not skipped:  # every group counted: ranks are whole numbers
+        quant = {name: values.astype(np.int64) for name, values in quant.items()}
 
     table = pd.DataFrame({
         "unit": model.unit_names,
@@ -767,7 +805,7 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
                             weights=drawn, groups=names, labels=tuple(bands.labels), draws=draws,
                             spread=float(spread), method=method, seed=seed,
                             concentration=None if kappa is None or math.isinf(kappa) else float(kappa),
-                            ranks=ranks_all, band_index=bands_all)
+                            ranks=ranks_all, band_index=bands_all, ranks_skipped=skipped)
 
 
 # --------------------------------------------------------------------------------------------
@@ -787,7 +825,8 @@ def box_vertices(w: np.ndarray, spread: float) -> np.ndarray:
 
 def robust_pairs(model: ScoringModel, spread: float = 0.2, weights: Weights | None = None,
                  depth: int | None = None, chunk_pairs: int = 200_000) -> pd.DataFrame:
-    """Pairs of same-depth units whose order no admissible weighting can reverse.
+    """Pairs of same-depth units whose order no admissible weighting can reverse (depth groups
+    of more than ``PAIR_LIMIT`` units are left out: ``pairs_skipped``).
 
     Admissible: v_j ∈ [w_j (1 − spread), w_j (1 + spread)], rescaled to w' = v × W_tot ÷ Σv.
     Unit i beats k robustly when S_i(w') > S_k(w') for every admissible w'. Why the 2^J box
@@ -808,7 +847,7 @@ def robust_pairs(model: ScoringModel, spread: float = 0.2, weights: Weights | No
     vertices = box_vertices(w, spread)  # V × J
     names = np.asarray(model.unit_names, dtype=object)
     frames = []
-    for d, idx in _depth_groups(model, depth):
+    for d, idx in _depth_groups(model, depth, PAIR_LIMIT):  # larger groups: pairs_skipped()
         if len(idx) < 2:
             continue
         a_pos, b_pos = np.triu_indices(len(idx), 1)
@@ -889,8 +928,9 @@ def robustness_json(model: ScoringModel, bands: Bands | None = None, weights: We
             "rating": row["official_rating"],
             "break_even": be,
             "band_distance": distance,
-            "rank_interval": {"p5": int(row["rank_p5"]), "median": int(row["rank_median"]),
-                              "p95": int(row["rank_p95"]), "mean": _round(row["rank_mean"])},
+            "rank_interval": None if row["rank_p5"] != row["rank_p5"] else {  # NaN: group over RANK_LIMIT
+                "p5": int(row["rank_p5"]), "median": int(row["rank_median"]), "p95": int(row["rank_p95"]),
+                "mean": _round(row["rank_mean"])},
             "band_probabilities": {label: _round(mc.band_probabilities[i, b], 6)
                                    for b, label in enumerate(bands.labels)},
         })

@@ -160,3 +160,24 @@ def test_presentation_mode_steps_through_every_view_without_editing_controls():
         at.button(key="next_slide").click().run()
     assert len(titles) >= 5 and len(set(titles)) == len(titles)
     assert "81.18" in titles[0]
+
+
+def test_robustness_page_on_a_tier_over_the_limits(monkeypatch):
+    """A tier larger than the rank-statistics and pairwise limits (45,000 communities in a big
+    workbook ran the server out of memory) says what it leaves out, still shows the rating
+    probabilities, and draws only the least certain units; here the limits are lowered so the
+    sample's 6 districts exceed them."""
+    from perfeval_core import charts, robustness
+
+    monkeypatch.setattr(robustness, "RANK_LIMIT", 5)
+    monkeypatch.setattr(robustness, "PAIR_LIMIT", 5)
+    monkeypatch.setattr(charts, "SLOPE_LIMIT", 4)
+    at = app()
+    at.switch_page(str(ROOT / "pages" / "robustness.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    infos = [i.value for i in at.info]
+    assert any("超过排名统计的上限（5 个）" in i for i in infos), infos
+    assert any("超过逐对分析的上限（5 个单位）" in i for i in infos), infos
+    assert any("评级保持概率最低的 4 个单位（共 6 个）" in c.value for c in at.caption)
+    charts_drawn = [e for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]
+    assert len(charts_drawn) == 1  # the rating probabilities; no rank intervals

@@ -644,3 +644,34 @@ def test_cli_robustness_text_and_bad_arguments(capsys):
     assert main(["robustness", HOHHOT, "--weights", "不存在=5"]) == 2
     assert "找不到指标" in capsys.readouterr().err
     assert main(["robustness", HOHHOT, "--bands", "60,80,90"]) == 2
+
+
+def test_groups_too_large_keep_their_ratings_and_lose_only_rank_statistics(model, monkeypatch):
+    """Rank counts take m² integers for a depth group of m units and pairs m²/2 rows: groups over
+    the limits are left out of those (45,000 communities killed the server), while every unit's
+    rating probabilities are still counted, identical to an unlimited run."""
+    from perfeval_core import robustness
+
+    full = monte_carlo(model, draws=300, seed=3)
+    sizes = pd.Series(model.unit_depth).value_counts()
+    big_depth, big_size = int(sizes.idxmax()), int(sizes.max())
+    assert big_size > 2
+    monkeypatch.setattr(robustness, "RANK_LIMIT", big_size - 1)
+    monkeypatch.setattr(robustness, "PAIR_LIMIT", big_size - 1)
+    part = monte_carlo(model, draws=300, seed=3)
+    assert part.ranks_skipped == [(big_depth, big_size)]
+    np.testing.assert_array_equal(part.band_probabilities, full.band_probabilities)
+    big = part.table["depth"] == big_depth
+    assert part.table.loc[big, ["rank_p5", "rank_median", "rank_p95", "rank_mean"]].isna().all().all()
+    for col in ("rank_p5", "rank_median", "rank_p95", "rank_mean"):
+        np.testing.assert_array_equal(part.table.loc[~big, col].to_numpy(dtype=float),
+                                      full.table.loc[~big, col].to_numpy(dtype=float))
+    assert part.rank_acceptability is not None
+    assert np.allclose(part.rank_acceptability[big.to_numpy()], 0)
+    assert robustness.pairs_skipped(model) == [(big_depth, big_size)]
+    assert robustness.robust_pairs(model, depth=big_depth).empty
+    assert robustness.rank_swaps(model, depth=big_depth).empty
+    assert robustness.same_depth_pairs(model, big_depth) == 0
+    data = robustness.robustness_json(model, draws=100)
+    assert any(u["rank_interval"] is None for u in data["units"])
+    json.dumps(data)
