@@ -171,9 +171,9 @@ def _print_robustness_text(d: dict[str, Any], lang: str) -> None:
     for u in sorted(d["units"], key=lambda u: (u["depth"], u["rank"])):
         ri = u["rank_interval"]
         probs = " ".join(f"{k}{v:.0%}" for k, v in u["band_probabilities"].items() if v)
-        print(f"{'  ' * u['depth']}{u['rank']:>3}. {u['unit']}  {u['total']:.2f} {u['rating']}  "
-              + (f"rank {ri['p5']}–{ri['p95']} (median {ri['median']})  " if en
-                 else f"名次 {ri['p5']}–{ri['p95']}（中位 {ri['median']}）  ") + probs)
+        interval = "" if ri is None else (f"rank {ri['p5']}–{ri['p95']} (median {ri['median']})  " if en
+                                          else f"名次 {ri['p5']}–{ri['p95']}（中位 {ri['median']}）  ")
+        print(f"{'  ' * u['depth']}{u['rank']:>3}. {u['unit']}  {u['total']:.2f} {u['rating']}  " + interval + probs)
         for group, b in u["break_even"].items():
             parts = []
             if b["up"] is not None:

@@ -675,3 +675,13 @@ def test_groups_too_large_keep_their_ratings_and_lose_only_rank_statistics(model
     data = robustness.robustness_json(model, draws=100)
     assert any(u["rank_interval"] is None for u in data["units"])
     json.dumps(data)
+
+
+def test_cli_text_without_rank_intervals_for_a_tier_over_the_limit(capsys, monkeypatch):
+    from perfeval_core import robustness
+
+    monkeypatch.setattr(robustness, "RANK_LIMIT", 3)
+    assert main(["robustness", HOHHOT, "--draws", "200"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "赛罕区" in line and "名次" not in line and "%" in line]
+    assert lines, out[:500]  # the districts (more than 3) are listed with their rating probabilities only
