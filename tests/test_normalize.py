@@ -49,3 +49,4 @@ cells = st.one_of(texts, st.none(), st.floats(allow_nan=True), st.integers(), st
 @given(st.lists(cells, max_size=6))
 def test_row_has_value_equals_any_not_blank(row):
     assert row_has_value(row) == any(not is_blank(v) for v in row)
+
