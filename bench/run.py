@@ -91,6 +91,11 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
                 rows.append(f"| {r['label']} (peak {data['peak_mb']:,.0f} MB) | {ms(r)} | — | — | "
                             f"{'< 1 GB' if data['units'] >= 50_000 else '—'} | "
                             f"{verdict(data['peak_mb'] < 1024) if data['units'] >= 50_000 else ''} |")
+    for name, data in runs.items():
+        if name.startswith("pages_"):
+            for r in data["results"]:
+                rows.append(f"| {r['label']}: the page's script (AppTest, server side; peak of all pages "
+                            f"{data['peak_mb']:,.0f} MB) | {ms(r)} | — | — | — | |")
     if "browser" in runs:
         data = runs["browser"]
         bare = find(data, "bare app: fragment")
@@ -163,6 +168,7 @@ def main() -> None:
         for what in ("deck", "workbook"):
             runs[f"exports_50000_{what}"] = step(f"exports_50000_{what}", "bench_exports.py", "--units", "50000",
                                                  "--repeat", "1", "--what", what)
+        runs["pages_50000"] = step("pages_50000", "bench_pages.py", "--units", "50000", "--repeat", "2")
         runs["browser"] = step("browser", "bench_browser.py", "--moves", "7", "--loads", "3")
     text = summary(runs, args.quick)
     print("\n" + text)
