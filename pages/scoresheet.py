@@ -33,11 +33,20 @@ for _, top in sheet[sheet["level"] == 1].iterrows():
         table(part[list(columns)].rename(columns=columns), column_config=config)
 
 st.subheader(t("page_scoresheet") + " · " + t("unit"))
-wide = result.subtotals().T
-wide.insert(0, t("points"), result.node_points)
-wide.index = [f"{c} {n}" for c, n in zip(result.model.tree.codes, result.model.tree.names)]
-table(wide.reset_index(names=t("indicator")), column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                                           for c in wide.columns})
+tree = result.model.tree
+labels = [f"{c} {n}" for c, n in zip(tree.codes, tree.names)]
+SIDE_BY_SIDE = 30  # units as columns up to this many; beyond, one row per unit (50,000 columns helped nobody)
+if len(units) <= SIDE_BY_SIDE:
+    wide = result.subtotals().T
+    wide.insert(0, t("points"), result.node_points)
+    wide.index = labels
+    table(wide.reset_index(names=t("indicator")), column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                                               for c in wide.columns})
+else:
+    long = result.subtotals()
+    long.columns = [f"{label}（{points:g}）" for label, points in zip(labels, result.node_points)]
+    table(long.reset_index(names=t("unit")), column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                                            for c in long.columns})
 
 left, right = st.columns(2)
 with left:

@@ -181,3 +181,20 @@ def test_robustness_page_on_a_tier_over_the_limits(monkeypatch):
     assert any("评级保持概率最低的 4 个单位（共 6 个）" in c.value for c in at.caption)
     charts_drawn = [e for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]
     assert len(charts_drawn) == 1  # the rating probabilities; no rank intervals
+
+
+def test_score_sheet_of_many_units_lists_one_row_per_unit():
+    """Up to 30 units the score sheet compares them side by side (a column each); a workbook of
+    more lists one row per unit (50,000 columns took 4 s to send and nobody could read them)."""
+    from .workbook_corpus import SCORES, UNITS, template
+
+    units = UNITS + [[f"街道{i:02d}", "甲区", "街道", "否", ""] for i in range(35)]
+    scores = SCORES + [[f"街道{i:02d}", code, 5 + i % 5, None, None, ""]
+                       for i in range(35) for code in ("A101", "A102", "B101", "B102", "C101", "D101")]
+    at = upload(app(), "many.xlsx", template(units=units, scores=scores))
+    assert not at.exception
+    at.switch_page(str(ROOT / "pages" / "scoresheet.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    frame = at.dataframe[-1].value
+    assert len(frame) == 37 and frame.columns[0] == "单位" and "街道07" in frame["单位"].tolist()
+    assert any(c.startswith("A 决策（") for c in frame.columns)
