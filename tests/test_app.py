@@ -151,8 +151,10 @@ def test_presentation_mode_steps_through_every_view_without_editing_controls():
     at = app()
     at.switch_page(str(ROOT / "pages" / "present.py")).run()
     titles = []
+    built = at.session_state["present_views"][1]
     while True:
         assert not at.exception, [e.message for e in at.exception]
+        assert at.session_state["present_views"][1] is built  # the views are not rebuilt per slide
         assert not at.file_uploader and not at.slider and not at.text_input
         titles.append(next(h.proto.body for h in at.get("html") if "pe-title" in h.proto.body))
         if at.button(key="next_slide").disabled:
