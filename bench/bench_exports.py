@@ -8,10 +8,9 @@ is this workbook's).
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from common import measure, peak_mb, report
+from common import measure, report, write_results
 from make_workbooks import ensure
 
 from perfeval_core import load_path
@@ -44,10 +43,7 @@ def main() -> None:
     if args.what in ("workbook", "both"):
         book = measure(lambda: workbook_bytes(ev, scenario, "zh"), args.repeat, warmup=warmup)
         print(report(f"what-if workbook (.xlsx), {label}", book, results=results))
-    print(f"peak memory: {peak_mb():.0f} MB")
-    if args.json:
-        args.json.write_text(json.dumps({"units": args.units, "results": results, "peak_mb": peak_mb()},
-                                        ensure_ascii=False, indent=2), encoding="utf-8")
+    write_results(args.json, args.units, results)
 
 
 if __name__ == "__main__":

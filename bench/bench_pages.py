@@ -9,7 +9,6 @@ up here rather than in a meeting.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import peak_mb, report  # noqa: E402
+from common import report, write_results  # noqa: E402
 from make_workbooks import ensure  # noqa: E402
 
 PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet",
@@ -55,10 +54,7 @@ def main() -> None:
             if at.exception:
                 raise SystemExit(f"page {name}: {at.exception[0].message}")
         print(report(f"page {name}, {args.units:,} units", times, results=results), flush=True)
-    print(f"peak memory: {peak_mb():.0f} MB")
-    if args.json:
-        args.json.write_text(json.dumps({"units": args.units, "results": results, "peak_mb": peak_mb()},
-                                        ensure_ascii=False, indent=2), encoding="utf-8")
+    write_results(args.json, args.units, results)
 
 
 if __name__ == "__main__":

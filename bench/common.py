@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,6 @@ def line(label: str, times: list[float], baseline: list[float] | None = None) ->
 def peak_mb() -> float:
     """This process's peak resident memory so far (VmHWM), in MB."""
     import re
-    from pathlib import Path
 
     found = re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())
     return int(found.group(1)) / 1024 if found else float("nan")
@@ -70,3 +70,13 @@ def report(label: str, times: list[float], baseline: list[float] | None = None, 
             record["ratio"] = statistics.median(times) / statistics.median(baseline)
         results.append(record)
     return line(label, times, baseline)
+
+
+def write_results(path: Path | None, units: int, results: list) -> None:
+    """Print this process's peak memory and, given a path, write the step's JSON for bench/run.py."""
+    import json
+
+    print(f"peak memory: {peak_mb():.0f} MB")
+    if path:
+        path.write_text(json.dumps({"units": units, "results": results, "peak_mb": peak_mb()},
+                                   ensure_ascii=False, indent=2), encoding="utf-8")
