@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard.state import context
 from dashboard.ui import chart, page_header, table
 from perfeval_core import charts, robustness, views
+from perfeval_core.i18n import join_list
 from perfeval_core.whatif import level1_weights
 
 ctx = context()
@@ -31,9 +32,9 @@ main = views.main_depth(ev)
 main = main if main in depths else depths[0]
 if st.session_state.get("rob_tier") not in depths:  # a tier of another evaluation
     st.session_state.rob_tier = main
-tier = st.segmented_control(t("tier"), depths, key="rob_tier",
-                            selection_mode="single",
-                            format_func=lambda d: next(iter(ev.units[ev.units["depth"] == d]["tier"]), str(d)) or str(d))
+tier_names = views.tier_names(ev)
+tier = st.segmented_control(t("tier"), depths, key="rob_tier", selection_mode="single",
+                            format_func=lambda d: tier_names.get(d) or str(d))
 tier = main if tier is None else tier
 
 # 1. break-even weights
@@ -85,8 +86,7 @@ LISTED = 30  # names in one message; a tier of thousands is summarised
 
 
 def _listed(items: list[str]) -> str:
-    shown = "、".join(items[:LISTED]) if lang == "zh" else ", ".join(items[:LISTED])
-    return shown + (t("rob_more_units", count=len(items)) if len(items) > LISTED else "")
+    return join_list(items, lang, LISTED, more="rob_more_units")
 
 
 stable = mct[mct["p_official_rating"] >= 0.95]["unit"].tolist()

@@ -29,8 +29,7 @@ CODES = [tree.codes[i] for i in tree.level1]
 NAMES = dict(zip(tree.codes, tree.names))
 OFFICIAL = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
 THRESHOLDS = [float(v) for v in ev.bands.thresholds]
-_first_of_depth = ev.units.drop_duplicates("depth")
-TIER_NAMES = {int(d): str(n) for d, n in zip(_first_of_depth["depth"], _first_of_depth["tier"].fillna(""))}
+TIER_NAMES = views.tier_names(ev)
 
 
 def current_level1() -> dict[str, float]:

@@ -16,7 +16,7 @@ import pandas as pd
 from . import budget as budget_mod
 from . import charts
 from . import views as views_mod
-from .i18n import fmt_pct, fmt_score, fmt_wan, t
+from .i18n import fmt_pct, fmt_score, fmt_wan, join_list, t
 from .model import Evaluation
 from .scoring import Scenario, ScoreResult, ScoringModel, project_unit
 from .summary import summary
@@ -49,13 +49,6 @@ def _wan_number(value: float) -> str:
 
 def _ok(value: object) -> bool:
     return value is not None and isinstance(value, (int, float, np.floating, np.integer)) and bool(np.isfinite(value))
-
-
-def _join(items: list[str], lang: str, limit: int | None = None) -> str:
-    sep = text("list_sep", lang)
-    if limit is not None and len(items) > limit:
-        return sep.join(items[:limit]) + text("and_more", lang)
-    return sep.join(items)
 
 
 def _shorten(s: str, limit: int) -> str:
@@ -163,7 +156,7 @@ def _budget(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVie
     below = views_mod.below(frame, "execution_rate", target)
     rate = fmt_pct(target)
     if below:
-        message = text("msg_budget_below", lang, rate=rate, count=len(below), units=_join(below, lang, 5))
+        message = text("msg_budget_below", lang, rate=rate, count=len(below), units=join_list(below, lang, 5))
     else:
         message = text("msg_budget_ok", lang, rate=rate)
     if len(frame) > 2 * SLIDE_ENDS:  # the best and the worst executors
@@ -181,11 +174,11 @@ def _budget(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVie
     bullets = list(note)
     short = frame.loc[frame["arrival_rate"] < 1 - 1e-9, "unit"].tolist()
     if short:
-        bullets.append(text("arrival_short", lang, units=_join(short, lang)))
+        bullets.append(text("arrival_short", lang, units=join_list(short, lang)))
     unused = views_mod.unused_units(ev)
     if len(unused):
         bullets.append(t("not_used_units", lang, count=len(unused)) + text("colon", lang)
-                       + _join(unused["unit"].tolist(), lang, 6))
+                       + join_list(unused["unit"].tolist(), lang, 6))
     return SlideView("budget", t("page_budget", lang), message, chart=chart, table=table, bullets=bullets)
 
 
@@ -206,7 +199,7 @@ def _categories(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> Slid
     if len(outside):
         message += text("sep", lang) + text("msg_categories_out", lang, count=f"{int(outside['count'].sum()):,}")
         items = [f"{r.category} {int(r.count):,}" for r in outside.itertuples()]
-        bullets.append(text("out_of_scope_list", lang, mark=mark, items=_join(items, lang)))
+        bullets.append(text("out_of_scope_list", lang, mark=mark, items=join_list(items, lang)))
     amount = pd.to_numeric(totals["amount"], errors="coerce")
     table = pd.DataFrame({
         t("category", lang): totals["category"] + totals["in_scope"].map({True: "", False: f" {mark}"}),
@@ -308,13 +301,13 @@ def _scenario(ev: Evaluation, model: ScoringModel, official: ScoreResult, scenar
     if scenario.weights:
         points = result.node_points
         level1 = [f"{tree.names[i]} {tree.points[i]:g} → {points[i]:.4g}" for i in tree.level1]
-        bullets.append(text("scenario_weights", lang, weights=_join(level1, lang)))
+        bullets.append(text("scenario_weights", lang, weights=join_list(level1, lang)))
     if scenario.bands:
         bands = result.bands
-        bullets.append(text("scenario_bands", lang, bands=_join(
+        bullets.append(text("scenario_bands", lang, bands=join_list(
             [f"{lbl} ≥ {v:g}" for lbl, v in zip(bands.labels, bands.thresholds)], lang)))
     if len(changed):
-        bullets.append(t("rating_changes", lang, units=_join(
+        bullets.append(t("rating_changes", lang, units=join_list(
             [f"{r.unit}（{r.official_rating or '—'}→{r.scenario_rating or '—'}）" for r in changed.itertuples()], lang)))
     chart = charts.rank_slope(comparison, lang)
     return SlideView("scenario", t("page_whatif", lang), message, chart=chart, table=table, bullets=bullets,

@@ -31,6 +31,12 @@ def main_depth(ev: Evaluation) -> int:
     return 1 if len(roots) == 1 and (ev.units["depth"] >= 1).any() else 0
 
 
+def tier_names(ev: Evaluation) -> dict[int, str]:
+    """Each depth's tier name (市, 区, 街道, …) as the first unit of that depth gives it ('' when none)."""
+    first = ev.units.drop_duplicates("depth")
+    return {int(d): str(n) for d, n in zip(first["depth"], first["tier"].fillna(""))}
+
+
 def children(ev: Evaluation, unit: str | None) -> list[str]:
     if unit is None:
         return ev.units[ev.units["depth"] == main_depth(ev)]["name"].tolist()
