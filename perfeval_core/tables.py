@@ -19,6 +19,7 @@ from .normalize import (
     clean_text,
     has_control_chars,
     is_blank,
+    is_clean_text,
     normalise_label,
     parse_number,
     row_has_value,
@@ -180,9 +181,8 @@ _NOTHING: list[tuple[Severity, str, dict]] = []  # shared, never appended to
 
 def _judge_text(v: object, col: Column, choices: dict[str, str]) -> tuple[str, list[tuple[Severity, str, dict]]]:
     """The cleaned text of one cell value, and what is wrong with it (severity, key, params)."""
-    if (col.kind == "text" and type(v) is str and v and len(v) <= MAX_TEXT and v.isprintable()
-            and "  " not in v and v[0] != " " and v[-1] != " "):
-        return v, _NOTHING  # already clean (see clean_text): the usual cell, no regex, no checks to run
+    if col.kind == "text" and type(v) is str and v and len(v) <= MAX_TEXT and is_clean_text(v):
+        return v, _NOTHING  # the usual cell: nothing to clean, nothing to check
     problems: list[tuple[Severity, str, dict]] = []
     text = clean_text(v)
     if len(text) > MAX_TEXT:
