@@ -85,14 +85,13 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
                 rows.append(f"| {r['label']}, {data['draws']:,} draws × {data['units']} units | {ms(r)} | "
                             f"matmul + argsort {ms(find(data, 'bare numpy'))} | {r['ratio']:.2f}× | < 500 ms | "
                             f"{verdict(r['median_s'] < 0.5)} |")
-    for name, data in runs.items():
+    for name, data in runs.items():  # the exports, then the page sweep (the order they ran in)
         if name.startswith("exports_"):
             for r in data["results"]:
                 rows.append(f"| {r['label']} (peak {data['peak_mb']:,.0f} MB) | {ms(r)} | — | — | "
                             f"{'< 1 GB' if data['units'] >= 50_000 else '—'} | "
                             f"{verdict(data['peak_mb'] < 1024) if data['units'] >= 50_000 else ''} |")
-    for name, data in runs.items():
-        if name.startswith("pages_"):
+        elif name.startswith("pages_"):
             for r in data["results"]:
                 rows.append(f"| {r['label']}: the page's script (AppTest, server side; peak of all pages "
                             f"{data['peak_mb']:,.0f} MB) | {ms(r)} | — | — | — | |")

@@ -712,8 +712,7 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     skipped = [(int(sorted_depth[lo]), hi - lo) for lo, hi in blocks if hi - lo > RANK_LIMIT]
     n_max = max((hi - lo for lo, hi in counted), default=0)
     # (unit, rank) counts per counted depth group, m × m each, in depth-sorted unit order
-    group_counts = {(lo, hi): np.zeros((hi - lo, hi - lo), dtype=np.int64) for lo, hi in counted}
-    counters = {block: _RankCounter(counts) for block, counts in group_counts.items()}
+    counters = {(lo, hi): _RankCounter(np.zeros((hi - lo, hi - lo), dtype=np.int64)) for lo, hi in counted}
     key_thr = _key_thresholds(bands)
     meets = np.zeros((len(key_thr), n), dtype=np.int64)  # draws with key ≥ K_t, per threshold
     ranks_all = np.empty((draws, n), dtype=np.int32) if keep_draws else None
@@ -759,7 +758,8 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
         counter.flush()
     # rank statistics per counted group (depth-sorted order), NaN for the others
     quant_sorted = {name: np.full(n, np.nan) for name in ("rank_p5", "rank_median", "rank_p95", "rank_mean")}
-    for (lo, hi), counts in group_counts.items():
+    for (lo, hi), counter in counters.items():
+        counts = counter.counts
         cum = np.cumsum(counts, axis=1)
         for name, q in (("rank_p5", 0.05), ("rank_median", 0.5), ("rank_p95", 0.95)):
             need = max(math.ceil(draws * q), 1)
@@ -768,8 +768,8 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     acceptability = None
     if n * max(n_max, 1) <= ACCEPTABILITY_CELLS:
         acceptability = np.zeros((n, max(n_max, 1)))
-        for (lo, hi), counts in group_counts.items():
-            acceptability[lo:hi, : hi - lo] = counts / draws
+        for (lo, hi), counter in counters.items():
+            acceptability[lo:hi, : hi - lo] = counter.counts / draws
     # back to model order
     unsort = np.empty_like(perm)
     unsort[perm] = np.arange(n)
