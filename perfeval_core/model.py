@@ -82,12 +82,15 @@ class Bands:
         # given to the cent in binary floating point); one multiply and a rint, in place
         cents = np.multiply(np.asarray(scores, dtype=float), 100.0)
         np.rint(cents, out=cents)
-        # the band index counts the thresholds not met; a few comparisons beat a binary search
-        met = np.zeros(cents.shape, dtype=np.int8 if len(self.thresholds) < 127 else np.int64)
+        # the band index counts the thresholds not met, kept in the smallest integer type: a
+        # fresh int64 array of a million units costs more in page faults than all the comparisons
+        k = len(self.thresholds)
+        out = np.full(cents.shape, k, dtype=np.int8 if k < 127 else np.int64)
         for threshold in self.thresholds:
-            met += cents >= threshold * 100.0 - 1e-7
-        out = len(self.thresholds) - met.astype(np.int64)
-        out[np.isnan(cents)] = -1
+            out -= cents >= threshold * 100.0 - 1e-7
+        missing = np.isnan(cents)
+        if missing.any():
+            out[missing] = -1
         return out
 
     def label(self, score: float) -> str | None:
