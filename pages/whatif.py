@@ -30,6 +30,10 @@ NAMES = dict(zip(tree.codes, tree.names))
 OFFICIAL = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
 THRESHOLDS = [float(v) for v in ev.bands.thresholds]
 TIER_NAMES = views.tier_names(ev)
+# fixed for the evaluation: worked out once per page run, not on every slider move
+PROJECT_UNIT = project_unit(ev)
+DEPTHS = sorted(set(int(d) for d in model.unit_depth))
+DEPTH_DEFAULT = views.main_depth(ev) if views.main_depth(ev) in DEPTHS else DEPTHS[0]
 
 
 def current_level1() -> dict[str, float]:
@@ -172,7 +176,7 @@ def whatif() -> None:
                 st.warning(t(key, **params), icon=":material/policy:")
         else:
             st.success(t("policy_ok"), icon=":material/verified:")
-        unit = project_unit(ev)
+        unit = PROJECT_UNIT
         if unit is not None:
             before, after = official.unit_total(unit), result.unit_total(unit)
             c1, c2 = st.columns(2, border=True)
@@ -182,14 +186,11 @@ def whatif() -> None:
             c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
                       f"{delta:+.2f}" if delta is not None and abs(delta) >= 0.005 else None)
             c2.caption(f"{t('rating')}：{bands.label(after) if after is not None else '—'}")
-        depth_default = views.main_depth(ev)
-        depths = sorted(set(int(d) for d in model.unit_depth))
-        depth_default = depth_default if depth_default in depths else depths[0]
-        if st.session_state.get("whatif_tier") not in depths:  # a tier of another evaluation
-            st.session_state.whatif_tier = depth_default
+        if st.session_state.get("whatif_tier") not in DEPTHS:  # a tier of another evaluation
+            st.session_state.whatif_tier = DEPTH_DEFAULT
         tier = st.segmented_control(
-            t("tier"), depths, key="whatif_tier", selection_mode="single",
-            format_func=lambda d: TIER_NAMES.get(d) or str(d)) or depth_default
+            t("tier"), DEPTHS, key="whatif_tier", selection_mode="single",
+            format_func=lambda d: TIER_NAMES.get(d) or str(d)) or DEPTH_DEFAULT
         units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
         comparison = compare(model, official, result, units)
         changed = comparison[comparison["rating_changed"]]
