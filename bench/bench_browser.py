@@ -4,7 +4,8 @@
   change the rerun makes to the page (metric, chart and table all redrawn: the last DOM mutation
   outside canvas fallback content, or the last draw call on a canvas, in the main area before it
   stays quiet), on the Hohhot sample and on the 50,000-unit synthetic workbook, next to
-  ``bench/bare_app.py`` (a fragment that only echoes a slider) timed the same way in the same
+  ``bench/bare_app.py`` (a fragment that only echoes a slider, served the same way by
+  ``bench/bare_serve.py``) timed the same way in the same
   run. The time to the last DOM change of any kind (including the data grid's accessibility
   mirror, which the grid updates lazily after painting) is reported too.
 * Page load: every page's first render on the Hohhot sample, from navigation start to the last
@@ -178,7 +179,7 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="perfeval-bench-"))
     large_key = None if args.skip_large else add_to_library(data_dir, ensure(50_000))
     app, app_url = start_server(data_dir)
-    bare, bare_url = start_server(data_dir, "bench/bare_app.py")
+    bare, bare_url = start_server(data_dir, "bench/bare_serve.py")
     results: list = []
     try:
         with sync_playwright() as pw:

@@ -1,6 +1,6 @@
 """Load test: many concurrent browser sessions doing what-if on the Hohhot sample against one server.
 
-One ``streamlit run dashboard/app.py`` on 127.0.0.1 and one Debian Chromium (Playwright). First a
+One ``streamlit run dashboard/serve.py`` on 127.0.0.1 and one Debian Chromium (Playwright). First a
 single session moves the 效益 slider ``--moves`` times (PageUp / PageDown, 30 ↔ 40) on its own: the
 baseline. Then ``--sessions`` browser contexts (each its own Streamlit session) do the same at once,
 with a short random pause between moves. Each move is timed inside the page, from the keydown to
@@ -140,7 +140,7 @@ async def run_all(base_url: str, server_pid: int, local_server: bool, sessions: 
             await browser.close()
 
 
-def start_server(data_dir: Path, app: str = "dashboard/app.py") -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, app: str = "dashboard/serve.py") -> tuple[subprocess.Popen, str]:
     """``streamlit run app`` on a free port with sign-in off and this data dir; (process, URL)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -4,9 +4,17 @@
 signed in it draws the sign-in screen and stops the script, so no page, navigation entry or
 sidebar control is ever sent to an anonymous browser. Pages ask ``allowed(action)`` before they
 draw a control and ``require(action)`` before they act, so a hidden button is also a refused one.
+
+A local sign-in outlives a reload: the sign-in form stores a one-time code (``Store.start_sign_in``)
+and the browser posts it to ``/auth/keep`` (``dashboard/serve.py``), which answers with an HttpOnly
+cookie holding a session token; a new page load reads the cookie (``st.context.cookies``) and
+signs the browser in again while the token is unexpired, not ended by sign-out, and the user's
+password is unchanged. The script never sees the token it makes, and JavaScript can never read it.
 """
 
 from __future__ import annotations
+
+import secrets
 
 import streamlit as st
 
@@ -16,6 +24,24 @@ from perfeval_core.store import StoreError, get_store
 
 _USER_KEY = "_signed_in"
 _FILES: dict[str, UserFile] = {}
+
+COOKIE = "perfeval_session"
+KEEP_PATH = "/auth/keep"  # POST the one-time code: the answer sets the cookie
+END_PATH = "/auth/end"  # POST: ends the cookie's sign-in and deletes the cookie
+CODE_SECONDS = 60.0
+_CALL_KEY = "_sign_in_call"  # (path, body) for the browser to post on the next run
+
+# posts once to one of the routes above from the browser (same origin, so the cookie is set or sent)
+_ROUTE_CALL = st.components.v2.component("perfeval_sign_in_route", js="""
+export default function (component) {
+  const { data } = component
+  const posted = (globalThis.__perfevalPosted ||= new Set())
+  if (!data || !data.path || posted.has(data.nonce)) return
+  posted.add(data.nonce)
+  fetch(data.path, { method: "POST", body: data.body || "", credentials: "same-origin",
+                     headers: { "Content-Type": "text/plain" }, keepalive: true }).catch(() => {})
+}
+""")
 
 
 def user_file(config: AuthConfig) -> UserFile:
@@ -57,6 +83,7 @@ def gate(lang: str) -> User:
         user = local_user()
     elif config.mode == "local":
         user = _local(config, lang)
+        _route_call()  # the sign-in just made: keep it in the cookie
     else:
         user = _oidc(config, lang)
     st.session_state[_USER_KEY] = user
@@ -80,6 +107,10 @@ def _local(config: AuthConfig, lang: str) -> User:
             return fresh
     if user is not None:  # signed out by the file (removed user): nothing of theirs stays in the session
         forget_session()
+    kept = _kept_sign_in(config)
+    if kept is not None:
+        return kept
+    _route_call()  # a sign-out just now: the cookie goes too
     _sign_in_header(lang)
     with st.columns([2, 3])[0], st.form("sign_in", border=True, enter_to_submit=True):
         username = st.text_input(t("auth_username", lang), key="sign_in_user", max_chars=100)
@@ -98,8 +129,56 @@ def _local(config: AuthConfig, lang: str) -> User:
             _audit(signed.actor, "sign_in", "local")
             st.session_state[_USER_KEY] = signed
             st.session_state.pop("sign_in_password", None)
+            _keep(config, signed)
             st.rerun()
     st.stop()
+
+
+def _keep(config: AuthConfig, user: User) -> None:
+    """Have the browser exchange a one-time code for the sign-in cookie on the next run (nothing
+        when kept sign-ins are off or the database is down: the sign-in then lasts for this tab)."""
+    if config.session_hours <= 0:
+        return
+    try:
+        stamp = user_file(config).stamp(user.username) or ""
+        code = get_store().start_sign_in(user.username, stamp, CODE_SECONDS)
+    except (AuthError, StoreError):
+        return
+    st.session_state[_CALL_KEY] = (KEEP_PATH, code)
+
+
+def _kept_sign_in(config: AuthConfig) -> User | None:
+    """The user of this browser's sign-in cookie, while it is valid (see the module's note)."""
+    token = _cookie_token() if config.session_hours > 0 else None
+    if token is None:
+        return None
+    try:
+        found = get_store().signed_in(token)
+        if found is None:
+            return None
+        username, stamp = found
+        users = user_file(config)
+        return users.user(username, "local") if users.stamp(username) == stamp else None
+    except (AuthError, StoreError):  # the sign-in form then shows the problem, or works without the cookie
+        return None
+
+
+def _cookie_token() -> str | None:
+    """The sign-in cookie of the request that opened this page (None when absent or outside a
+    browser, e.g. under AppTest)."""
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except (AttributeError, RuntimeError):
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+def _route_call() -> None:
+    """Post what ``_keep`` or sign-out left for the browser (a zero-height element, this run only)."""
+    call = st.session_state.pop(_CALL_KEY, None)
+    if call:
+        path, body = call
+        _ROUTE_CALL(data={"path": path, "body": body, "nonce": secrets.token_hex(8)}, key="sign_in_route", height=0)
 
 
 def _audit(who: str, action: str, how: str) -> None:
@@ -160,7 +239,15 @@ def account_box(lang: str) -> None:
     with st.sidebar:
         st.caption(t("auth_signed_in_as", lang, name=user.display, role=role))
         if st.button(t("auth_sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
+            token = _cookie_token()
+            if user.via == "local" and token is not None:  # the cookie this page was loaded with names nobody now
+                try:
+                    get_store().end_sign_in(token)
+                except StoreError:
+                    pass
             forget_session()
             if user.via == "oidc":
                 st.logout()
+            if user.via == "local":  # and the browser ends a cookie set since the page loaded (never seen here)
+                st.session_state[_CALL_KEY] = (END_PATH, "")
             st.rerun()

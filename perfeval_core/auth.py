@@ -18,6 +18,7 @@ workbooks from the library.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -62,6 +63,8 @@ MAX_PASSWORD_CHARS = 1024  # argon2 hashes anything, but a megabyte "password" i
 MAX_FAILURES = 5  # failed sign-ins in a row before a pause
 LOCKOUT_SECONDS = 60.0
 MAX_USERS_FILE_BYTES = 4 * 1024 * 1024
+SESSION_HOURS = 12.0  # how long a local sign-in is kept in the browser's cookie, by default
+MAX_SESSION_HOURS = 24.0 * 30
 
 __all__ = ["ROLES", "AuthConfig", "AuthError", "User", "UserFile", "auth_config", "can", "local_user"]
 
@@ -103,6 +106,7 @@ class AuthConfig:
     users_file: Path
     oidc_provider: str | None  # a named [auth.<provider>] section, or None for the single [auth] one
     oidc_default_role: Role | None
+    session_hours: float  # a local sign-in survives reloads this long (0: only the browser tab's session)
 
 
 def auth_config() -> AuthConfig:
@@ -116,8 +120,15 @@ def auth_config() -> AuthConfig:
     if default_role is not None and default_role not in ROLES:
         raise AuthError(f"PERFEVAL_OIDC_DEFAULT_ROLE={default_role!r} 无法识别（应为 viewer、editor 或 admin）")
     provider = os.environ.get("PERFEVAL_OIDC_PROVIDER", "").strip() or None
+    hours_text = os.environ.get("PERFEVAL_SESSION_HOURS", "").strip()
+    try:
+        hours = float(hours_text) if hours_text else SESSION_HOURS
+        if not 0 <= hours <= MAX_SESSION_HOURS:
+            raise ValueError
+    except ValueError:
+        raise AuthError(f"PERFEVAL_SESSION_HOURS={hours_text!r} 无法识别（应为 0 到 {MAX_SESSION_HOURS:g} 之间的小时数）") from None
     return AuthConfig(mode, Path(users) if users else data_dir() / "users.json", provider,  # type: ignore[arg-type]
-                      default_role)  # type: ignore[arg-type]
+                      default_role, hours)  # type: ignore[arg-type]
 
 
 # --- the user file -------------------------------------------------------------------------------
@@ -173,6 +184,14 @@ class UserFile:
         if entry is None:
             return None
         return User(username, str(entry.get("name") or username), entry["role"], via)
+
+    def stamp(self, username: str) -> str | None:
+        """A digest of the user's password hash: what a kept sign-in remembers, so that a new
+        password (or a removed user, None) ends it."""
+        entry = self.users().get(username)
+        if entry is None:
+            return None
+        return hashlib.sha256(str(entry.get("password") or "").encode()).hexdigest()
 
     def verify(self, username: str, password: str) -> User | None:
         """The user when the password matches, else None. Unknown names cost the same hash as known

@@ -6,6 +6,10 @@ data dir is ``PERFEVAL_DATA_DIR`` or ``<repo>/data``. PostgreSQL is reached thro
 ``postgresql+psycopg://user:password@host:port/dbname``, so several app servers behind a load
 balancer share one library and one set of scenarios.
 
+Signed-in browsers (``sign_ins``): a local sign-in is kept in an HttpOnly cookie holding a random
+token; the table holds only its SHA-256, the user name and the expiry, so a copy of the database
+signs nobody in, and deleting a row signs that browser out.
+
 Writes are single statements or short transactions: saving a scenario is one
 ``INSERT … ON CONFLICT DO UPDATE`` (an atomic upsert on both backends), adding a workbook one
 ``INSERT … ON CONFLICT DO NOTHING``; each also writes its audit entry in the same transaction.
@@ -17,13 +21,15 @@ message the UI can show. No Streamlit here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +203,25 @@ audit = Table(
     Column("detail", Text, nullable=False, default=""),
 )
 
+sign_ins = Table(
+    "sign_ins", metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the token (hex); never the token
+    # "code": one-time, from the sign-in form to the cookie route (seconds); "session": the cookie's
+    Column("kind", String(8), nullable=False),
+    Column("username", String(200), nullable=False, index=True),
+    # a digest of the user's password hash at sign-in (auth.UserFile.stamp): a new password ends
+    # every sign-in made with the old one, wherever it was changed (page or command line)
+    Column("stamp", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+MAX_TOKEN_CHARS = 100  # tokens are 43 characters; anything much longer is not ours
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
 
 # --- configuration -----------------------------------------------------------------------------
 
@@ -355,6 +380,52 @@ class Store:
         with self._tx() as conn:
             rows = conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).all()
         return [AuditEntry(r.id, _utc(r.at), r.actor, r.action, r.target, r.detail) for r in rows]
+
+    # signed-in browsers
+
+    def start_sign_in(self, username: str, stamp: str, seconds: float = 60.0) -> str:
+        """A one-time code (random, 256 bits) that ``redeem_sign_in`` exchanges for a session
+        token within ``seconds``; expired rows of both kinds are cleared on the way."""
+        code = secrets.token_urlsafe(32)
+        now = _now()
+        with self._tx(write=True) as conn:
+            conn.execute(delete(sign_ins).where(sign_ins.c.expires_at < now))
+            conn.execute(sign_ins.insert().values(token_hash=_token_hash(code), kind="code", username=username,
+                                                  stamp=stamp, created_at=now, expires_at=now + timedelta(seconds=seconds)))
+        return code
+
+    def redeem_sign_in(self, code: str, seconds: float) -> tuple[str, str] | None:
+        """(session token, user name) for a code that is known and unexpired, which is used up in the
+        same statement (two requests with one code: one wins); None otherwise."""
+        if not code or len(code) > MAX_TOKEN_CHARS:
+            return None
+        now = _now()
+        with self._tx(write=True) as conn:
+            row = conn.execute(delete(sign_ins).where(sign_ins.c.token_hash == _token_hash(code),
+                                                      sign_ins.c.kind == "code")
+                               .returning(sign_ins.c.username, sign_ins.c.stamp, sign_ins.c.expires_at)).first()
+            if row is None or _utc(row.expires_at) <= now:
+                return None
+            token = secrets.token_urlsafe(32)
+            conn.execute(sign_ins.insert().values(token_hash=_token_hash(token), kind="session", username=row.username,
+                                                  stamp=row.stamp, created_at=now, expires_at=now + timedelta(seconds=seconds)))
+        return token, str(row.username)
+
+    def signed_in(self, token: str) -> tuple[str, str] | None:
+        """(user name, stamp) of a session token that has not expired or been ended."""
+        if not token or len(token) > MAX_TOKEN_CHARS:
+            return None
+        with self._tx() as conn:
+            row = conn.execute(select(sign_ins.c.username, sign_ins.c.stamp, sign_ins.c.expires_at)
+                               .where(sign_ins.c.token_hash == _token_hash(token), sign_ins.c.kind == "session")).first()
+        return (str(row.username), str(row.stamp)) if row is not None and _utc(row.expires_at) > _now() else None
+
+    def end_sign_in(self, token: str) -> bool:
+        """Sign one browser out (its cookie then names nothing)."""
+        if not token or len(token) > MAX_TOKEN_CHARS:
+            return False
+        with self._tx(write=True) as conn:
+            return conn.execute(delete(sign_ins).where(sign_ins.c.token_hash == _token_hash(token))).rowcount > 0
 
     # scenarios
 

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -r requirements.txt
-exec .venv/bin/python -m streamlit run dashboard/app.py --server.address 127.0.0.1 "$@"
+exec .venv/bin/python -m streamlit run dashboard/serve.py --server.address 127.0.0.1 "$@"

@@ -64,7 +64,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def running_streamlit(extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` on a free port with an empty data dir; yields its URL."""
+    """``streamlit run dashboard/serve.py`` (the app and its sign-in routes, as scripts/run.sh) on a free port with an empty data dir; yields its URL."""
     data_dir = Path(tempfile.mkdtemp(prefix="perfeval-browser-"))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -72,7 +72,7 @@ def running_streamlit(extra_env: dict[str, str] | None = None) -> Iterator[str]:
     log_path = data_dir / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+            [sys.executable, "-m", "streamlit", "run", "dashboard/serve.py",
              "--server.address", "127.0.0.1", "--server.port", str(port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -57,6 +57,28 @@ def test_configuration_is_read_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PERFEVAL_OIDC_DEFAULT_ROLE", "root")
     with pytest.raises(AuthError, match="PERFEVAL_OIDC_DEFAULT_ROLE"):
         auth_config()
+    monkeypatch.delenv("PERFEVAL_OIDC_DEFAULT_ROLE")
+    assert auth_config().session_hours == auth.SESSION_HOURS
+    monkeypatch.setenv("PERFEVAL_SESSION_HOURS", "0")
+    assert auth_config().session_hours == 0
+    for bad in ("forever", "-1", "nan", "100000"):
+        monkeypatch.setenv("PERFEVAL_SESSION_HOURS", bad)
+        with pytest.raises(AuthError, match="PERFEVAL_SESSION_HOURS"):
+            auth_config()
+
+
+def test_a_new_password_or_a_removed_user_changes_the_stamp(tmp_path):
+    users = UserFile(tmp_path / "users.json")
+    users.add("zhang", "admin", PASSWORD)
+    users.add("li", "viewer", PASSWORD)
+    stamp = users.stamp("zhang")
+    assert stamp == users.stamp("zhang") and stamp != users.stamp("li")  # salted hashes differ
+    users.set_role("li", "editor")
+    assert users.stamp("li") == users.stamp("li")
+    users.set_password("zhang", PASSWORD + "!")
+    assert users.stamp("zhang") != stamp
+    users.remove("li")
+    assert users.stamp("li") is None
 
 
 # --- the user file -------------------------------------------------------------------------------
@@ -345,3 +367,91 @@ def test_an_editor_sets_the_official_weights_and_every_page_follows(signed):
     assert {m.label: m.value for m in at.metric}["综合得分"] == "81.18"
     official_changes = [e.action for e in get_store().audit_entries() if "official" in e.action]
     assert official_changes == ["clear_official", "set_official"]
+
+
+# --- kept sign-ins: the hand-over to the browser and the cookie routes -------------------------------
+
+def _route_calls(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
+
+
+def test_a_sign_in_is_handed_to_the_browser_once_and_sign_out_ends_it(signed):
+    at = sign_in(fresh(), "viewer1")
+    [call] = _route_calls(at)
+    assert call["path"] == "/auth/keep"
+    token, username = get_store().redeem_sign_in(call["body"], 3600)  # what /auth/keep does with it
+    assert username == "viewer1" and get_store().signed_in(token)[0] == "viewer1"
+    at.run()
+    assert _route_calls(at) == []  # posted once, not on every rerun
+    at.sidebar.button(key="sign_out").click().run()
+    assert [c["path"] for c in _route_calls(at)] == ["/auth/end"] and not shows_data(at)
+
+
+def test_no_hand_over_when_kept_sign_ins_are_off(signed, monkeypatch):
+    monkeypatch.setenv("PERFEVAL_SESSION_HOURS", "0")
+    at = sign_in(fresh(), "viewer1")
+    assert at.metric and _route_calls(at) == []
+
+
+@pytest.fixture(name="client")
+def client_fixture(signed):
+    """The server's own routes (dashboard/serve.py) in a Starlette app, over real HTTP semantics."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from dashboard.serve import ROUTES
+
+    with TestClient(Starlette(routes=ROUTES), base_url="http://testserver") as client:
+        yield client
+
+
+SAME_ORIGIN = {"Origin": "http://testserver"}
+
+
+def _code(signed, username: str = "viewer1") -> str:
+    return get_store().start_sign_in(username, UserFile(signed).stamp(username) or "")
+
+
+def test_keep_answers_a_valid_code_once_with_an_httponly_cookie(signed, client):
+    code = _code(signed)
+    answer = client.post("/auth/keep", content=code, headers=SAME_ORIGIN)
+    assert answer.status_code == 204
+    cookie = answer.headers["set-cookie"]
+    for flag in ("perfeval_session=", "HttpOnly", "Max-Age=43200", "Path=/", "SameSite=strict"):
+        assert flag in cookie, cookie
+    assert "Secure" not in cookie  # plain HTTP on 127.0.0.1 would drop a Secure cookie
+    token = client.cookies["perfeval_session"]
+    assert get_store().signed_in(token)[0] == "viewer1"
+    assert client.post("/auth/keep", content=code, headers=SAME_ORIGIN).status_code == 403  # used up
+    behind_https = client.post("/auth/keep", content=_code(signed), headers={**SAME_ORIGIN, "X-Forwarded-Proto": "https"})
+    assert behind_https.status_code == 204 and "Secure" in behind_https.headers["set-cookie"]
+
+
+def test_keep_refuses_other_origins_junk_and_servers_without_local_sign_in(signed, client, monkeypatch):
+    code = _code(signed)
+    assert client.post("/auth/keep", content=code, headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/auth/keep", content="x" * 100_000, headers=SAME_ORIGIN).status_code == 403
+    assert client.get("/auth/keep").status_code == 405
+    assert "set-cookie" not in client.post("/auth/keep", content="nonsense", headers=SAME_ORIGIN).headers
+    monkeypatch.setenv("PERFEVAL_SESSION_HOURS", "0")
+    assert client.post("/auth/keep", content=code, headers=SAME_ORIGIN).status_code == 404
+    monkeypatch.setenv("PERFEVAL_AUTH", "off")
+    assert client.post("/auth/keep", content=code, headers=SAME_ORIGIN).status_code == 404
+    monkeypatch.setenv("PERFEVAL_AUTH", "local")
+    monkeypatch.delenv("PERFEVAL_SESSION_HOURS")
+    assert client.post("/auth/keep", content=code, headers=SAME_ORIGIN).status_code == 204  # not used up above
+
+
+def test_end_signs_the_cookie_out_and_deletes_it(signed, client):
+    assert client.post("/auth/keep", content=_code(signed), headers=SAME_ORIGIN).status_code == 204
+    token = client.cookies["perfeval_session"]
+    answer = client.post("/auth/end", headers=SAME_ORIGIN)
+    assert answer.status_code == 204 and 'perfeval_session=""' in answer.headers["set-cookie"]
+    assert get_store().signed_in(token) is None and "perfeval_session" not in client.cookies
+
+
+def test_keep_says_so_when_the_database_is_down(signed, client, monkeypatch):
+    code = _code(signed)
+    clear_store_cache()
+    monkeypatch.setenv("PERFEVAL_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    assert client.post("/auth/keep", content=code, headers=SAME_ORIGIN).status_code == 503

@@ -23,11 +23,17 @@ from perfeval_core.auth import UserFile  # noqa: E402
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(scope="module", name="signed_server")
-def signed_server_fixture(tmp_path_factory):
+@pytest.fixture(scope="module", name="users")
+def users_fixture(tmp_path_factory) -> UserFile:
     users = UserFile(tmp_path_factory.mktemp("auth") / "users.json")
     users.add("viewer1", "viewer", PASSWORD, "王查看")
     users.add("admin1", "admin", PASSWORD, "李管理")
+    users.add("editor1", "editor", PASSWORD, "赵编辑")
+    return users
+
+
+@pytest.fixture(scope="module", name="signed_server")
+def signed_server_fixture(users):
     with running_streamlit({"PERFEVAL_AUTH": "local", "PERFEVAL_USERS_FILE": str(users.path)}) as url:
         yield url
 
@@ -96,3 +102,63 @@ def test_an_admin_sees_users_and_the_log(fresh_page, screenshots):
     full_screenshot(page, screenshots / "admin_users.png")
     page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_role("button", name="登录")).to_be_visible()
+
+
+def _sign_in_cookie(page) -> dict:
+    """The cookie the browser got from /auth/keep (posted right after the sign-in run)."""
+    for _ in range(100):
+        found = [c for c in page.context.cookies() if c["name"] == "perfeval_session"]
+        if found:
+            return found[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("the browser never got the sign-in cookie")
+
+
+def _signed_in_as(page, who: str) -> None:
+    expect(page.get_by_text(f"已登录：{who}")).to_be_visible()
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
+
+
+def test_a_sign_in_survives_reloads_until_sign_out(browser, signed_server, screenshots):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto("/", wait_until="domcontentloaded")
+    sign_in(page, "viewer1")
+    _signed_in_as(page, "王查看")
+    cookie = _sign_in_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "perfeval_session" not in page.evaluate("document.cookie")  # scripts cannot read it
+    page.goto("/districts", wait_until="domcontentloaded")  # a reload, on another page
+    _signed_in_as(page, "王查看")
+    assert page.get_by_label("密码").count() == 0
+    assert_no_exception(page)
+    # another browser has no cookie: it must sign in
+    other = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
+    stranger = other.new_page()
+    stranger.goto("/districts", wait_until="domcontentloaded")
+    expect(stranger.get_by_role("button", name="登录")).to_be_visible()
+    other.close()
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    page.reload(wait_until="domcontentloaded")
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    assert "呼和浩特" not in page.locator("body").inner_text()
+    context.close()
+
+
+def test_a_new_password_ends_kept_sign_ins(browser, signed_server, users):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto("/", wait_until="domcontentloaded")
+    sign_in(page, "editor1")
+    _signed_in_as(page, "赵编辑")
+    _sign_in_cookie(page)
+    page.reload(wait_until="domcontentloaded")
+    _signed_in_as(page, "赵编辑")
+    users.set_password("editor1", PASSWORD)  # same text, new salt: a new hash all the same
+    page.reload(wait_until="domcontentloaded")
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    context.close()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from perfeval_core.scoring import Scenario
 from perfeval_core.store import (
@@ -299,6 +300,38 @@ def test_audit_entries_are_recorded(store):
 
 
 # --- configuration, errors ---------------------------------------------------------------------
+
+def test_a_kept_sign_in_is_a_one_time_code_then_a_session_token(store):
+    code = store.start_sign_in("zhang", "stamp-1", seconds=60)
+    assert store.signed_in(code) is None  # a code is not a session
+    token, username = store.redeem_sign_in(code, seconds=3600)
+    assert username == "zhang" and token != code and len(token) >= 43
+    assert store.redeem_sign_in(code, seconds=3600) is None  # used up
+    assert store.signed_in(token) == ("zhang", "stamp-1")
+    # only digests are stored: a copy of the database holds no usable code or token
+    with store._tx() as conn:
+        stored = [tuple(r) for r in conn.execute(text("SELECT token_hash, kind, username FROM sign_ins"))]
+    assert stored == [(hashlib.sha256(token.encode()).hexdigest(), "session", "zhang")]
+    assert store.end_sign_in(token) and store.signed_in(token) is None and not store.end_sign_in(token)
+    for junk in ("", "x" * 10_000, "nonsense"):
+        assert store.signed_in(junk) is None and store.redeem_sign_in(junk, 60) is None
+
+
+def test_expired_codes_and_sessions_sign_nobody_in(store):
+    late = store.start_sign_in("li", "s", seconds=-1)
+    assert store.redeem_sign_in(late, seconds=3600) is None
+    token, _ = store.redeem_sign_in(store.start_sign_in("li", "s", seconds=60), seconds=-1)
+    assert store.signed_in(token) is None
+    store.start_sign_in("wang", "s", seconds=60)  # clears the expired rows on the way
+    with store._tx() as conn:
+        assert [r.username for r in conn.execute(text("SELECT username FROM sign_ins"))] == ["wang"]
+
+
+def test_one_code_redeemed_by_racing_requests_makes_one_session(store):
+    code = store.start_sign_in("zhao", "s", seconds=60)
+    results = run_threads(lambda _: store.redeem_sign_in(code, seconds=60), count=8)
+    assert sum(r is not None for r in results) == 1
+
 
 def test_default_url_and_sqlite_settings(tmp_path, monkeypatch):
     monkeypatch.delenv("PERFEVAL_DATABASE_URL", raising=False)
