@@ -1,9 +1,11 @@
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import scenarios_panel
+from dashboard.live_ranking import PREVIEW_LIMIT, live_ranking, ranking_data
 from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, live_chart, page_header, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
@@ -15,6 +17,7 @@ from perfeval_core.whatif import (
     compare,
     decode_overrides,
     effective_leaves,
+    level1_basis,
     policy_warnings,
     rebalance,
     scenario_from_state,
@@ -204,17 +207,20 @@ def whatif() -> None:
         if len(moved):
             st.markdown(t("rank_changes", units="、".join(
                 f"{r.unit}（{r.official_rank}→{r.scenario_rank}）" for r in moved.itertuples())))
-        slope = (charts.rank_slope_data(comparison, lang), *charts.rank_slope_shape(comparison), lang)
-        LIVE["rank_slope"] = slope
-        live_chart(charts.rank_slope_chart, slope[0], slope[1:], key="rank_slope")
-    st.subheader(t("compare_table"))
+        LIVE["comparison"] = comparison
+    # the slope chart and the table, drawn in the browser; it rescores from a moving slider itself
+    idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))
+    basis = level1_basis(model, st.session_state.lower_overrides, idx) if len(idx) <= PREVIEW_LIMIT else None
+    live_ranking(ranking_data(comparison, basis, CODES, weights, locked, {c: weight_key(c) for c in CODES},
+                              bands, lang))
     columns = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
                           "official_rating", "scenario_rating"]].rename(columns={
         "unit": t("unit"), "official_total": f"{t('official')}·{t('total_score')}",
         "scenario_total": f"{t('scenario')}·{t('total_score')}", "delta": t("delta"),
         "official_rank": f"{t('official')}·{t('rank')}", "scenario_rank": f"{t('scenario')}·{t('rank')}",
         "official_rating": f"{t('official')}·{t('rating')}", "scenario_rating": f"{t('scenario')}·{t('rating')}"})
-    table(columns, column_config={c: st.column_config.NumberColumn(format="%.2f") for c in columns.columns[1:4]})
+    with st.expander(t("full_table")):
+        table(columns, column_config={c: st.column_config.NumberColumn(format="%.2f") for c in columns.columns[1:4]})
     leaves = effective_leaves(model, result)
     bars = (charts.weight_bars_data(leaves, lang), tuple(leaves["code"] + " " + leaves["name"]), lang)
     LIVE["leaf_weights"] = bars
@@ -226,8 +232,8 @@ whatif()
 st.caption(t("share_link"))
 with st.expander(t("exports")):
     export_buttons(ctx, lambda: LIVE.get("scenario"))  # read when clicked: the fragment's latest
-    if "rank_slope" in LIVE and "leaf_weights" in LIVE:  # not when the scenario could not be scored
-        chart_downloads("rank_slope", lambda: charts.rank_slope_chart(*LIVE["rank_slope"]), t("chart_rank_change"))
+    if "comparison" in LIVE and "leaf_weights" in LIVE:  # not when the scenario could not be scored
+        chart_downloads("rank_slope", lambda: charts.rank_slope(LIVE["comparison"], lang), t("chart_rank_change"))
         chart_downloads("leaf_weights", lambda: charts.weight_bars_chart(*LIVE["leaf_weights"]),
                         t("chart_leaf_weights"))
 scenarios_panel.render(ctx, current_level1, st.session_state.get("lower_overrides", {}))

@@ -130,6 +130,36 @@ def _is_descendant(ind: pd.DataFrame, node: int, ancestor: int) -> bool:
     return False
 
 
+def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndarray | None = None,
+                 tol: float = 1e-9) -> np.ndarray | None:
+    """Units × level-1 indicators: B with ``total = B @ w`` for every level-1 weighting ``w`` (in
+    the page's order, adding up to 100) under these lower-level weights, so a browser can rescore
+    while a slider moves with four multiply-adds per unit. Each column is a unit's points per
+    point of weight on that indicator: its 得分率 weighted by each leaf's share of the indicator.
+
+    That holds when every leaf keeps its share of its level-1 indicator as the indicator's weight
+    changes, which is so without lower-level weights; a lower-level weight pinned in points is
+    not rescaled with its indicator (the leaves are then affine in the weight, with a bend where
+    the pinned points no longer fit): then None. Leaf points are 0 at weight 0 and piecewise
+    linear in their own indicator's weight, so agreeing at 25 (the shares), at 100 and on one
+    uneven weighting rules a bend out. ``units``: row indices."""
+    tree = model.tree
+    level1 = [tree.codes[i] for i in tree.level1]
+    top = np.argmax(tree.membership[:, tree.level1], axis=1)  # each leaf's level-1 indicator
+    even = np.full(len(level1), 100.0 / len(level1))
+    shares = model.leaf_points(scenario_from_state(dict(zip(level1, even)), lower)) / even[top]
+    uneven = np.arange(1, len(level1) + 1, dtype=float)
+    probes = [uneven * 100.0 / uneven.sum(), *(np.eye(len(level1)) * 100.0)]
+    for probe in probes:
+        points = model.leaf_points(scenario_from_state(dict(zip(level1, probe)), lower))
+        if not np.allclose(points, shares * probe[top], rtol=0, atol=tol):
+            return None
+    weights = np.zeros((len(shares), len(level1)))
+    weights[np.arange(len(shares)), top] = shares
+    rates = model.rates if units is None else model.rates[units]
+    return np.asarray(rates @ weights)
+
+
 def scenario_from_state(level1: Mapping[str, float], lower: Mapping[str, float],
                         bands: Bands | None = None) -> Scenario:
     weights = {**{k: float(v) for k, v in level1.items()}, **{k: float(v) for k, v in lower.items()}}

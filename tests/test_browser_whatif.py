@@ -34,7 +34,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from perfeval_core import load_path  # noqa: E402
 from perfeval_core.scoring import ScoringModel  # noqa: E402
-from perfeval_core.whatif import rebalance, scenario_from_state  # noqa: E402
+from perfeval_core.whatif import compare, rebalance, scenario_from_state  # noqa: E402
 
 HOHHOT = ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx"
 PROJECT_UNIT = "呼和浩特市"
@@ -84,26 +84,44 @@ def scenario_metric(page):
         .locator('[data-testid="stMetricValue"]')
 
 
-def slope_chart(page):
-    return main(page).locator(".vega-embed").filter(has_text=SLOPE_TITLE)
+def live(page):
+    """The live ranking (dashboard/live_ranking.js): slope chart and table, drawn in the browser."""
+    return main(page).locator(".live-ranking")
 
 
-def slope_labels(page) -> list[str]:
-    """aria-labels of the slope chart's marks as Vega's SVG renderer draws them (they carry the tooltip fields)."""
-    return slope_chart(page).evaluate(
-        "e => Array.from(e.querySelectorAll('svg [aria-label]')).map(x => x.getAttribute('aria-label'))")
+def slope_titles(page) -> dict[str, str]:
+    """unit -> its line's tooltip in the slope chart: 'unit：official rank → scenario rank（totals）'."""
+    return live(page).evaluate("""e => Object.fromEntries(Array.from(e.querySelectorAll('svg g[data-unit]'))
+        .map(g => [g.dataset.unit, g.querySelector('title').textContent]))""")
 
 
 def comparison_rows(page) -> list[dict[str, str]]:
-    """The comparison table as the data grid's accessible <table> lists it (header -> cell text per row)."""
-    grid = main(page).locator('[data-testid="stDataFrame"]').filter(
-        has=page.locator("th", has_text=SCENARIO_COLUMN))
-    return grid.evaluate("""e => {
-        const table = e.querySelector('table[role="grid"]');
-        const heads = Array.from(table.querySelectorAll('thead th')).map(th => th.textContent.trim());
-        return Array.from(table.querySelectorAll('tbody tr')).map(tr => Object.fromEntries(
-            Array.from(tr.querySelectorAll('td')).map((td, i) => [heads[i], td.textContent.trim()])));
-    }""")
+    """The live table's rows (header -> cell text)."""
+    return live(page).locator("table").evaluate(TABLE_ROWS)
+
+
+TABLE_ROWS = """t => {
+    const heads = Array.from(t.querySelectorAll('thead th')).map(th => th.textContent.trim());
+    return Array.from(t.querySelectorAll('tbody tr')).map(tr => Object.fromEntries(
+        Array.from(tr.querySelectorAll('td')).map((td, i) => [heads[i], td.textContent.trim()])));
+}"""
+
+# every drawing of the live ranking, with its table as drawn then (the first after a key press
+# is the browser's own rescoring, before the server's rerun has answered)
+RECORD_DRAWINGS = """tableRows => {
+    const rows = eval(tableRows);
+    window.__drawings = [];
+    window.__keydown = null;
+    document.addEventListener('keydown', () => { window.__keydown = performance.now(); }, true);
+    document.addEventListener('perfeval-live', e => {
+        const root = e.composedPath()[0];
+        window.__drawings.push({source: e.detail.source, at: e.detail.at, rows: rows(root.querySelector('table'))});
+    });
+}"""
+
+
+def drawings(page) -> tuple[float, list[dict]]:
+    return page.evaluate("() => [window.__keydown, window.__drawings]")
 
 
 def query(page) -> dict[str, str]:
@@ -124,8 +142,9 @@ def test_keyboard_slider_move_updates_metric_chart_and_table(page, screenshots, 
     assert_no_exception(page)
     expect(scenario_metric(page)).to_have_text(OFFICIAL_TOTAL)
     expect(thumb_value(page, MOVED)).to_have_text("30.00")
-    labels_before = slope_labels(page)
-    assert any(f"综合得分: {expected['official']['赛罕区']:.2f}" in label for label in labels_before), labels_before
+    expect(live(page).locator("table")).to_be_visible()
+    assert f"{expected['official']['赛罕区']:.2f}" in slope_titles(page)["赛罕区"]
+    page.evaluate(RECORD_DRAWINGS, TABLE_ROWS)
 
     # Time from the last keydown to the metric showing the new total, measured inside the page.
     page.evaluate("""expected => {
@@ -167,34 +186,27 @@ def test_keyboard_slider_move_updates_metric_chart_and_table(page, screenshots, 
     expect(main(page).locator('[data-testid="stMetric"]').filter(has_text="项目综合得分 · 官方权重")
            .locator('[data-testid="stMetricValue"]')).to_have_text(OFFICIAL_TOTAL)
 
-    # The comparison table: every unit's scenario total is the core's, and the change is against the official.
+    # The live table: every unit's scenario total is the core's, and the change is against the official.
     rows = comparison_rows(page)
     assert len(rows) >= 2, rows
     for row in rows:
         unit = row["单位"]
-        assert float(row[SCENARIO_COLUMN]) == pytest.approx(expected["totals"][unit], abs=1e-9), row
-        assert float(row["官方权重·综合得分"]) == pytest.approx(expected["official"][unit], abs=1e-9), row
-        assert float(row["变化"]) == pytest.approx(expected["totals"][unit] - expected["official"][unit], abs=1e-9)
+        assert row[SCENARIO_COLUMN] == f"{expected['totals'][unit]:.2f}", row
+        assert row["官方权重·综合得分"] == f"{expected['official'][unit]:.2f}", row
+        assert float(row["变化"]) == pytest.approx(expected["totals"][unit] - expected["official"][unit], abs=0.006)
     assert any(abs(float(r["变化"])) >= 0.005 for r in rows), rows
-
-    # The slope chart was redrawn with the scenario's totals. At 效益 40 no district changes rank, so the lines
-    # look the same; the totals are in the marks' aria-labels (the tooltip fields), so compare those.
-    page.wait_for_function("""([title, needle]) => {
-        const chart = Array.from(document.querySelectorAll('.vega-embed')).find(e => e.textContent.includes(title));
-        return !!chart && Array.from(chart.querySelectorAll('svg [aria-label]'))
-            .some(x => x.getAttribute('aria-label').includes(needle));
-    }""", arg=[SLOPE_TITLE, f"side: 模拟方案; 图中位置: 1; change_label: 排名不变; 单位: 赛罕区; 排名: 1; "
-                            f"综合得分: {expected['totals']['赛罕区']:.2f}"], timeout=WAIT_MS)
-    labels_after = slope_labels(page)
-    assert labels_after != labels_before
-    units = [row["单位"] for row in rows]
-    for unit in units:
-        scenario_side = [label for label in labels_after if "side: 模拟方案" in label and f"单位: {unit};" in label]
-        official_side = [label for label in labels_after if "side: 官方权重" in label and f"单位: {unit};" in label]
-        assert scenario_side and all(f"综合得分: {expected['totals'][unit]:.2f}" in label
-                                     for label in scenario_side), scenario_side
-        assert official_side and all(f"综合得分: {expected['official'][unit]:.2f}" in label
-                                     for label in official_side), official_side
+    # The browser drew it first from the slider itself, then again from the server's rerun, alike.
+    keydown, drawn = drawings(page)
+    sources = [d["source"] for d in drawn]
+    assert sources[0] == "preview" and "server" in sources, sources
+    assert drawn[0]["rows"] == rows and drawn[-1]["rows"] == rows
+    print(f"[whatif] key press -> live ranking redrawn in the browser: {drawn[0]['at'] - keydown:.0f} ms; "
+          f"-> redrawn from the server's rerun: {drawn[sources.index('server')]['at'] - keydown:.0f} ms")
+    # The slope chart too (at 效益 40 no district changes rank: the tooltips carry the totals).
+    titles = slope_titles(page)
+    for row in rows:
+        unit = row["单位"]
+        assert f"{expected['official'][unit]:.2f} → {expected['totals'][unit]:.2f}" in titles[unit], titles[unit]
     full_screenshot(page, screenshots / "whatif_moved_1920.png")
 
 
@@ -277,3 +289,39 @@ def test_exports_below_the_fragment_follow_the_sliders(page, expected, tmp_path)
     text = svg.read_text(encoding="utf-8")
     assert SLOPE_TITLE in text and f"{expected['totals']['赛罕区']:.2f}" in text
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_the_browser_rescores_a_tier_with_rank_changes_as_the_core_does(page, screenshots, locked):
+    """Streets (街道) swap ranks at 效益 40; with 决策 locked the others absorb the move. The first
+    drawing after the key press (the browser's own) must show the core's totals, ranks and ratings."""
+    open_page(page, "whatif")
+    page.locator(".st-key-whatif_tier").get_by_text("街道", exact=True).click()
+    wait_idle(page)
+    if locked:
+        page.locator(".st-key-locked").get_by_role("button", name="决策").click()
+        wait_idle(page)
+    expect(live(page).locator("tbody tr").first).to_be_visible()
+    page.evaluate(RECORD_DRAWINGS, TABLE_ROWS)
+    move_benefit_with_keyboard(page)
+    page.wait_for_function("() => window.__drawings.some(d => d.source === 'server')", timeout=WAIT_MS)
+    wait_idle(page)
+    _, drawn = drawings(page)
+    assert drawn[0]["source"] == "preview", [d["source"] for d in drawn]
+
+    model = ScoringModel(load_path(HOHHOT).evaluation)
+    official = model.score()
+    weights = rebalance(OFFICIAL, MOVED, TARGET, ["A"] if locked else [])
+    assert (weights["A"] == OFFICIAL["A"]) == locked
+    result = model.score(scenario_from_state(weights, {}))
+    streets = [u for u, d in zip(model.unit_names, model.unit_depth) if d == 2]
+    table = compare(model, official, result, streets)
+    want = [{"单位": r.unit, "官方权重·综合得分": f"{r.official_total:.2f}", "模拟方案·综合得分": f"{r.scenario_total:.2f}",
+             "官方权重·排名": str(r.official_rank), "模拟方案·排名": str(r.scenario_rank),
+             "官方权重·评级": r.official_rating, "模拟方案·评级": r.scenario_rating} for r in table.itertuples()]
+    assert any(r.rank_change for r in table.itertuples())  # the case is the one meant
+    for seen in (drawn[0]["rows"], comparison_rows(page)):  # the browser's own drawing, then the server's
+        got = sorted(({k: row[k] for k in want[0]} for row in seen), key=lambda r: r["单位"])
+        assert got == sorted(want, key=lambda r: r["单位"])
+    if not locked:
+        full_screenshot(page, screenshots / "whatif_streets_moved_1920.png")

@@ -1,5 +1,6 @@
 """What-if core: slider rebalancing with locks, comparison, policy checks, URL encoding."""
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +11,7 @@ from perfeval_core.whatif import (
     decode_overrides,
     effective_leaves,
     encode_overrides,
+    level1_basis,
     policy_warnings,
     rebalance,
     scenario_from_state,
@@ -117,3 +119,42 @@ def test_adopting_a_scenario_makes_its_scores_the_official_ones(scenario, sample
     if scenario.mode == "renormalise":  # explicit points: adopting twice changes nothing more
         again = ScoringModel(adopt(adopted, scenario)).score()
         assert again.total == pytest.approx(official.total, abs=1e-9)
+
+
+def _level1_and_lower(model: ScoringModel) -> tuple[list[str], list[str]]:
+    tree = model.tree
+    return ([tree.codes[i] for i in tree.level1],
+            [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2])
+
+
+@pytest.fixture(scope="module")
+def hohhot_model(hohhot):
+    return ScoringModel(hohhot.evaluation)
+
+
+@settings(max_examples=60, deadline=None)
+@given(weights=st.lists(st.floats(0, 10), min_size=4, max_size=4).filter(lambda w: sum(w) > 0.1),
+       picks=st.lists(st.tuples(st.integers(0, 40), st.floats(0, 30)), max_size=3))
+def test_the_level1_basis_rescores_as_the_engine_or_declines(hohhot_model, weights, picks):
+    """What the browser computes while a slider moves (basis @ weights) is the engine's total for
+    every unit, whenever level1_basis offers a basis; with no lower-level weights it always does."""
+    model = hohhot_model
+    level1, lower = _level1_and_lower(model)
+    overrides = {lower[k % len(lower)]: v for k, v in picks}
+    w = np.array(weights) * 100.0 / sum(weights)
+    basis = level1_basis(model, overrides)
+    if not overrides:
+        assert basis is not None
+    if basis is None:
+        return
+    totals = model.score(scenario_from_state(dict(zip(level1, w)), overrides)).total
+    assert np.allclose(basis @ w, totals, rtol=0, atol=1e-9)
+    rows = np.array([3, 0, 7])
+    assert np.allclose(level1_basis(model, overrides, rows), basis[rows], rtol=0, atol=1e-12)  # BLAS order
+
+
+def test_lower_weights_pinned_in_points_decline_the_basis(hohhot_model):
+    level1, lower = _level1_and_lower(hohhot_model)
+    tree = hohhot_model.tree
+    leaf = next(c for c in lower if tree.index[c] in set(tree.leaves))
+    assert level1_basis(hohhot_model, {leaf: 3.0}) is None  # 3 points whatever its indicator weighs

@@ -1,6 +1,9 @@
 """The what-if page under AppTest: sliders re-score exactly as the core does, locks hold,
 reset restores, the scenario round-trips through the URL, saved scenarios load."""
 
+import json
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -101,3 +104,61 @@ def test_saved_scenario_is_listed_and_loads(data_dir):
     load = next(b for b in at.button if b.key and b.key.startswith("load_"))
     load.click().run()
     assert weights(at) == pytest.approx(saved)
+
+
+def live_data(at: AppTest) -> dict:
+    """What the live ranking component (dashboard/live_ranking.py) was sent on the last run."""
+    [element] = [e for e in at.get("bidi_component") if "live_ranking" in e.proto.id]
+    return json.loads(element.proto.json)
+
+
+def test_the_live_ranking_gets_the_scenario_and_a_basis_that_rescores_it(hohhot):
+    at = open_page()
+    at.slider(key="w_D").set_value(40.0).run()
+    data = live_data(at)
+    assert data["codes"] == list("ABCD") and data["sliders"] == {c: f"w_{c}" for c in "ABCD"}
+    assert data["truth"] == pytest.approx(list(weights(at).values()))
+    model = ScoringModel(hohhot.evaluation)
+    expected = model.score(scenario_from_state(dict(zip("ABCD", data["truth"])), {}))
+    for unit, total, basis in zip(data["units"], data["scenario"]["total"], data["basis"]):
+        assert total == pytest.approx(expected.unit_total(unit), abs=1e-9)
+        # what the browser computes from a slider's value before the server answers
+        assert float(np.dot(basis, data["truth"])) == pytest.approx(total, abs=1e-9)
+    assert data["thresholds"] == [90.0, 80.0, 60.0] and data["labels"] == ["优", "良", "中", "差"]
+    at.button_group(key="locked").set_value(["A"]).run()
+    assert live_data(at)["locked"] == ["A"]
+
+
+def test_no_browser_rescoring_when_lower_weights_are_pinned_in_points(hohhot):
+    tree = ScoringModel(hohhot.evaluation).tree
+    leaf = tree.codes[tree.leaves[0]]
+    at = open_page({"lw": f"{leaf}:3"})
+    data = live_data(at)
+    assert data["basis"] is None  # the server's rerun draws each move
+    assert len(data["units"]) == len(data["scenario"]["total"]) >= 2
+
+
+def test_a_tier_too_big_for_the_browser_gets_its_table_rows_and_biggest_movers():
+    import pandas as pd
+
+    from dashboard.live_ranking import MAX_ROWS, PREVIEW_LIMIT, ranking_data
+    from perfeval_core.charts import SLOPE_LIMIT
+    from perfeval_core.model import Bands
+    from perfeval_core.scoring import competition_rank
+
+    n = PREVIEW_LIMIT + 1000
+    rng = np.random.default_rng(0)
+    official, scenario = rng.uniform(50, 95, n), rng.uniform(50, 95, n)
+    frame = pd.DataFrame({"unit": [f"社区{i}" for i in range(n)], "official_total": official,
+                          "scenario_total": scenario, "official_rank": competition_rank(official),
+                          "scenario_rank": competition_rank(scenario), "official_rating": "良", "scenario_rating": "良"})
+    data = ranking_data(frame, np.ones((n, 4)), list("ABCD"), dict.fromkeys("ABCD", 25.0), [],
+                        {c: f"w_{c}" for c in "ABCD"}, Bands(), "zh")
+    assert data["basis"] is None  # the browser waits for the server on a tier this big
+    sent = set(data["units"])
+    best = frame.nsmallest(MAX_ROWS, "scenario_rank")["unit"]
+    moved = (frame["official_rank"] - frame["scenario_rank"]).abs()
+    movers = frame.loc[moved.sort_values(ascending=False, kind="stable").index[:SLOPE_LIMIT], "unit"]
+    assert set(best) <= sent and set(movers.iloc[:SLOPE_LIMIT // 2]) <= sent
+    assert len(sent) <= MAX_ROWS + SLOPE_LIMIT
+    assert f"共 {n} 个" in data["text"]["movers"] and f"共 {n} 个" in data["text"]["rows"]
