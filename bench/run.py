@@ -99,12 +99,18 @@ def summary(runs: dict[str, dict], quick: bool) -> str:
         data = runs["browser"]
         bare = find(data, "bare app: fragment")
         for r in data["results"]:
-            if r["label"].startswith("what-if page") and not r["label"].endswith("all DOM changes"):
+            if r["label"].startswith("what-if page") and r["label"].endswith(", chart and table"):
                 large = "50,000" in r["label"]
                 target = "< 1 s" if large else "≤ 1.5× bare"
                 ok = r["median_s"] < 1 if large else r["ratio"] <= 1.5
-                rows.append(f"| {r['label']}: key press → last visible change | {ms(r)} | bare app {ms(bare)} | "
-                            f"{r['ratio']:.2f}× | {target} | {verdict(ok)} |")
+                rows.append(f"| {r['label'][:-len(', chart and table')]}: key press → chart and table redrawn | "
+                            f"{ms(r)} | bare app {ms(bare)} | {r['ratio']:.2f}× | {target} | {verdict(ok)} |")
+        for r in data["results"]:
+            if r["label"] in ("what-if page, Hohhot sample", "what-if page, 50,000 units"):
+                large = "50,000" in r["label"]
+                rows.append(f"| {r['label']}: key press → last visible change (the server's rerun) | {ms(r)} | "
+                            f"bare app {ms(bare)} | {r['ratio']:.2f}× | {'< 1 s' if large else '—'} | "
+                            f"{verdict(r['median_s'] < 1) if large else ''} |")
         for r in data["results"]:
             if r["label"].startswith("what-if page") and r["label"].endswith("all DOM changes"):
                 rows.append(f"| {r['label'][:-len(', all DOM changes')]}: key press → last DOM change (the grid's "

@@ -325,3 +325,29 @@ def test_the_browser_rescores_a_tier_with_rank_changes_as_the_core_does(page, sc
         assert got == sorted(want, key=lambda r: r["单位"])
     if not locked:
         full_screenshot(page, screenshots / "whatif_streets_moved_1920.png")
+
+
+def test_dragging_a_slider_moves_the_ranking_before_it_is_released(page):
+    """Streamlit sends a dragged slider's value only when it is let go; the live ranking follows the
+    thumb all the way, and the server's drawing after the release shows what the drag ended on."""
+    open_page(page, "whatif")
+    expect(live(page).locator("tbody tr").first).to_be_visible()
+    page.evaluate(RECORD_DRAWINGS, TABLE_ROWS)
+    handle = slider(page, MOVED).locator('[data-testid="stSliderThumbValue"]').locator("xpath=..")
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 9):
+        page.mouse.move(x + 12 * step, y)
+        page.wait_for_timeout(60)
+    _, during = drawings(page)
+    page.mouse.up()
+    page.wait_for_function("() => window.__drawings.some(d => d.source === 'server')", timeout=WAIT_MS)
+    wait_idle(page)
+    _, drawn = drawings(page)
+    assert [d["source"] for d in during] == ["preview"] * len(during)
+    first_totals = {tuple(r[SCENARIO_COLUMN] for r in d["rows"]) for d in during}
+    assert len(first_totals) >= 4, during  # the table moved with the thumb, before any rerun
+    assert drawn[-1]["source"] == "server" and drawn[-1]["rows"] == during[-1]["rows"] == comparison_rows(page)
+    assert_no_exception(page)
