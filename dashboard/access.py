@@ -136,7 +136,7 @@ def _local(config: AuthConfig, lang: str) -> User:
 
 def _keep(config: AuthConfig, user: User) -> None:
     """Have the browser exchange a one-time code for the sign-in cookie on the next run (nothing
-        when kept sign-ins are off or the database is down: the sign-in then lasts for this tab)."""
+    when kept sign-ins are off or the database is down: the sign-in then lasts for this tab)."""
     if config.session_hours <= 0:
         return
     try:
