@@ -56,8 +56,8 @@ function rescore(data, weights) {
   return { total, rank: ranks(total), rating: total.map((t) => data.labels[bandOf(t, data.thresholds)] ?? "") }
 }
 
-function fmt(x) {
-  return Number.isFinite(x) ? x.toFixed(2) : "—"
+function fmt(x) {  // to the cent as ranks and ratings read it (numpy's rint), not toFixed's halves-up
+  return Number.isFinite(x) ? (rint(x * 100) / 100).toFixed(2) : "—"
 }
 
 function el(tag, attrs = {}, text = null, ns = null) {

@@ -140,20 +140,23 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
     That holds when every leaf keeps its share of its level-1 indicator as the indicator's weight
     changes, which is so without lower-level weights; a lower-level weight pinned in points is
     not rescaled with its indicator (the leaves are then affine in the weight, with a bend where
-    the pinned points no longer fit): then None. Leaf points are 0 at weight 0 and piecewise
-    linear in their own indicator's weight, so agreeing at 25 (the shares), at 100 and on one
-    uneven weighting rules a bend out. ``units``: row indices."""
+    the pinned points no longer fit), or weights the engine refuses: then None. Leaf points are 0
+    at weight 0 and piecewise linear in their own indicator's weight, so agreeing at an even
+    weighting (which gives the shares), at 100 on each indicator and on one uneven weighting rules
+    a bend out. ``units``: row indices."""
     tree = model.tree
     level1 = [tree.codes[i] for i in tree.level1]
     top = np.argmax(tree.membership[:, tree.level1], axis=1)  # each leaf's level-1 indicator
     even = np.full(len(level1), 100.0 / len(level1))
-    shares = model.leaf_points(scenario_from_state(dict(zip(level1, even)), lower)) / even[top]
     uneven = np.arange(1, len(level1) + 1, dtype=float)
-    probes = [uneven * 100.0 / uneven.sum(), *(np.eye(len(level1)) * 100.0)]
-    for probe in probes:
-        points = model.leaf_points(scenario_from_state(dict(zip(level1, probe)), lower))
-        if not np.allclose(points, shares * probe[top], rtol=0, atol=tol):
-            return None
+    try:
+        shares = model.leaf_points(scenario_from_state(dict(zip(level1, even)), lower)) / even[top]
+        for probe in [uneven * 100.0 / uneven.sum(), *(np.eye(len(level1)) * 100.0)]:
+            points = model.leaf_points(scenario_from_state(dict(zip(level1, probe)), lower))
+            if not np.allclose(points, shares * probe[top], rtol=0, atol=tol):
+                return None
+    except (KeyError, ValueError):  # e.g. a lower-level weight naming no indicator: the server says so
+        return None
     weights = np.zeros((len(shares), len(level1)))
     weights[np.arange(len(shares)), top] = shares
     rates = model.rates if units is None else model.rates[units]

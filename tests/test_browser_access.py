@@ -38,10 +38,15 @@ def signed_server_fixture(users):
         yield url
 
 
+def new_context(browser, base_url: str):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=base_url)
+    context.set_default_timeout(WAIT_MS)
+    return context
+
+
 @pytest.fixture(name="fresh_page")
 def fresh_page_fixture(browser, signed_server):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
-    context.set_default_timeout(WAIT_MS)
+    context = new_context(browser, signed_server)
     page = context.new_page()
     yield page
     context.close()
@@ -119,14 +124,18 @@ def _signed_in_as(page, who: str) -> None:
     expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
 
 
-def test_a_sign_in_survives_reloads_until_sign_out(browser, signed_server, screenshots):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
-    context.set_default_timeout(WAIT_MS)
+def _signed_in_page(browser, base_url: str, name: str, display: str):
+    """A new browser context signed in as ``name`` and holding its sign-in cookie: (context, page, cookie)."""
+    context = new_context(browser, base_url)
     page = context.new_page()
     page.goto("/", wait_until="domcontentloaded")
-    sign_in(page, "viewer1")
-    _signed_in_as(page, "王查看")
-    cookie = _sign_in_cookie(page)
+    sign_in(page, name)
+    _signed_in_as(page, display)
+    return context, page, _sign_in_cookie(page)
+
+
+def test_a_sign_in_survives_reloads_until_sign_out(browser, signed_server):
+    context, page, cookie = _signed_in_page(browser, signed_server, "viewer1", "王查看")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert "perfeval_session" not in page.evaluate("document.cookie")  # scripts cannot read it
     page.goto("/districts", wait_until="domcontentloaded")  # a reload, on another page
@@ -134,7 +143,7 @@ def test_a_sign_in_survives_reloads_until_sign_out(browser, signed_server, scree
     assert page.get_by_label("密码").count() == 0
     assert_no_exception(page)
     # another browser has no cookie: it must sign in
-    other = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
+    other = new_context(browser, signed_server)
     stranger = other.new_page()
     stranger.goto("/districts", wait_until="domcontentloaded")
     expect(stranger.get_by_role("button", name="登录")).to_be_visible()
@@ -148,13 +157,7 @@ def test_a_sign_in_survives_reloads_until_sign_out(browser, signed_server, scree
 
 
 def test_a_new_password_ends_kept_sign_ins(browser, signed_server, users):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", base_url=signed_server)
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    page.goto("/", wait_until="domcontentloaded")
-    sign_in(page, "editor1")
-    _signed_in_as(page, "赵编辑")
-    _sign_in_cookie(page)
+    context, page, _ = _signed_in_page(browser, signed_server, "editor1", "赵编辑")
     page.reload(wait_until="domcontentloaded")
     _signed_in_as(page, "赵编辑")
     users.set_password("editor1", PASSWORD)  # same text, new salt: a new hash all the same
