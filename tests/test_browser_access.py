@@ -21,6 +21,7 @@ from playwright.sync_api import expect  # noqa: E402
 from perfeval_core.auth import UserFile  # noqa: E402
 
 PASSWORD = "correct horse battery"
+SIGN_IN = {"name": "登录", "exact": True}  # not "退出登录" (sign out), which contains it
 
 
 @pytest.fixture(scope="module", name="users")
@@ -70,7 +71,7 @@ def sign_in(page, name: str) -> None:
 def test_every_address_shows_only_the_sign_in_screen(fresh_page, screenshots, path):
     page = fresh_page
     page.goto(f"/{path}", wait_until="domcontentloaded")
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_role("button", **SIGN_IN)).to_be_visible()
     expect(page.get_by_text("本看板的数据不公开，请先登录。")).to_be_visible()
     body = page.locator("body").inner_text()
     for secret in ("呼和浩特", "81.18", "赛罕区", "评价项目"):
@@ -106,7 +107,7 @@ def test_an_admin_sees_users_and_the_log(fresh_page, screenshots):
     assert_no_exception(page)
     full_screenshot(page, screenshots / "admin_users.png")
     page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_role("button", **SIGN_IN)).to_be_visible()
 
 
 def _sign_in_cookie(page) -> dict:
@@ -146,12 +147,12 @@ def test_a_sign_in_survives_reloads_until_sign_out(browser, signed_server):
     other = new_context(browser, signed_server)
     stranger = other.new_page()
     stranger.goto("/districts", wait_until="domcontentloaded")
-    expect(stranger.get_by_role("button", name="登录")).to_be_visible()
+    expect(stranger.get_by_role("button", **SIGN_IN)).to_be_visible()
     other.close()
     page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_role("button", **SIGN_IN)).to_be_visible()
     page.reload(wait_until="domcontentloaded")
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_role("button", **SIGN_IN)).to_be_visible()
     assert "呼和浩特" not in page.locator("body").inner_text()
     context.close()
 
@@ -162,6 +163,6 @@ def test_a_new_password_ends_kept_sign_ins(browser, signed_server, users):
     _signed_in_as(page, "赵编辑")
     users.set_password("editor1", PASSWORD)  # same text, new salt: a new hash all the same
     page.reload(wait_until="domcontentloaded")
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    expect(page.get_by_role("button", **SIGN_IN)).to_be_visible()
     assert page.locator('[data-testid="stMetric"]').count() == 0
     context.close()
