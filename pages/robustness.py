@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.state import context
 from dashboard.ui import chart, page_header, table
 from perfeval_core import charts, robustness, views
-from perfeval_core.i18n import join_list
+from perfeval_core.i18n import LIST_LIMIT, join_list
 from perfeval_core.whatif import level1_weights
 
 ctx = context()
@@ -82,11 +82,8 @@ mc = robustness.monte_carlo(model, ctx.official.bands, draws=int(draws), spread=
 elapsed = time.perf_counter() - start
 st.caption(t("rob_mc_caption", draws=int(draws), spread=float(spread), seconds=elapsed))
 mct = mc.table[mc.table["depth"] == tier]
-LISTED = 30  # names in one message; a tier of thousands is summarised
-
-
 def _listed(items: list[str]) -> str:
-    return join_list(items, lang, LISTED, more="rob_more_units")
+    return join_list(items, lang, LIST_LIMIT, more="more_units")
 
 
 stable = mct[mct["p_official_rating"] >= 0.95]["unit"].tolist()

@@ -10,7 +10,7 @@ from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, live_chart, page_header, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
 from perfeval_core import charts, views
-from perfeval_core.i18n import fmt_score
+from perfeval_core.i18n import LIST_LIMIT, fmt_score, join_list
 from perfeval_core.model import Bands
 from perfeval_core.scoring import project_unit
 from perfeval_core.whatif import (
@@ -196,17 +196,20 @@ def whatif() -> None:
             format_func=lambda d: TIER_NAMES.get(d) or str(d)) or DEPTH_DEFAULT
         units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
         comparison = compare(model, official, result, units)
+        # named in full up to LIST_LIMIT units; a tier of thousands is summarised (and not formatted in full)
         changed = comparison[comparison["rating_changed"]]
         if len(changed):
-            st.error(t("rating_changes", units="、".join(
-                f"{r.unit}（{r.official_rating}→{r.scenario_rating}）" for r in changed.itertuples())),
-                icon=":material/swap_vert:")
+            names = [f"{r.unit}（{r.official_rating}→{r.scenario_rating}）"
+                     for r in changed.head(LIST_LIMIT).itertuples()]
+            st.error(t("rating_changes", units=join_list(names, lang, LIST_LIMIT, "more_units", len(changed))),
+                     icon=":material/swap_vert:")
         else:
             st.info(t("no_rating_change"), icon=":material/check:")
         moved = comparison[comparison["rank_change"] != 0]
         if len(moved):
-            st.markdown(t("rank_changes", units="、".join(
-                f"{r.unit}（{r.official_rank}→{r.scenario_rank}）" for r in moved.itertuples())))
+            names = [f"{r.unit}（{r.official_rank}→{r.scenario_rank}）"
+                     for r in moved.head(LIST_LIMIT).itertuples()]
+            st.markdown(t("rank_changes", units=join_list(names, lang, LIST_LIMIT, "more_units", len(moved))))
         LIVE["comparison"] = comparison
     # the slope chart and the table, drawn in the browser; it rescores from a moving slider itself
     idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))

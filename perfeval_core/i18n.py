@@ -208,7 +208,7 @@ TEXT: dict[str, tuple[str, str]] = {
                           "This tier has {size:,} units (about {pairs:,} pairs), more than the pairwise analysis covers ({limit:,} units): no pairwise comparison."),
     "rob_chart_subset": ("图中为评级保持概率最低的 {shown} 个单位（共 {total:,} 个）。",
                          "The charts show the {shown} units whose rating is least likely to hold (of {total:,})."),
-    "rob_more_units": ("等 {count:,} 个单位", " ({count:,} in all)"),
+    "more_units": ("等 {count:,} 个单位", " ({count:,} in all)"),
     "rob_stable": ("评级稳定（≥95% 概率保持）：{units}", "Stable ratings (kept with ≥95 % probability): {units}"),
     "rob_unstable": ("评级不稳定（保持概率 <80%）：{units}", "Fragile ratings (kept with <80 % probability): {units}"),
     "up": ("上调", "Up"),
@@ -433,11 +433,17 @@ def fmt_score(value: float | None) -> str:
     return f"{value:.2f}"
 
 
-def join_list(items: list[str], lang: str = "zh", limit: int | None = None, more: str = "and_more") -> str:
+LIST_LIMIT = 30  # units named in one message on a page; a tier of thousands is summarised
+
+
+def join_list(items: list[str], lang: str = "zh", limit: int | None = None, more: str = "and_more",
+              total: int | None = None) -> str:
     """Items joined with the language's list separator; past ``limit`` items, the first ones and
-    the ``more`` text (given ``count``, the number of items in all)."""
+    the ``more`` text (given ``count``, the number of items in all). ``total``: that number when
+    ``items`` are already only the first ones (a long list need not be formatted in full)."""
     sep = t("list_sep", lang)
-    if limit is not None and len(items) > limit:
-        return sep.join(items[:limit]) + t(more, lang, count=len(items))
+    count = len(items) if total is None else total
+    if limit is not None and count > limit:
+        return sep.join(items[:limit]) + t(more, lang, count=count)
     return sep.join(items)
 

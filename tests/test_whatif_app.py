@@ -162,3 +162,31 @@ def test_a_tier_too_big_for_the_browser_gets_its_table_rows_and_biggest_movers()
     assert set(best) <= sent and set(movers.iloc[:SLOPE_LIMIT // 2]) <= sent
     assert len(sent) <= MAX_ROWS + SLOPE_LIMIT
     assert f"共 {n} 个" in data["text"]["movers"] and f"共 {n} 个" in data["text"]["rows"]
+
+
+def test_a_long_tier_names_at_most_thirty_units_in_its_change_messages(tmp_path):
+    """~900 communities of a synthetic workbook (bench/make_workbooks.py): the rank- and
+    rating-change messages name 30 and count the rest (naming every unit of a 45,000-unit tier made
+    a 1 MB paragraph and a 16 s rerun)."""
+    import sys
+
+    from dashboard import library
+    from perfeval_core.i18n import LIST_LIMIT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from make_workbooks import write
+
+    path = write(1000, tmp_path / "synthetic_1000.xlsx")
+    _, entry = library.add(path.read_bytes(), path.name)
+    assert entry is not None
+    at = open_page({"eval": entry.key[:12]})
+    tiers = at.segmented_control(key="whatif_tier")
+    assert tiers.options[-1] == "社区"
+    tiers.set_value(len(tiers.options) - 1).run()  # depths 0.. in order: the last is the communities
+    at.slider(key="w_D").set_value(60.0).run()
+    assert not at.exception, [e.message for e in at.exception]
+    data = live_data(at)
+    moved = sum(a != b for a, b in zip(data["official"]["rank"], data["scenario"]["rank"]))
+    assert len(data["units"]) > 500 and moved > LIST_LIMIT  # the case is the one meant
+    [message] = [m.value for m in at.markdown if "排名变化的单位" in m.value]
+    assert message.count("→") == LIST_LIMIT and f"等 {moved:,} 个单位" in message
