@@ -91,7 +91,7 @@ function slope(data, scenario, width) {
   const x1 = x0 + span
   const y = (p) => 34 + (p - 0.5) * ROW_PX
   const svg = el("svg", { width: String(x1 + LABEL_PX), height: String(height), role: "img",
-    "aria-label": data.text.chart }, null, SVG)
+    viewBox: `0 0 ${x1 + LABEL_PX} ${height}`, "aria-label": data.text.chart }, null, SVG)  // scales down
   svg.append(el("text", { x: String(x0), y: "16", "text-anchor": "middle", class: "head" }, data.text.official, SVG))
   svg.append(el("text", { x: String(x1), y: "16", "text-anchor": "middle", class: "head" }, data.text.scenario, SVG))
   for (const i of keep) {
