@@ -45,8 +45,14 @@ function rebalance(weights, codes, moved, value, locked, total = 100) {
   value = Math.min(Math.max(value, 0), room)
   const current = free.map((c) => Math.max(weights[c], 0))
   const sum = current.reduce((a, b) => a + b, 0)
-  const out = { ...weights, [moved]: value }
-  free.forEach((c, i) => { out[c] = (room - value) * (sum > 0 ? current[i] / sum : 1 / free.length) })
+  const round6 = (x) => Math.round(x * 1e6) / 1e6  // Python's round(x, 6), but for exact halves
+  const out = { ...weights, [moved]: round6(value) }
+  free.forEach((c, i) => { out[c] = round6((room - value) * (sum > 0 ? current[i] / sum : 1 / free.length)) })
+  if (free.length) {  // the rounding residual goes to the largest free weight (the first of equals)
+    const residual = round6(total - codes.reduce((s, c) => s + out[c], 0))
+    const biggest = free.reduce((best, c) => (out[c] > out[best] ? c : best), free[0])
+    out[biggest] = round6(out[biggest] + residual)
+  }
   return out
 }
 
