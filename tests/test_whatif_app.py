@@ -190,3 +190,9 @@ def test_a_long_tier_names_at_most_thirty_units_in_its_change_messages(tmp_path)
     assert len(data["units"]) > 500 and moved > LIST_LIMIT  # the case is the one meant
     [message] = [m.value for m in at.markdown if "排名变化的单位" in m.value]
     assert message.count("→") == LIST_LIMIT and f"等 {moved:,} 个单位" in message
+
+
+def test_the_live_ranking_speaks_the_page_language():
+    data = live_data(open_page({"lang": "en"}))
+    assert data["text"]["chart"] == "Rank change (official → scenario)"
+    assert data["text"]["official"] == "Official" and data["text"]["up"] == "Rank up"
