@@ -159,16 +159,18 @@ class IndicatorTree:
         free = [g for g in group if not fixed[g]]
         pinned_sum = sum(want[g] for g in group if fixed[g])
         free_sum = sum(want[g] for g in free)
-        if free and free_sum > 0 and pinned_sum <= target:
+        # points below NEGLIGIBLE count as none: dividing by a subnormal weight overflows to inf
+        if free and free_sum > NEGLIGIBLE and pinned_sum <= target:
             scale = (target - pinned_sum) / free_sum
             for g in group:
                 final[g] = want[g] * scale if g in free else want[g]
         else:
-            scale = target / current if current > 0 else 0.0
+            scale = target / current if current > NEGLIGIBLE else 0.0
             for g in group:
                 final[g] = want[g] * scale
 
 
+NEGLIGIBLE = 1e-12  # points: a weight this small is a zero weight (a billionth of a cent of score)
 MAX_COUNTING_CELLS = 20_000_000  # groups × distinct cent values for the counting rank
 
 

@@ -243,3 +243,24 @@ def test_interleaved_level1_leaves_take_the_dense_product():
     by_hand = np.array([[sum(rates[u, j] * tree.points[leaf] for j, leaf in enumerate(tree.leaves)
                              if tree.membership[j, node]) for node in tree.level1] for u in range(5)])
     np.testing.assert_allclose(result.level1, by_hand, rtol=1e-12)
+
+
+@pytest.mark.parametrize("tiny", [5e-324, 1e-310, 1e-13])
+def test_a_vanishing_weight_is_a_zero_weight_not_an_overflow(hohhot, tiny):
+    """A weight of a few denormal points used to be divided into its children's points (inf, then
+    NaN totals); below scoring.NEGLIGIBLE it is no weight at all."""
+    import warnings
+
+    from perfeval_core.whatif import scenario_from_state
+
+    model = ScoringModel(hohhot.evaluation)
+    tree = model.tree
+    level1 = [tree.codes[i] for i in tree.level1]
+    group = tree.children[tree.level1[1]]  # all of 过程's indicators, under its 50 points
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for lower_weights in ({}, {tree.codes[group[0]]: tiny}, {tree.codes[g]: tiny for g in group}):
+            result = model.score(scenario_from_state(dict(zip(level1, [tiny, 50.0, 50.0, 0.0])), lower_weights))
+            assert np.isfinite(result.total).all()
+            zero = model.score(scenario_from_state(dict(zip(level1, [0.0, 50.0, 50.0, 0.0])), lower_weights))
+            assert result.total == pytest.approx(zero.total, abs=1e-9)
