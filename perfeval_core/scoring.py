@@ -70,11 +70,14 @@ class IndicatorTree:
                 self.membership[li, node] = 1.0
                 node = int(self.parent[node])
         self.total = float(self.points[self.level1].sum())
+        # leaf_level1[l]: the position in ``level1`` of leaf l's level-1 indicator
+        self.leaf_level1 = (self.membership[:, self.level1].argmax(axis=1) if len(self.leaves) and len(self.level1)
+                            else np.zeros(0, dtype=np.int64))
         # each level-1 indicator's leaves as one slice of the leaves, when they are contiguous
         # (the tree's own order makes them so): its subtotal is then a product with that slice
-        group = self.membership[:, self.level1].argmax(axis=1) if len(self.leaves) and len(self.level1) else None
+        group = self.leaf_level1
         self.level1_slices: list[slice] | None = None
-        if group is not None and np.all(np.diff(group) >= 0) and set(group.tolist()) == set(range(len(self.level1))):
+        if len(group) and np.all(np.diff(group) >= 0) and set(group.tolist()) == set(range(len(self.level1))):
             edges = np.searchsorted(group, np.arange(len(self.level1) + 1))
             self.level1_slices = [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 
@@ -307,6 +310,16 @@ class ScoringModel:
         # subtotals are computed when something asks for them (ScoreResult.level1)
         return ScoreResult(self, nodes, bands, self.rates @ nodes[self.tree.leaves])
 
+    def level1_points(self, leaf_w: np.ndarray) -> np.ndarray:
+        """Units × level-1 indicators: each unit's points on 决策, 过程, … when the leaves carry
+        the points ``leaf_w`` (in leaf order)."""
+        blocks = self._level1_blocks(leaf_w)
+        if blocks is not None:
+            return blocks.T
+        # a Fortran-ordered right-hand side takes OpenBLAS's fast path (20 ms instead of 75 ms at 1M × 40)
+        weights = np.asfortranarray(leaf_w[:, None] * self.tree.membership[:, self.tree.level1])
+        return np.asarray(self.rates @ weights)
+
     def _level1_blocks(self, leaf_w: np.ndarray) -> np.ndarray | None:
         """Level-1 indicators × units: each indicator's points, one matrix-vector product over its
         own contiguous block of leaves of the column-major 得分率 (the model builds them so; ~1x
@@ -336,14 +349,7 @@ class ScoreResult:
     @cached_property
     def level1(self) -> np.ndarray:
         """Units × level-1 indicators: each unit's points on 决策, 过程, …"""
-        tree = self.model.tree
-        leaf_w = self.node_points[tree.leaves]
-        blocks = self.model._level1_blocks(leaf_w)
-        if blocks is not None:
-            return blocks.T
-        # a Fortran-ordered right-hand side takes OpenBLAS's fast path (20 ms instead of 75 ms at 1M × 40)
-        weights = np.asfortranarray(leaf_w[:, None] * tree.membership[:, tree.level1])
-        return np.asarray(self.model.rates @ weights)
+        return self.model.level1_points(self.node_points[self.model.tree.leaves])
 
     @cached_property
     def rank(self) -> np.ndarray:

@@ -146,7 +146,7 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
     a bend out. ``units``: row indices."""
     tree = model.tree
     level1 = [tree.codes[i] for i in tree.level1]
-    top = np.argmax(tree.membership[:, tree.level1], axis=1)  # each leaf's level-1 indicator
+    top = tree.leaf_level1
     even = np.full(len(level1), 100.0 / len(level1))
     uneven = np.arange(1, len(level1) + 1, dtype=float)
     try:
@@ -157,10 +157,8 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
                 return None
     except (KeyError, ValueError):  # e.g. a lower-level weight naming no indicator: the server says so
         return None
-    weights = np.zeros((len(shares), len(level1)))
-    weights[np.arange(len(shares)), top] = shares
-    rates = model.rates if units is None else model.rates[units]
-    return np.asarray(rates @ weights)
+    basis = model.level1_points(shares)  # the level-1 subtotals when each leaf carries its share
+    return basis if units is None else basis[units]
 
 
 def scenario_from_state(level1: Mapping[str, float], lower: Mapping[str, float],
