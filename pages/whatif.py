@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import scenarios_panel
-from dashboard.live_ranking import PREVIEW_LIMIT, live_ranking, ranking_data
+from dashboard.live_ranking import live_ranking, ranking_data
 from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, live_chart, page_header, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
@@ -36,7 +36,8 @@ TIER_NAMES = views.tier_names(ev)
 # fixed for the evaluation: worked out once per page run, not on every slider move
 PROJECT_UNIT = project_unit(ev)
 DEPTHS = sorted(set(int(d) for d in model.unit_depth))
-DEPTH_DEFAULT = views.main_depth(ev) if views.main_depth(ev) in DEPTHS else DEPTHS[0]
+DEPTH_DEFAULT = views.main_depth(ev)
+DEPTH_DEFAULT = DEPTH_DEFAULT if DEPTH_DEFAULT in DEPTHS else DEPTHS[0]
 
 
 def current_level1() -> dict[str, float]:
@@ -133,6 +134,25 @@ def settings() -> None:
                            t("scenario"), min_value=0.0, max_value=100.0, step=0.5, format="%.2f")})
 
 
+def basis_of(idx: np.ndarray) -> np.ndarray | None:
+    """Rows ``idx`` of the browser's rescoring basis (``whatif.level1_basis``). It depends on the
+    model and the lower-level weights only, not on the sliders: worked out when those change, not
+    on every move. None when the basis is declined."""
+    lower = dict(st.session_state.lower_overrides)
+    memo = st.session_state.get("whatif_basis")
+    if memo is None or memo[0] is not model or memo[1] != lower:
+        memo = st.session_state.whatif_basis = (model, lower, level1_basis(model, lower))
+    return None if memo[2] is None else memo[2][idx]
+
+
+def changes(frame: pd.DataFrame, before: str, after: str) -> str:
+    """'unit（before→after）' for the first LIST_LIMIT units of ``frame``, the rest counted (a tier
+    of thousands is summarised, and not formatted in full)."""
+    head = frame.head(LIST_LIMIT)
+    names = [f"{u}（{a}→{b}）" for u, a, b in zip(head["unit"], head[before], head[after])]
+    return join_list(names, lang, LIST_LIMIT, "more_units", len(frame))
+
+
 # what the exports below the fragment build from: a plain dict the fragment refreshes on every
 # rerun (the download buttons outside it are not redrawn when only the fragment reruns)
 LIVE: dict[str, Any] = st.session_state.setdefault("whatif_live", {})
@@ -196,25 +216,19 @@ def whatif() -> None:
             format_func=lambda d: TIER_NAMES.get(d) or str(d)) or DEPTH_DEFAULT
         units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
         comparison = compare(model, official, result, units)
-        # named in full up to LIST_LIMIT units; a tier of thousands is summarised (and not formatted in full)
         changed = comparison[comparison["rating_changed"]]
         if len(changed):
-            names = [f"{r.unit}（{r.official_rating}→{r.scenario_rating}）"
-                     for r in changed.head(LIST_LIMIT).itertuples()]
-            st.error(t("rating_changes", units=join_list(names, lang, LIST_LIMIT, "more_units", len(changed))),
+            st.error(t("rating_changes", units=changes(changed, "official_rating", "scenario_rating")),
                      icon=":material/swap_vert:")
         else:
             st.info(t("no_rating_change"), icon=":material/check:")
         moved = comparison[comparison["rank_change"] != 0]
         if len(moved):
-            names = [f"{r.unit}（{r.official_rank}→{r.scenario_rank}）"
-                     for r in moved.head(LIST_LIMIT).itertuples()]
-            st.markdown(t("rank_changes", units=join_list(names, lang, LIST_LIMIT, "more_units", len(moved))))
+            st.markdown(t("rank_changes", units=changes(moved, "official_rank", "scenario_rank")))
         LIVE["comparison"] = comparison
     # the slope chart and the table, drawn in the browser; it rescores from a moving slider itself
     idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))
-    basis = level1_basis(model, st.session_state.lower_overrides, idx) if len(idx) <= PREVIEW_LIMIT else None
-    live_ranking(ranking_data(comparison, basis, CODES, weights, locked, {c: weight_key(c) for c in CODES},
+    live_ranking(ranking_data(comparison, basis_of(idx), CODES, weights, locked, {c: weight_key(c) for c in CODES},
                               bands, lang))
     columns = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
                           "official_rating", "scenario_rating"]].rename(columns={
