@@ -446,4 +446,3 @@ def join_list(items: list[str], lang: str = "zh", limit: int | None = None, more
     if limit is not None and count > limit:
         return sep.join(items[:limit]) + t(more, lang, count=count)
     return sep.join(items)
-

@@ -219,7 +219,10 @@ sign_ins = Table(
 MAX_TOKEN_CHARS = 100  # tokens are 43 characters; anything much longer is not ours
 
 
-def _token_hash(token: str) -> str:
+def _token_hash(token: str) -> str | None:
+    """The stored form of a code or token; None for what cannot be one of ours (empty, too long)."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
@@ -397,11 +400,12 @@ class Store:
     def redeem_sign_in(self, code: str, seconds: float) -> tuple[str, str] | None:
         """(session token, user name) for a code that is known and unexpired, which is used up in the
         same statement (two requests with one code: one wins); None otherwise."""
-        if not code or len(code) > MAX_TOKEN_CHARS:
+        key = _token_hash(code)
+        if key is None:
             return None
         now = _now()
         with self._tx(write=True) as conn:
-            row = conn.execute(delete(sign_ins).where(sign_ins.c.token_hash == _token_hash(code),
+            row = conn.execute(delete(sign_ins).where(sign_ins.c.token_hash == key,
                                                       sign_ins.c.kind == "code")
                                .returning(sign_ins.c.username, sign_ins.c.stamp, sign_ins.c.expires_at)).first()
             if row is None or _utc(row.expires_at) <= now:
@@ -413,19 +417,21 @@ class Store:
 
     def signed_in(self, token: str) -> tuple[str, str] | None:
         """(user name, stamp) of a session token that has not expired or been ended."""
-        if not token or len(token) > MAX_TOKEN_CHARS:
+        key = _token_hash(token)
+        if key is None:
             return None
         with self._tx() as conn:
             row = conn.execute(select(sign_ins.c.username, sign_ins.c.stamp, sign_ins.c.expires_at)
-                               .where(sign_ins.c.token_hash == _token_hash(token), sign_ins.c.kind == "session")).first()
+                               .where(sign_ins.c.token_hash == key, sign_ins.c.kind == "session")).first()
         return (str(row.username), str(row.stamp)) if row is not None and _utc(row.expires_at) > _now() else None
 
     def end_sign_in(self, token: str) -> bool:
         """Sign one browser out (its cookie then names nothing)."""
-        if not token or len(token) > MAX_TOKEN_CHARS:
+        key = _token_hash(token)
+        if key is None:
             return False
         with self._tx(write=True) as conn:
-            return conn.execute(delete(sign_ins).where(sign_ins.c.token_hash == _token_hash(token))).rowcount > 0
+            return conn.execute(delete(sign_ins).where(sign_ins.c.token_hash == key)).rowcount > 0
 
     # scenarios
 
