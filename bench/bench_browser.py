@@ -2,13 +2,13 @@
 
 * What-if: from a slider key press (PageUp / PageDown on 效益, 30 ↔ 40) to the chart and table
   redrawn (the live ranking, which rescores in the browser; for the bare app, its echoed metric),
-  and to the last visible change the rerun makes to the page (metric, chart and table all redrawn: the last DOM mutation
-  outside canvas fallback content, or the last draw call on a canvas, in the main area before it
-  stays quiet), on the Hohhot sample and on the 50,000-unit synthetic workbook, next to
+  and to the last visible change the rerun makes to the page (the last DOM mutation outside
+  canvas fallback content, or the last draw call on a canvas, in the main area before it stays
+  quiet), on the Hohhot sample and on the 50,000-unit synthetic workbook, next to
   ``bench/bare_app.py`` (a fragment that only echoes a slider, served the same way by
-  ``bench/bare_serve.py``) timed the same way in the same
-  run. The time to the last DOM change of any kind (including the data grid's accessibility
-  mirror, which the grid updates lazily after painting) is reported too.
+  ``bench/bare_serve.py``) timed the same way in the same run. The time to the last DOM change
+  of any kind (including the data grid's accessibility mirror, which the grid updates lazily
+  after painting) is reported too.
 * Page load: every page's first render on the Hohhot sample, from navigation start to the last
   visible change of the first run.
 
@@ -31,14 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import report  # noqa: E402
+from common import PAGES, report  # noqa: E402
 from load_whatif import start_server  # noqa: E402
 from make_workbooks import ensure  # noqa: E402
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, _stop  # noqa: E402
 
-PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet",
-         "satisfaction", "findings", "portfolio", "data"]
 QUIET_MS = 1000
 TIMEOUT_S = 180
 

@@ -18,11 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import report, write_results  # noqa: E402
+from common import PAGES, report, write_results  # noqa: E402
 from make_workbooks import ensure  # noqa: E402
-
-PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet",
-         "satisfaction", "findings", "portfolio", "data"]
 
 
 def main() -> None:

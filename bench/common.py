@@ -10,6 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# the dashboard's pages, by URL path, in navigation order (dashboard/app.py)
+PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet",
+         "satisfaction", "findings", "portfolio", "data"]
 LEVEL1 = (("A", "决策", 15.0), ("B", "过程", 25.0), ("C", "产出", 30.0), ("D", "效益", 30.0))
 
 
