@@ -38,9 +38,8 @@ def ranking_data(comparison: pd.DataFrame, basis: np.ndarray | None, codes: list
     code -> the key of its slider widget."""
     n = len(comparison)
     frame = comparison
-    if basis is not None and n > PREVIEW_LIMIT:
+    if n > PREVIEW_LIMIT:  # no rescoring in the browser: it draws the table's rows and the biggest movers
         basis = None
-    if n > PREVIEW_LIMIT:  # the browser draws what it is given: the table's rows and the biggest movers
         moved = (frame["official_rank"] - frame["scenario_rank"]).abs().to_numpy()
         movers = np.lexsort((frame["official_rank"].to_numpy(), -moved))[:SLOPE_LIMIT]
         top = np.argsort(frame["scenario_rank"].to_numpy(), kind="stable")[:MAX_ROWS]
