@@ -84,7 +84,10 @@ def check_evaluation(ev: Evaluation, report: ValidationReport) -> None:
         report.warning("points_sum_total", _first(ind, "src_sheet"), total=f"{total:g}")
     _policy(ev, report)
     if ev.scores.empty:
-        report.error("no_scores")
+        if ev.layout == "template":
+            report.error("no_scores")
+        else:  # a blank form: its indicator system loads, nothing can be scored
+            report.warning("form_unscored", _first(ind, "src_sheet"), count=len(ind))
         return
     parents = set(ind["parent"].dropna())
     leaves = [c for c in ind["code"] if c not in parents]
@@ -110,12 +113,25 @@ def _policy(ev: Evaluation, report: ValidationReport) -> None:
         report.warning(key, sheet, None, None, **cast(dict[str, Any], params))
 
 
+CONTRADICTION = 0.5  # points: a printed total further than this from its own rows is an error
+
+
 def cross_check(ev: Evaluation, report: ValidationReport) -> None:
-    """Reported totals and rating against the computed ones (warnings)."""
+    """Reported totals and rating against the computed ones. A score table's own 合计/总分 row
+    more than CONTRADICTION away from its rows is an error (the table contradicts itself);
+    closer than that but not to the cent, a warning."""
+    if ev.scores.empty:
+        return
     result = score(ev)
     for unit_name, reported in ev.reported_unit_totals.items():
         computed = result.unit_total(unit_name)
-        if computed is not None and abs(computed - reported) > TOLERANCE:
+        if computed is None:
+            continue
+        difference = abs(computed - reported)
+        if difference > CONTRADICTION:
+            report.error("score_total_contradiction", _first(ev.scores, "src_sheet"), what=f"“{unit_name}”",
+                         reported=f"{reported:.2f}", computed=f"{computed:.2f}", difference=f"{difference:.2f}")
+        elif difference > TOLERANCE:
             report.warning("total_mismatch", None, what=f"“{unit_name}”合计行", reported=f"{reported:.2f}",
                            computed=f"{computed:.2f}")
     unit = project_unit(ev)
@@ -124,12 +140,12 @@ def cross_check(ev: Evaluation, report: ValidationReport) -> None:
     computed = result.unit_total(unit)
     if computed is None:
         return
-    if ev.project.reported_total is not None and abs(computed - ev.project.reported_total) > TOLERANCE:
-        report.warning("total_mismatch", None, what=unit, reported=f"{ev.project.reported_total:.2f}",
-                       computed=f"{computed:.2f}")
+    reported_total = ev.project.reported_total
+    if reported_total is not None and unit not in ev.reported_unit_totals and abs(computed - reported_total) > TOLERANCE:
+        report.warning("total_mismatch", None, what=unit, reported=f"{reported_total:.2f}", computed=f"{computed:.2f}")
     if ev.project.reported_rating:
         reported_label = RATING_SYNONYMS.get(ev.project.reported_rating, ev.project.reported_rating)
         label = ev.bands.label(computed)
-        if label is not None and reported_label != label:
+        if label is not None and reported_label in ev.bands.labels and reported_label != label:
             report.warning("rating_mismatch", None, reported=ev.project.reported_rating, computed=label,
                            score=f"{computed:.2f}")

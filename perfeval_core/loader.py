@@ -13,22 +13,33 @@ from pathlib import Path
 from .checks import check_evaluation, cross_check, resolve_scores
 from .model import Evaluation
 from .report import LoadRefused, ValidationReport
+from .codelist import find_code_list, load_code_list
 from .scoretable import find_score_table, load_score_table
 from .sheets import read_workbook
 from .template import is_template, load_template
 
 LAYOUT_NAMES = {"template": ("评价模板（多工作表）", "evaluation template (multi-sheet)"),
-                "score_table": ("评分表（单表）", "score table (single sheet)")}
+                "score_table": ("评分表（单表）", "score table (single sheet)"),
+                "self_evaluation": ("项目支出绩效自评表", "project self-evaluation form (自评表)"),
+                "code_list": ("指标得分情况表（按代码分级）", "score list with coded hierarchy (得分情况表)"),
+                "portfolio": ("项目组合（多个文件）", "portfolio (several files)")}
 
 
 @dataclass
 class LoadResult:
-    evaluation: Evaluation | None
+    evaluation: Evaluation | None  # None for a blank form: see indicator_system
     report: ValidationReport
+    # what was read, scored or not: a blank form (points, no 得分) is an indicator system only
+    indicator_system: Evaluation | None = None
 
     @property
     def ok(self) -> bool:
-        return self.evaluation is not None and self.report.ok
+        return self.report.ok and (self.evaluation is not None or self.indicator_system is not None)
+
+    @property
+    def blank(self) -> bool:
+        """A blank form: it loaded without errors but nothing in it is scored."""
+        return self.report.ok and self.evaluation is None and self.indicator_system is not None
 
 
 _gc_lock = threading.Lock()
@@ -80,7 +91,11 @@ def load_bytes(data: bytes, filename: str = "") -> LoadResult:
     if evaluation is not None:
         evaluation.source_sha256 = hashlib.sha256(data).hexdigest()
         evaluation.source_name = filename
-    return LoadResult(evaluation if report.ok else None, report)
+    if evaluation is None or not report.ok:
+        return LoadResult(None, report)
+    if not evaluation.scored:
+        return LoadResult(None, report, evaluation)
+    return LoadResult(evaluation, report, evaluation)
 
 
 def load_path(path: str | Path) -> LoadResult:
@@ -101,8 +116,10 @@ def _load(data: bytes, filename: str, report: ValidationReport) -> Evaluation | 
         report.layout = "template"
         report.info("layout_detected", layout=LAYOUT_NAMES["template"][0])
         evaluation = load_template(raw, report, filename)
+    elif find_code_list(raw) is not None:
+        report.layout = "code_list"
+        evaluation = load_code_list(raw, report, filename)
     elif find_score_table(raw) is not None:
-        report.layout = "score_table"
         evaluation = load_score_table(raw, report, filename)
     else:
         report.error("layout_unknown", missing="指标体系")

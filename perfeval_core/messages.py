@@ -182,6 +182,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unit '{unit}' has {count} unscored leaves, counted as 0: {codes}",
     ),
     "no_scores": ("没有任何单位的评分数据", "No unit has any scores"),
+    "form_unscored": (
+        "表中没有任何得分：按空白表读取了指标体系（{count} 个指标），可以查看指标，但不能评分。"
+        "可下载预填了这套指标的评价模板，填写得分后再上传",
+        "The table has no scores at all: it was read as a blank form, an indicator system of {count} "
+        "indicators; it can be viewed but not scored. Download our template pre-filled with these "
+        "indicators, fill in the scores and upload it",
+    ),
+    "cannot_score_blank": (
+        "这是一张空白表（只有分值，没有得分），无法评分；可用 indicators 命令查看其指标体系",
+        "This is a blank form (points but no scores) and cannot be scored; "
+        "use the indicators command to see its indicator system",
+    ),
     "total_mismatch": (
         "{what}合计 {reported} 与各项得分之和 {computed} 不一致",
         "{what}: reported total {reported} differs from the sum of scores {computed}",
@@ -215,6 +227,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_project_key": ("未知的项目信息“{field}”，已忽略", "Unknown project field '{field}', ignored"),
     "year_invalid": ("年度“{value}”无效", "Year '{value}' is invalid"),
     # score-table layout
+    "selfeval_budget_yuan": (
+        "预算资金以“元”填报，已换算为万元", "Budget amounts are given in yuan; converted to 万元",
+    ),
+    "selfeval_budget_sum": (
+        "{label}的{column} {total} 与其中各项之和 {parts} 不一致",
+        "{label}: {column} {total} differs from the sum of its parts {parts}",
+    ),
+    "form_placeholder_row": (
+        "“{name}”没有分值也没有得分（表格预留的空行），未计入指标",
+        "'{name}' has neither points nor a score (a row the form leaves for unused indicators); skipped",
+    ),
+    "points_total_mismatch": (
+        "分值合计 {computed}，总分行为 {printed}",
+        "The points add up to {computed}; the total row says {printed}",
+    ),
+    "name_points_mismatch": (
+        "“{name}”名称中写明 {declared} 分，分值列为 {points} 分（按分值列计）",
+        "'{name}' says {declared} points in its name but the points column says {points} (the column is used)",
+    ),
+    "score_total_contradiction": (
+        "{what}的得分合计 {computed}，表中总分行为 {reported}，相差 {difference} 分：表格自相矛盾，请核对后再上传",
+        "{what}: the scores add up to {computed} but the table's total row says {reported} "
+        "(a difference of {difference}); the table contradicts itself, check it before uploading",
+    ),
+    "codelist_no_code": (
+        "“{name}”没有指标代码，无法确定层级，未计入", "'{name}' has no indicator code, so its level is unknown; skipped",
+    ),
+    "codelist_no_level1_name": (
+        "一级指标 {code} 没有名称（表中没有该行，表上方也没有标题），以代码代替",
+        "Level-1 indicator {code} has no name (no row and no table title); its code is used",
+    ),
+    "codelist_subtotal_points": (
+        "“{name}”的权重 {printed} 与其下级指标权重之和 {computed} 不一致",
+        "'{name}': weight {printed} differs from the sum of its children {computed}",
+    ),
+    "codelist_subtotal_score": (
+        "“{name}”的得分 {printed} 与其下级指标得分之和 {computed} 不一致",
+        "'{name}': score {printed} differs from the sum of its children's scores {computed}",
+    ),
     "scoretable_total_row": (
         "合计行得分 {reported} 与各项得分之和 {computed} 不一致",
         "The total row says {reported} but the scores add up to {computed}",

@@ -35,6 +35,8 @@ PROJECT_COLUMNS = ["unit", "category", "count", "amount", "in_scope"]
 SURVEY_COLUMNS = ["unit", "age_group", "respondents", "satisfied", "basically_satisfied",
                   "not_very_satisfied", "dissatisfied", "frequent"]
 FINDING_COLUMNS = ["problem", "category", "unit", "status", "note"]
+# per unit and leaf, as a 自评表 prints them: 年度指标值, 实际完成值, 偏差原因分析及改进措施 (text as printed)
+GOAL_COLUMNS = ["unit", "code", "target", "actual", "deviation", *SOURCE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ class ProjectInfo:
     conclusion: str = ""
     problems: str = ""
     field_visit_note: str = ""
+    department: str = ""  # 主管部门 of a 自评表
+    implementer: str = ""  # 实施单位 of a 自评表
+    measures: str = ""  # 改进措施 printed below a form
 
 
 @dataclass
@@ -134,12 +139,20 @@ class Evaluation:
     projects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROJECT_COLUMNS))
     survey: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SURVEY_COLUMNS))
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
+    goals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GOAL_COLUMNS))
     bands: Bands = DEFAULT_BANDS
-    layout: str = "template"  # "template" | "score_table"
+    layout: str = "template"  # "template" | "score_table" | "self_evaluation" | "code_list" | "portfolio"
     source_name: str = ""
     source_sha256: str = ""
     # rows the score table printed as 合计/总分, per unit, for cross-checks
     reported_unit_totals: dict[str, float] = field(default_factory=dict)
+    # the 分值 a score table's 合计/总分 row prints (100 when it agrees with the leaves)
+    reported_points_total: float | None = None
+
+    @property
+    def scored(self) -> bool:
+        """False for a blank form: an indicator system with no 得分 anywhere."""
+        return not self.scores.empty
 
     @property
     def key(self) -> str:

@@ -16,15 +16,28 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .model import EVALUATION_MODES, INDICATOR_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS, Evaluation, ProjectInfo
-from .normalize import clean_text, is_blank, normalise_label, parse_number, split_name_points
+from .model import (
+    BUDGET_COLUMNS,
+    EVALUATION_MODES,
+    GOAL_COLUMNS,
+    INDICATOR_COLUMNS,
+    SCORE_COLUMNS,
+    UNIT_COLUMNS,
+    Evaluation,
+    ProjectInfo,
+)
+from .labels import Label, footer_kind, indicator_label, is_placeholder_name, is_sub_item
+from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import Severity, ValidationReport, column_letter
+from .selfeval import BUDGET_LEAF_NAME, BudgetBlock, budget_rows, read_form_head
 from .sheets import RawWorkbook, Sheet
 
 HEADER_SCAN_ROWS = 40  # title rows above the header are few; the header sits near the top
 MAX_LEVELS = 4
 DEFAULT_UNIT = "评价对象"
 LAYOUT_LABEL = "评分表（单表）"
+SELF_EVALUATION_LABEL = "项目支出绩效自评表"
+TOTAL_TOLERANCE = 0.005  # half a printed cent: a printed 合计 within it agrees
 
 _LEVEL_HEADER = re.compile(r"^([一二三四五六七八九1-9])级(指标)?(名称)?$")
 _LEVEL_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -41,7 +54,13 @@ _REASON = re.compile(
 )
 _SCORE = re.compile(r"^(?P<unit>.*?)得分$")
 # prefixes of 得分 that name no unit ("评价得分" is the plain score column)
-_GENERIC_PREFIXES = {"", "评价", "实际", "最终", "评分", "考核", "综合", "核定", "评定", "自评", "复核", "专家", "本项"}
+_GENERIC_PREFIXES = {"", "评价", "实际", "最终", "评分", "考核", "综合", "核定", "评定", "自评", "复核", "专家", "本项",
+                     "指标", "实际得分", "评价得分"}
+# a 自评表's per-leaf columns: 年度指标值, 实际完成值, 偏差原因分析及改进措施
+_TARGET = re.compile(r"^((年度|全年|预期|计划|年初)?(绩效)?(指标值|目标值)|年度(绩效)?目标|预期目标|目标值|指标目标值)$")
+_ACTUAL = re.compile(r"^(全年)?(实际完成值|实际完成情况|实际值|实际完成|完成值|实际达成值|完成情况|实际完成数|实际执行情况)$")
+_PLAIN_SCORES = {"自评分", "评分", "评价分", "考核分", "实得分", "自评得分值", "得分值"}
+_DEVIATION = re.compile(r"(偏差原因|未完成原因|原因分析|偏差分析)")
 # aggregate columns beside the units' own ones
 _AGGREGATE_PREFIXES = {"平均", "合计", "总", "总计", "小计", "汇总"}
 
@@ -97,6 +116,10 @@ class _Header:
     criteria: int | None
     units: list[_UnitColumns]
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # (column, label) of ignored columns
+    block: int | None = None  # a block label (绩效指标, 绩效指标(90分)) merged down left of the levels
+    target: int | None = None  # 年度指标值
+    actual: int | None = None  # 实际完成值
+    deviation: int | None = None  # 偏差原因分析及改进措施
 
 
 @dataclass
@@ -112,6 +135,8 @@ class _Node:
     criteria: str = ""
     scored_row: int | None = None  # the row whose 分值/得分 cells belong to it
     children: list[_Node] = field(default_factory=list)
+    label_code: str = ""  # a code printed in front of the name (A101立项依据充分性)
+    sub_rows: list[int] = field(default_factory=list)  # 其中… rows that detail this leaf
 
 
 def _classify(value: object) -> tuple[str, object]:
@@ -135,6 +160,14 @@ def _classify(value: object) -> tuple[str, object]:
         return "explanation", None
     if _CRITERIA.match(label):
         return "criteria", None
+    if label in _PLAIN_SCORES:
+        return "score", ""
+    if _TARGET.match(label):
+        return "target", None
+    if _ACTUAL.match(label):
+        return "actual", None
+    if _DEVIATION.search(label):
+        return "deviation", None
     for kind, pattern in (("rate", _RATE), ("reason", _REASON), ("score", _SCORE)):
         m = pattern.match(label)
         if m:
@@ -151,24 +184,31 @@ def _cell(grid: list[list[object]], i: int, j: int) -> object:
     return ""
 
 
-def _analyse_header(grid: list[list[object]], i: int) -> _Header | None:
+def _analyse_header(grid: list[list[object]], i: int, unscored: bool = False) -> _Header | None:
+    """The header at row i, or None. With ``unscored``, a header with 分值 but no 得分 column
+    (a blank form: an indicator system) is accepted too."""
     row = grid[i]
     kinds = {j: _classify(v) for j, v in enumerate(row) if not is_blank(v)}
     duplicates: list[tuple[int, str]] = []
 
     level_cols: dict[int, int] = {}
-    name_col = None
+    name_cols: list[int] = []
     for j, (kind, detail) in kinds.items():
         if kind == "level" and isinstance(detail, int):
             if detail in level_cols:
                 duplicates.append((j, clean_text(row[j])))
             else:
                 level_cols[detail] = j
-        elif kind == "name" and name_col is None:
-            name_col = j
+        elif kind == "name":
+            name_cols.append(j)
     levels = [level_cols[k] for k in sorted(level_cols)]
-    if name_col is not None:
-        levels.append(name_col)
+    block = None
+    # a name label left of the level columns (绩效指标, merged down the form) labels the block
+    if levels and name_cols and name_cols[0] < levels[0]:
+        block = name_cols.pop(0)
+    right = [j for j in name_cols if not levels or j > levels[-1]]
+    if right:
+        levels.append(right[0])
     points_cols = [(j, d) for j, (k, d) in kinds.items() if k == "points" and isinstance(d, int)]
     if not levels or not points_cols:
         return None
@@ -178,7 +218,10 @@ def _analyse_header(grid: list[list[object]], i: int) -> _Header | None:
 
     points, level_points = _assign_points(points_cols, levels)
     structural = set(levels) | {points} | set(level_points.values())
-    structural |= {c for c in (first("code"), first("explanation"), first("criteria")) if c is not None}
+    extra = {kind: first(kind) for kind in ("code", "explanation", "criteria", "target", "actual", "deviation")}
+    structural |= {c for c in extra.values() if c is not None}
+    if block is not None:
+        structural.add(block)
     single_row = [(j, str(kind), str(detail)) for j, (kind, detail) in kinds.items()
                   if kind in ("score", "rate", "reason")]
     # (first header row, first data row, unit columns): unit names in a row below the labels,
@@ -190,8 +233,12 @@ def _analyse_header(grid: list[list[object]], i: int) -> _Header | None:
     ):
         units = _group_units(columns, duplicates)
         if units:
-            return _Header(i, top, data_start, levels, points, level_points, first("code"), first("explanation"),
-                           first("criteria"), units, duplicates)
+            return _Header(i, top, data_start, levels, points, level_points, extra["code"], extra["explanation"],
+                           extra["criteria"], units, duplicates, block, extra["target"], extra["actual"],
+                           extra["deviation"])
+    if unscored and not any(kind in ("score", "rate") for kind, _ in kinds.values()):
+        return _Header(i, i, i + 1, levels, points, level_points, extra["code"], extra["explanation"],
+                       extra["criteria"], [], duplicates, block, extra["target"], extra["actual"], extra["deviation"])
     return None
 
 
@@ -293,12 +340,14 @@ def _group_units(columns: list[tuple[int, str, str]], duplicates: list[tuple[int
 
 
 def _locate(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
-    for sheet in raw.sheets:
-        grid = sheet.filled_merges()
-        for i in range(min(len(grid), HEADER_SCAN_ROWS)):
-            header = _analyse_header(grid, i)
-            if header is not None:
-                return sheet, header
+    """The first scored header of any sheet; else the first header of a blank form."""
+    grids = [(sheet, sheet.filled_merges()) for sheet in raw.sheets]
+    for unscored in (False, True):
+        for sheet, grid in grids:
+            for i in range(min(len(grid), HEADER_SCAN_ROWS)):
+                header = _analyse_header(grid, i, unscored)
+                if header is not None and (not unscored or len(header.levels) > 1):
+                    return sheet, header
     return None
 
 
@@ -412,7 +461,7 @@ def _strip_suffixes(text: str) -> str:
                 break
     if text.endswith("项目支出"):
         text = text[:-2]
-    return text
+    return "" if text in ("绩效", "项目", "评价", "项目绩效", "指标") else text
 
 
 def _region(text: str) -> str:
@@ -459,10 +508,8 @@ def _number(sheet: Sheet, report: ValidationReport, i: int, j: int, column: str,
     return number, percent
 
 
-def _clean_name(text: str) -> tuple[str, float | None]:
-    name, points = split_name_points(text)
-    name = _ENUMERATOR.sub("", name).strip() or name
-    return name, points
+def _clean_name(text: str) -> Label:
+    return indicator_label(text)
 
 
 def _is_total(texts: list[str]) -> bool:
@@ -483,6 +530,8 @@ class _TableReader:
                         self.origin[(r - sheet.row0, c - sheet.col0)] = (r0 - sheet.row0, c0 - sheet.col0)
         self.roots: list[_Node] = []
         self.totals: dict[int, float] = {}  # index in header.units -> the 合计 row's 得分
+        self.total_points: tuple[float, int] | None = None  # the 合计 row's 分值, and its row
+        self.footer: dict[str, str] = {}  # 'conclusion' / 'problems' / 'measures' / 'rating' -> text
         self.value_columns = {header.points} | {
             c for u in header.units for c in (u.score, u.rate, u.reason) if c is not None}
 
@@ -495,11 +544,17 @@ class _TableReader:
             return "", False
         return clean_text(_cell(self.grid, i, j)), origin is None
 
+    def has_values(self, i: int) -> bool:
+        """Whether row i has a number or text in its 分值 or any unit's 得分 / 得分率 column."""
+        columns = [self.header.points] + [c for u in self.header.units for c in (u.score, u.rate)]
+        return any(c is not None and not is_blank(_cell(self.sheet.rows, i, c)) for c in columns)
+
     def read(self) -> None:
         header, sheet = self.header, self.sheet
         levels = header.levels
         previous: list[_Node] = []  # the chain of nodes of the last indicator row
         last: _Node | None = None
+        ended = False  # a 总分 row or footer closed the table; only footer texts follow
         for i in range(header.data_start, len(sheet.rows)):
             cells = [self.level_cell(i, j) for j in levels]
             raw_texts = [clean_text(v) for v in sheet.rows[i]]
@@ -507,27 +562,53 @@ class _TableReader:
                 continue
             labels = [t for t, _ in cells]
             other = [t for j, t in enumerate(raw_texts) if j not in self.value_columns]
-            if _is_total(labels) or (not any(labels) and _is_total(other)):
+            unblocked = [t for j, t in enumerate(raw_texts) if t and j != header.block]
+            first_text = unblocked[0] if unblocked else next((t for t in raw_texts if t), "")
+            kind = footer_kind(first_text)
+            if _is_total(labels) or (not any(labels) and _is_total(other)) or kind == "total":
                 self.read_totals(i)
-                if self.roots:
-                    break
+                ended = ended or bool(self.roots)
                 continue
-            first_text = next((t for t in raw_texts if t), "")
+            if kind is not None and (ended or not self.has_values(i)):
+                if kind in ("rating", "conclusion", "problems", "measures"):
+                    self.read_footer(i, kind, first_text)
+                ended = ended or bool(self.roots)
+                continue
+            if ended:
+                continue
             if _NOTE_ROW.match(first_text) or any(re.sub(r"\s+", "", t) in _SUBTOTAL_LABELS for t in labels):
                 continue
             if all(parse_number(t)[0] is not None for t in labels if t):
                 continue  # a row numbering the columns (1 | 2 | 3 …) or stray numbers
             if any(_classify(t)[0] in ("level", "name") for t in labels if t):
                 continue  # the header repeated inside the table
-            if not any(own and text for text, own in cells):
+            own_texts = [text for text, own in cells if own and text]
+            if not own_texts:
                 if last is not None:  # more lines of the previous indicator's text
                     self.append_text(last, i)
                 continue
+            if last is not None and is_sub_item(own_texts[-1]):
+                last.sub_rows.append(i)  # 其中…: a detail of the leaf above, not an indicator
+                continue
+            if is_placeholder_name(own_texts[-1]) and not self.has_values(i):
+                continue  # ……: a row the printed form keeps for indicators not used
             chain = self.chain(i, cells, previous)
             if chain is None:
                 continue
             previous = chain
             last = chain[-1]
+
+    def read_footer(self, i: int, kind: str, label: str) -> None:
+        """The text of a 评价结论 / 存在问题 / 改进措施 / 评价等级 row: after the label's colon,
+        or in the cells to its right."""
+        texts = [clean_text(v) for v in self.sheet.rows[i]]
+        texts = [t for t in texts if t]
+        start = texts.index(label) + 1 if label in texts else 1
+        inline = re.split(r"[:：]", label, maxsplit=1)
+        parts = ([inline[1].strip()] if len(inline) > 1 and inline[1].strip() else []) + texts[start:]
+        text = "\n".join(dict.fromkeys(p for p in parts if p))
+        if text:
+            self.footer.setdefault(kind, text)
 
     def chain(self, i: int, cells: list[tuple[str, bool]], previous: list[_Node]) -> list[_Node] | None:
         deepest = max(k for k, (t, _) in enumerate(cells) if t)
@@ -542,7 +623,9 @@ class _TableReader:
                 continue
             if not text:
                 continue
-            name, _ = _clean_name(text)
+            name = _clean_name(text).name
+            if not name:
+                continue  # a cell holding only points, "(25分)"
             if prior is None or prior.name != name:
                 fresh = True
             path.append((k, text))
@@ -553,7 +636,8 @@ class _TableReader:
         chain: list[_Node] = []
         parent: _Node | None = None
         for depth, (k, text) in enumerate(path, start=1):
-            name, declared = _clean_name(text)
+            label = _clean_name(text)
+            name, declared = label.name, label.points
             prior = previous[depth - 1] if depth - 1 < len(previous) else None
             last_of_row = depth == len(path)
             own = cells[k][1]
@@ -562,7 +646,7 @@ class _TableReader:
             if same and prior is not None:
                 node = prior
             else:
-                node = _Node(name, depth, parent, i)
+                node = _Node(name, depth, parent, i, label_code=label.code)
                 (parent.children if parent else self.roots).append(node)
             if declared is not None and node.declared is None:
                 node.declared = (declared, self.sheet.sheet_col(self.header.levels[k]))
@@ -576,7 +660,7 @@ class _TableReader:
                     self.append_text(node, i)
                 elif node.scored_row is None:
                     node.scored_row = i
-                    node.code = self.text(i, self.header.code)
+                    node.code = self.text(i, self.header.code) or node.label_code
                     node.explanation = self.text(i, self.header.explanation)
                     node.criteria = self.text(i, self.header.criteria)
             chain.append(node)
@@ -586,6 +670,29 @@ class _TableReader:
     def text(self, i: int, j: int | None) -> str:
         return "" if j is None else clean_text(_cell(self.sheet.rows, i, j))
 
+    def goal(self, node: _Node) -> dict[str, object] | None:
+        """年度指标值 / 实际完成值 / 偏差原因 of a leaf as printed, its 其中 rows appended."""
+        h = self.header
+        if node.scored_row is None or (h.target is None and h.actual is None and h.deviation is None):
+            return None
+        values: dict[str, object] = {}
+        for key, col in (("target", h.target), ("actual", h.actual), ("deviation", h.deviation)):
+            parts: list[str] = []
+            for r in [node.scored_row, *node.sub_rows]:
+                text = self.text(r, col)
+                if r != node.scored_row and text:
+                    label = next((t for t, own in reversed([self.level_cell(r, j) for j in h.levels]) if t and own), "")
+                    text = f"{label} {text}".strip()
+                if text and text not in parts:
+                    parts.append(text)
+            values[key] = "；".join(parts)
+        if not any(values.values()):
+            return None
+        col = h.target if h.target is not None else (h.actual if h.actual is not None else h.deviation)
+        assert col is not None
+        return {**values, "src_sheet": self.sheet.name, "src_row": self.sheet.excel_row(node.scored_row),
+                "src_col": self.sheet.sheet_col(col)}
+
     def append_text(self, node: _Node, i: int) -> None:
         for attr, col in (("explanation", self.header.explanation), ("criteria", self.header.criteria)):
             extra = self.text(i, col)
@@ -593,6 +700,10 @@ class _TableReader:
                 setattr(node, attr, f"{getattr(node, attr)}\n{extra}".strip())
 
     def read_totals(self, i: int) -> None:
+        if self.header.points is not None and self.total_points is None:
+            value, _ = parse_number(_cell(self.sheet.rows, i, self.header.points))  # checked, not required
+            if value is not None and math.isfinite(value):
+                self.total_points = (value, i)
         for k, unit in enumerate(self.header.units):
             if unit.score is not None:
                 value, _ = _number(self.sheet, self.report, i, unit.score, "得分", severity="warning")
@@ -627,7 +738,7 @@ def _assign_codes(roots: list[_Node], report: ValidationReport, sheet: Sheet) ->
 
     generate(roots, "")
     nodes = list(_walk(roots))
-    given = {id(n): n.code for n in nodes if n.code}
+    given = {id(n): n.code or n.label_code for n in nodes if n.code or n.label_code}
     codes = {id(n): given.get(id(n)) or generated[id(n)] for n in nodes}
     seen: dict[str, _Node] = {}
     clash = False
@@ -649,46 +760,58 @@ def _fmt(value: float) -> str:
 
 
 def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str = "") -> Evaluation | None:
-    """Parse the 评分表 layout into an Evaluation(layout="score_table"). Adds located issues to
-    report; returns None when an error makes the table unusable."""
+    """Parse a 评分表 or a 自评表 into an Evaluation (layout "score_table" or "self_evaluation").
+    Adds located issues to report; returns None when an error makes the table unusable. A blank
+    form (points, no 得分) gives an Evaluation with no scores: an indicator system."""
     found = _locate(raw)
     if found is None:
         report.error("header_missing", columns="三级指标/指标名称、分值、得分/得分率")
         return None
     sheet, header = found
+    head = read_form_head(sheet, header.top, report)
+    self_evaluation = head.budget is not None or header.target is not None or header.actual is not None
+    layout = "self_evaluation" if self_evaluation else "score_table"
     if report.layout is None:
-        report.layout = "score_table"
-    report.info("layout_detected", sheet.name, sheet.excel_row(header.row), layout=LAYOUT_LABEL)
+        report.layout = layout
+    report.info("layout_detected", sheet.name, sheet.excel_row(header.row),
+                layout=SELF_EVALUATION_LABEL if self_evaluation else LAYOUT_LABEL)
     for j, label in header.duplicates:
         report.warning("column_duplicate", sheet.name, sheet.excel_row(header.row), sheet.sheet_col(j), column=label)
 
     title = _read_title(sheet, header.top, filename)
+    if head.info.get("project"):
+        title.name = _strip_suffixes(head.info["project"])
     reader = _TableReader(sheet, header, report)
     reader.read()
+    _prune_placeholders(reader.roots, sheet, header, report)
     if not reader.roots:
         report.error("scoretable_no_indicators", sheet.name, sheet.excel_row(header.row))
         return None
 
-    default_unit = title.unit or title.region or DEFAULT_UNIT
-    if any(u.name is None for u in header.units) and not title.unit:
+    default_unit = (title.unit or head.info.get("implementer") or head.info.get("project") or title.region
+                    or DEFAULT_UNIT)
+    if any(u.name is None for u in header.units) and not (title.unit or head.info):
         report.info("scoretable_default_unit", sheet.name, unit=default_unit)
     unit_names = [u.name or default_unit for u in header.units]
+    budget_leaf = _budget_leaf(head.budget, sheet)
+    roots = ([budget_leaf] if budget_leaf is not None else []) + reader.roots
 
-    _assign_codes(reader.roots, report, sheet)
-    points_col = sheet.sheet_col(header.points)
+    _assign_codes(roots, report, sheet)
+    points_col = sheet.sheet_col(header.points) if header.points is not None else sheet.sheet_col(header.levels[-1])
     indicator_rows: list[dict[str, object]] = []
     score_rows: list[dict[str, object]] = []
+    goal_rows: list[dict[str, object]] = []
     rate_percent = {id(u): _rate_column_is_percent(sheet, reader.roots, u) for u in header.units}
 
     for node in _walk(reader.roots):
         if not node.children:
             _read_leaf(sheet, header, report, node)
-        elif node.declared is None and node.scored_row is not None:
+        elif node.declared is None and node.scored_row is not None and header.points is not None:
             # a section or subtotal row of its own may state the parent's points
             value, _ = parse_number(_cell(sheet.rows, node.scored_row, header.points))
             if value is not None:
                 node.declared = (value, points_col)
-    for node in _walk(reader.roots):
+    for node in _walk(roots):
         if node.children:
             leaves = [leaf.points for leaf in _leaves(node) if not math.isnan(leaf.points)]
             node.points = float(sum(leaves))
@@ -699,28 +822,112 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
             "code": node.code, "name": node.name, "parent": node.parent.code if node.parent else None,
             "level": node.level, "points": node.points, "kind": "", "target": math.nan, "unit": "",
             "explanation": node.explanation, "criteria": node.criteria,
-            "src_sheet": sheet.name, "src_row": sheet.excel_row(node.row), "src_col": points_col,
+            "src_sheet": sheet.name, "src_row": sheet.excel_row(node.row),
+            "src_col": node.declared[1] if node is budget_leaf and node.declared else points_col,
         })
         if node.children or node.scored_row is None:
+            continue
+        if node is budget_leaf:
+            assert head.budget is not None
+            score_rows.extend(_budget_score(head.budget, node, unit_names[:1] or [default_unit], sheet))
             continue
         for unit, name in zip(header.units, unit_names):
             score = _read_score(sheet, report, node.scored_row, unit, rate_percent[id(unit)])
             if score is not None:
                 score_rows.append({"unit": name, "code": node.code, **score})
+        goal = reader.goal(node)
+        if goal is not None:
+            goal_rows.append({"unit": unit_names[0] if unit_names else default_unit, "code": node.code, **goal})
+    _check_printed_points(reader, roots, sheet, header, report)
 
     indicators = pd.DataFrame(indicator_rows, columns=INDICATOR_COLUMNS)
     indicators = indicators.astype({"points": float, "target": float, "level": int, "src_row": int, "src_col": int})
     # object dtype keeps None for the roots (a string column would turn it into NaN)
     indicators["parent"] = pd.Series([r["parent"] for r in indicator_rows], dtype=object, index=indicators.index)
+    if not unit_names:
+        unit_names = [default_unit]
     units = _unit_tree(unit_names, title.region)
     scores = pd.DataFrame(score_rows, columns=SCORE_COLUMNS)
     scores = scores.astype({"points": float, "rate": float, "actual": float})
     above = " ".join(clean_text(v) for row in sheet.rows[: header.top] for v in row)
     project = ProjectInfo(name=title.name, year=title.year, region=title.region or _whole(unit_names) or "",
-                          evaluator=title.evaluator, mode=title.mode, illustrative="示意" in above)
+                          evaluator=title.evaluator, mode=title.mode, illustrative="示意" in above,
+                          department=head.info.get("department", ""), implementer=head.info.get("implementer", ""),
+                          conclusion=reader.footer.get("conclusion", ""), problems=reader.footer.get("problems", ""),
+                          measures=reader.footer.get("measures", ""))
+    if self_evaluation:
+        project.mode = "单位自评"
+        project.execution_rate_definition = "adjusted_budget"
+    rating = reader.footer.get("rating", "")
+    if rating:
+        project.reported_rating = rating.split("\n")[0][:8]
+    budget = pd.DataFrame(budget_rows(head.budget, unit_names[0], sheet, report) if head.budget else [],
+                          columns=BUDGET_COLUMNS)
     totals = {unit_names[k]: value for k, value in reader.totals.items()}
-    return Evaluation(project=project, indicators=indicators, units=units, scores=scores, layout="score_table",
-                      source_name=filename, reported_unit_totals=totals)
+    if len(unit_names) == 1 and len(totals) == 1:
+        project.reported_total = next(iter(totals.values()))
+    goals = pd.DataFrame(goal_rows, columns=GOAL_COLUMNS)
+    return Evaluation(project=project, indicators=indicators, units=units, scores=scores, budget=budget,
+                      goals=goals, layout=layout, source_name=filename, reported_unit_totals=totals,
+                      reported_points_total=reader.total_points[0] if reader.total_points else None)
+
+
+def _prune_placeholders(roots: list[_Node], sheet: Sheet, header: _Header, report: ValidationReport) -> None:
+    """Drop leaves a printed form keeps for indicators not used (a 二级 with no 三级, a label
+    row): no points anywhere and no 得分. Their parents go too when nothing is left under them."""
+
+    def empty(node: _Node) -> bool:
+        if node.children or node.declared is not None or node.scored_row is None:
+            return False
+        i = node.scored_row
+        columns = [header.points] + [c for u in header.units for c in (u.score, u.rate)]
+        return all(c is None or is_blank(_cell(sheet.rows, i, c)) for c in columns) and not any(
+            not is_blank(_cell(sheet.rows, r, c)) for r in node.sub_rows for c in columns if c is not None)
+
+    def prune(nodes: list[_Node]) -> list[_Node]:
+        kept = []
+        for node in nodes:
+            had_children = bool(node.children)
+            node.children = prune(node.children)
+            if had_children and not node.children and node.declared is None:
+                continue
+            if not had_children and empty(node):
+                report.info("form_placeholder_row", sheet.name, sheet.excel_row(node.row), name=node.name)
+                continue
+            kept.append(node)
+        return kept
+
+    roots[:] = prune(roots)
+
+
+def _budget_leaf(block: BudgetBlock | None, sheet: Sheet) -> _Node | None:
+    """The 预算执行率 indicator of a 自评表's budget block, a level-1 leaf, or None."""
+    if block is None or block.points is None or block.scored_row is None:
+        return None
+    node = _Node(BUDGET_LEAF_NAME, 1, None, block.scored_row, scored_row=block.scored_row)
+    node.points = block.points
+    node.declared = (block.points, sheet.sheet_col(block.columns["points"]))
+    return node
+
+
+def _budget_score(block: BudgetBlock, node: _Node, units: list[str], sheet: Sheet) -> list[dict[str, object]]:
+    if block.score is None or block.scored_row is None:
+        return []
+    return [{"unit": units[0], "code": node.code, "points": block.score, "rate": math.nan, "actual": math.nan,
+             "reason": "", "src_sheet": sheet.name, "src_row": sheet.excel_row(block.scored_row),
+             "src_col": sheet.sheet_col(block.columns.get("score", block.columns["points"]))}]
+
+
+def _check_printed_points(reader: _TableReader, roots: list[_Node], sheet: Sheet, header: _Header,
+                          report: ValidationReport) -> None:
+    """The 合计/总分 row's 分值 against the points the table's leaves add up to."""
+    if reader.total_points is None or header.points is None:
+        return
+    printed, row = reader.total_points
+    added = sum(n.points for n in roots if not math.isnan(n.points))
+    if abs(printed - added) > TOTAL_TOLERANCE:
+        report.warning("points_total_mismatch", sheet.name, sheet.excel_row(row), sheet.sheet_col(header.points),
+                       computed=_fmt(round(added, 6)), printed=_fmt(printed))
 
 
 AGGREGATE_UNIT = re.compile(r"^(全市|全区|全县|全旗|全省|合计|总体|汇总|市本级|全部)")
@@ -749,11 +956,25 @@ def _unit_tree(unit_names: list[str], region: str) -> pd.DataFrame:
 
 
 def _read_leaf(sheet: Sheet, header: _Header, report: ValidationReport, node: _Node) -> None:
+    """The leaf's points: its 分值 cell, else the points printed in its name, else the sum of
+    its 其中 rows' own 分值. Points in the name that disagree with the 分值 column are reported."""
     i = node.scored_row if node.scored_row is not None else node.row
-    value, _ = _number(sheet, report, i, header.points, "分值")
+    value = None
+    if header.points is not None:
+        value, _ = _number(sheet, report, i, header.points, "分值")
+        if value is None:
+            parts = [_number(sheet, report, r, header.points, "分值")[0] for r in node.sub_rows]
+            if any(p is not None for p in parts):
+                value = float(sum(p for p in parts if p is not None))
+    if value is not None and node.declared is not None and abs(value - node.declared[0]) > 1e-6:
+        report.warning("name_points_mismatch", sheet.name, sheet.excel_row(i), node.declared[1], name=node.name,
+                       declared=_fmt(node.declared[0]), points=_fmt(value))
     if value is None and node.declared is not None:
         value = node.declared[0]
     if value is None:
+        if header.points is None:
+            report.error("required", sheet.name, sheet.excel_row(i), sheet.sheet_col(header.levels[-1]), column="分值")
+            return
         formula = sheet.formula_at(i, header.points)
         text = clean_text(_cell(sheet.rows, i, header.points))
         if formula is None and (not text or text.lower() in _PLACEHOLDERS):
