@@ -22,7 +22,8 @@ _CODE = re.compile(rf"^(?P<code>[A-Z](?:\d{{1,2}}){{0,3}})(?=[{_CJK}])(?![级类
 _DOTTED_CODE = re.compile(rf"^(?P<code>\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=\s*[{_CJK}])")
 # "一、" "（一）" "1." "1、" "2.1、" before a name
 _ENUMERATOR = re.compile(
-    r"^([一二三四五六七八九十]+[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+(\.\d+)*、|\d+[.．](?!\d))\s*"
+    r"^([一二三四五六七八九十]+[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+(\.\d+)*、|\d+[.．](?!\d)|"
+    r"指标\s*\d+\s*[:：]|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
 )
 _PLACEHOLDER_NAMES = re.compile(r"^([.。…·、\-—_~～/\\]+|略|无|其他|其它|……指标|\d+)$")
 
@@ -62,7 +63,8 @@ def indicator_label(value: object) -> Label:
     if c:
         code = c.group("code")
         text = text[c.end():].strip()
-    name = _ENUMERATOR.sub("", text).strip() or text
+    stripped = _ENUMERATOR.sub("", text).strip()
+    name = stripped if stripped or not _ENUMERATOR.match(text) or "指标" not in text else ""
     name = name.strip(":：、 ")
     return Label(code, _restore_brackets(name, original), points)
 
@@ -95,7 +97,7 @@ _FOOTER_PATTERNS = (
     ("measures", re.compile(r"^(改进措施|整改措施|改进建议|下一步(改进)?(措施|工作)|意见建议|相关建议|建议[:：]|建议$)")),
     ("signature", re.compile(r"^(项目负责人|填表人|填报人|联系人|联系电话|财务负责人|单位负责人|审核人|复核人|评价人|"
                              r"评分人|制表人?|填报日期|填表日期|签字|盖章|单位(盖章|公章)|评价组)")),
-    ("note", re.compile(r"^(注|备注|说明)\s*[:：\d、.]|^(注|备注)$")),
+    ("note", re.compile(r"^(注|备注|说明)\s*[:：\d、.]|^(注|备注)$|^其他(需要)?说明(的)?事项")),
 )
 
 
@@ -109,3 +111,22 @@ def footer_kind(text: str) -> str | None:
         if pattern.match(label):
             return kind
     return None
+
+
+# the level-1 indicators of the 10号 framework (and of the 2013 frame), by the names of their
+# children: a form that prints only "(50分)" in the level-1 cell still says what it is
+_LEVEL1_BY_CHILDREN = (
+    ("产出指标", ("数量", "质量", "时效", "成本", "产出")),
+    ("效益指标", ("经济效益", "社会效益", "生态效益", "可持续", "效益")),
+    ("满意度指标", ("满意度",)),
+    ("决策", ("立项", "绩效目标", "资金投入", "决策")),
+    ("过程", ("资金管理", "组织实施", "过程")),
+)
+
+
+def level1_name_from_children(children: list[str]) -> str:
+    """'产出指标' for children 数量指标 / 质量指标 …; '' when they name no known level-1."""
+    for name, keys in _LEVEL1_BY_CHILDREN:
+        if children and all(any(k in child for k in keys) for child in children):
+            return name
+    return ""

@@ -266,6 +266,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{name}”的得分 {printed} 与其下级指标得分之和 {computed} 不一致",
         "'{name}': score {printed} differs from the sum of its children's scores {computed}",
     ),
+    "level1_named": (
+        "一级指标只写了分值（{points}分），按其下级指标命名为“{name}”",
+        "The level-1 cell gives only its points ({points}); named '{name}' after its children",
+    ),
+    "budget_outside_total": (
+        "总分行的分值 {printed} 不含预算执行率的 {points} 分：预算执行率单列，不计入总分",
+        "The total row's {printed} points leave out the {points} points of 预算执行率: "
+        "it is shown on its own, outside the total",
+    ),
+    "points_split_equally": (
+        "“{name}”写明 {points} 分，其下 {count} 个末级指标没有分值：按平均分配，每项 {each} 分（请核对）",
+        "'{name}' states {points} points and its {count} leaves give none: shared equally, {each} each (check this)",
+    ),
+    "name_points_missing": (
+        "“{name}”没有分值：表中没有分值列，名称和上级指标也没有写明分值",
+        "'{name}' has no points: the table has no points column and neither its name nor its parent states any",
+    ),
     "scoretable_total_row": (
         "合计行得分 {reported} 与各项得分之和 {computed} 不一致",
         "The total row says {reported} but the scores add up to {computed}",

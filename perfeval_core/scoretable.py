@@ -26,7 +26,14 @@ from .model import (
     Evaluation,
     ProjectInfo,
 )
-from .labels import Label, footer_kind, indicator_label, is_placeholder_name, is_sub_item
+from .labels import (
+    Label,
+    footer_kind,
+    indicator_label,
+    is_placeholder_name,
+    is_sub_item,
+    level1_name_from_children,
+)
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import Severity, ValidationReport, column_letter
 from .selfeval import BUDGET_LEAF_NAME, BudgetBlock, budget_rows, read_form_head
@@ -66,6 +73,7 @@ _AGGREGATE_PREFIXES = {"平均", "合计", "总", "总计", "小计", "汇总"}
 
 _TOTAL_LABELS = {"合计", "总分", "总计", "得分合计", "总得分", "综合得分", "合计得分", "分值合计", "总体得分"}
 _SUBTOTAL_LABELS = {"小计"}
+_RATINGS = {"优", "良", "中", "差", "优秀", "良好", "中等", "较差", "合格", "不合格"}
 _NOTE_ROW = re.compile(r"^(备注|注[:：释\d]|说明[:：]|评分人|评价人|复核人|审核人|填表|制表|签字|评价组)")
 _PLACEHOLDERS = {"-", "--", "—", "——", "/", "\\", "无", "不适用", "n/a", "na", "×", "x"}
 # "一、" "（一）" "1." "1、" "2.1、" before a name
@@ -109,7 +117,7 @@ class _Header:
     top: int  # first header row: the row of unit names when they sit above
     data_start: int
     levels: list[int]  # column of each indicator level, level 1 first
-    points: int  # column of the leaves' 分值
+    points: int | None  # column of the leaves' 分值; None when only the names carry points
     level_points: dict[int, int]  # level (1-based) -> column declaring that level's points
     code: int | None
     explanation: int | None
@@ -210,16 +218,21 @@ def _analyse_header(grid: list[list[object]], i: int, unscored: bool = False) ->
     if right:
         levels.append(right[0])
     points_cols = [(j, d) for j, (k, d) in kinds.items() if k == "points" and isinstance(d, int)]
-    if not levels or not points_cols:
+    # without a 分值 column, the points come from the names (相关性(5分)): level columns needed
+    if not levels or (not points_cols and len(levels) < 2):
         return None
 
     def first(kind: str) -> int | None:
         return next((j for j, (k, _) in kinds.items() if k == kind), None)
 
-    points, level_points = _assign_points(points_cols, levels)
+    points, level_points = _assign_points(points_cols, levels) if points_cols else (None, {})
     structural = set(levels) | {points} | set(level_points.values())
+    structural.discard(None)
     extra = {kind: first(kind) for kind in ("code", "explanation", "criteria", "target", "actual", "deviation")}
     structural |= {c for c in extra.values() if c is not None}
+    if block is None and levels:  # 年度绩效目标(80分) merged down left of the levels
+        block = next((j for j, (k, _) in kinds.items() if j < levels[0] and k == "text"
+                      and indicator_label(row[j]).points is not None), None)
     if block is not None:
         structural.add(block)
     single_row = [(j, str(kind), str(detail)) for j, (kind, detail) in kinds.items()
@@ -347,6 +360,11 @@ def _locate(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
             for i in range(min(len(grid), HEADER_SCAN_ROWS)):
                 header = _analyse_header(grid, i, unscored)
                 if header is not None and (not unscored or len(header.levels) > 1):
+                    # a two-row header: 绩效指标 | 年度指标值 | 分值 … above 一级指标 | 二级指标 | 三级指标
+                    below = _analyse_header(grid, i + 1, unscored) if i + 1 < len(grid) else None
+                    if below is not None and len(below.levels) > len(header.levels):
+                        below.top = min(below.top, header.top)
+                        header = below
                     return sheet, header
     return None
 
@@ -394,7 +412,10 @@ def _read_title(sheet: Sheet, header_row: int, filename: str) -> _Title:
     heading = re.sub(r"\s+", "", heading)
     year = _YEAR.search(heading)
     if title.year is None:
-        in_name = year or _YEAR.search(filename)
+        # the heading, else a short title line such as （2022年度）, else the file name
+        lines = [t for t in texts if len(t) <= 40 and not _key_values(t)]
+        in_lines = next((m for m in (_YEAR.search(re.sub(r"\s+", "", t)) for t in lines) if m), None)
+        in_name = year or in_lines or _YEAR.search(filename)
         title.year = int(in_name.group(1)) if in_name else None
     rest = _YEAR.sub("", heading, count=1) if year else heading
     rest = re.sub(r"[(（]\s*[)）]", "", rest).strip("《》“”\"'：:，,、 ")
@@ -512,6 +533,18 @@ def _clean_name(text: str) -> Label:
     return indicator_label(text)
 
 
+def _points_only(text: str) -> str:
+    """'(50分)' for a cell that prints only points: kept as the node's name until the children
+    name it (see _prune_placeholders)."""
+    label = indicator_label(text)
+    return re.sub(r"\s+", "", text) if not label.name and label.points is not None else ""
+
+
+def _has_value(value: object) -> bool:
+    """A cell that holds something other than a placeholder ('/', '-', '—', '无')."""
+    return not is_blank(value) and clean_text(value).lower() not in _PLACEHOLDERS
+
+
 def _is_total(texts: list[str]) -> bool:
     return any(re.sub(r"\s+", "", t) in _TOTAL_LABELS for t in texts)
 
@@ -547,7 +580,7 @@ class _TableReader:
     def has_values(self, i: int) -> bool:
         """Whether row i has a number or text in its 分值 or any unit's 得分 / 得分率 column."""
         columns = [self.header.points] + [c for u in self.header.units for c in (u.score, u.rate)]
-        return any(c is not None and not is_blank(_cell(self.sheet.rows, i, c)) for c in columns)
+        return any(c is not None and _has_value(_cell(self.sheet.rows, i, c)) for c in columns)
 
     def read(self) -> None:
         header, sheet = self.header, self.sheet
@@ -590,7 +623,9 @@ class _TableReader:
             if last is not None and is_sub_item(own_texts[-1]):
                 last.sub_rows.append(i)  # 其中…: a detail of the leaf above, not an indicator
                 continue
-            if is_placeholder_name(own_texts[-1]) and not self.has_values(i):
+            deepest = _clean_name(own_texts[-1])
+            if (not deepest.name or is_placeholder_name(deepest.name)) and deepest.points is None \
+                    and not self.has_values(i):
                 continue  # ……: a row the printed form keeps for indicators not used
             chain = self.chain(i, cells, previous)
             if chain is None:
@@ -623,9 +658,10 @@ class _TableReader:
                 continue
             if not text:
                 continue
-            name = _clean_name(text).name
+            label = _clean_name(text)
+            name = label.name or _points_only(text)
             if not name:
-                continue  # a cell holding only points, "(25分)"
+                continue
             if prior is None or prior.name != name:
                 fresh = True
             path.append((k, text))
@@ -637,7 +673,7 @@ class _TableReader:
         parent: _Node | None = None
         for depth, (k, text) in enumerate(path, start=1):
             label = _clean_name(text)
-            name, declared = label.name, label.points
+            name, declared = label.name or _points_only(text), label.points
             prior = previous[depth - 1] if depth - 1 < len(previous) else None
             last_of_row = depth == len(path)
             own = cells[k][1]
@@ -704,6 +740,10 @@ class _TableReader:
             value, _ = parse_number(_cell(self.sheet.rows, i, self.header.points))  # checked, not required
             if value is not None and math.isfinite(value):
                 self.total_points = (value, i)
+        for value in self.sheet.rows[i]:
+            text = re.sub(r"\s+", "", clean_text(value))
+            if text in _RATINGS and "rating" not in self.footer:
+                self.footer["rating"] = text  # 总分 | 100 | 96 | 优: the rating printed beside the total
         for k, unit in enumerate(self.header.units):
             if unit.score is not None:
                 value, _ = _number(self.sheet, self.report, i, unit.score, "得分", severity="warning")
@@ -715,6 +755,10 @@ def _walk(nodes: list[_Node]):
     for node in nodes:
         yield node
         yield from _walk(node.children)
+
+
+def _leaves_of(nodes: list[_Node]) -> list[_Node]:
+    return [n for n in _walk(nodes) if not n.children]
 
 
 def _leaves(node: _Node) -> list[_Node]:
@@ -793,16 +837,7 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
     if any(u.name is None for u in header.units) and not (title.unit or head.info):
         report.info("scoretable_default_unit", sheet.name, unit=default_unit)
     unit_names = [u.name or default_unit for u in header.units]
-    budget_leaf = _budget_leaf(head.budget, sheet)
-    roots = ([budget_leaf] if budget_leaf is not None else []) + reader.roots
-
-    _assign_codes(roots, report, sheet)
     points_col = sheet.sheet_col(header.points) if header.points is not None else sheet.sheet_col(header.levels[-1])
-    indicator_rows: list[dict[str, object]] = []
-    score_rows: list[dict[str, object]] = []
-    goal_rows: list[dict[str, object]] = []
-    rate_percent = {id(u): _rate_column_is_percent(sheet, reader.roots, u) for u in header.units}
-
     for node in _walk(reader.roots):
         if not node.children:
             _read_leaf(sheet, header, report, node)
@@ -811,6 +846,35 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
             value, _ = parse_number(_cell(sheet.rows, node.scored_row, header.points))
             if value is not None:
                 node.declared = (value, points_col)
+    _split_missing_points(reader.roots, sheet, report)
+    budget_leaf = _budget_leaf(head.budget, sheet)
+    if budget_leaf is not None and reader.total_points is not None:
+        # some variants print a 总分 of the indicators alone, the budget's points beside it
+        printed = reader.total_points[0]
+        table = sum(leaf.points for leaf in _leaves_of(reader.roots) if not math.isnan(leaf.points))
+        if abs(printed - table) <= TOTAL_TOLERANCE < abs(printed - table - budget_leaf.points):
+            report.info("budget_outside_total", sheet.name, sheet.excel_row(budget_leaf.row), budget_leaf.declared[1]
+                        if budget_leaf.declared else None, printed=_fmt(printed), points=_fmt(budget_leaf.points))
+            budget_leaf = None
+    elif budget_leaf is not None and head.budget is not None and head.budget.score and 0 in reader.totals \
+            and len(header.units) == 1 and header.units[0].score is not None:
+        # no printed points: the printed 总分 may still be the indicators' scores alone
+        column = header.units[0].score
+        printed = reader.totals[0]
+        table = sum(parse_number(_cell(sheet.rows, leaf.scored_row, column))[0] or 0.0
+                    for leaf in _leaves_of(reader.roots) if leaf.scored_row is not None)
+        if abs(printed - table) <= TOTAL_TOLERANCE < abs(printed - table - head.budget.score):
+            report.info("budget_outside_total", sheet.name, sheet.excel_row(budget_leaf.row), None,
+                        printed=_fmt(printed), points=_fmt(budget_leaf.points))
+            budget_leaf = None
+    roots = ([budget_leaf] if budget_leaf is not None else []) + reader.roots
+
+    _assign_codes(roots, report, sheet)
+    indicator_rows: list[dict[str, object]] = []
+    score_rows: list[dict[str, object]] = []
+    goal_rows: list[dict[str, object]] = []
+    rate_percent = {id(u): _rate_column_is_percent(sheet, reader.roots, u) for u in header.units}
+
     for node in _walk(roots):
         if node.children:
             leaves = [leaf.points for leaf in _leaves(node) if not math.isnan(leaf.points)]
@@ -881,8 +945,8 @@ def _prune_placeholders(roots: list[_Node], sheet: Sheet, header: _Header, repor
             return False
         i = node.scored_row
         columns = [header.points] + [c for u in header.units for c in (u.score, u.rate)]
-        return all(c is None or is_blank(_cell(sheet.rows, i, c)) for c in columns) and not any(
-            not is_blank(_cell(sheet.rows, r, c)) for r in node.sub_rows for c in columns if c is not None)
+        return all(c is None or not _has_value(_cell(sheet.rows, i, c)) for c in columns) and not any(
+            _has_value(_cell(sheet.rows, r, c)) for r in node.sub_rows for c in columns if c is not None)
 
     def prune(nodes: list[_Node]) -> list[_Node]:
         kept = []
@@ -898,6 +962,33 @@ def _prune_placeholders(roots: list[_Node], sheet: Sheet, header: _Header, repor
         return kept
 
     roots[:] = prune(roots)
+    for node in roots:
+        if not indicator_label(node.name).name:  # the level-1 cell printed only its points, "(50分)"
+            node.name = level1_name_from_children([c.name for c in node.children]) or f"一级指标{roots.index(node) + 1}"
+            report.info("level1_named", sheet.name, sheet.excel_row(node.row), name=node.name,
+                        points=_fmt(node.declared[0]) if node.declared else "")
+
+
+def _split_missing_points(roots: list[_Node], sheet: Sheet, report: ValidationReport,
+                          header: _Header | None = None) -> None:
+    """Leaves printed with no points at all, under an indicator whose name states its points
+    (产出指标(60分) over six unnumbered leaves): the points are shared equally, and said so."""
+    for node in _walk(roots):
+        if node.declared is None or not node.children:
+            continue
+        leaves = _leaves(node)
+        if not all(math.isnan(leaf.points) for leaf in leaves):
+            continue
+        if any(n.declared is not None for n in _walk(node.children)):
+            continue  # a lower level states its own points: split there
+        each = node.declared[0] / len(leaves)
+        for leaf in leaves:
+            leaf.points = each
+        report.warning("points_split_equally", sheet.name, sheet.excel_row(node.row), node.declared[1],
+                       name=node.name, points=_fmt(node.declared[0]), count=len(leaves), each=_fmt(round(each, 4)))
+    for leaf in _leaves_of(roots):
+        if math.isnan(leaf.points) and not report.errors:
+            report.error("name_points_missing", sheet.name, sheet.excel_row(leaf.row), None, name=leaf.name)
 
 
 def _budget_leaf(block: BudgetBlock | None, sheet: Sheet) -> _Node | None:
@@ -973,8 +1064,7 @@ def _read_leaf(sheet: Sheet, header: _Header, report: ValidationReport, node: _N
         value = node.declared[0]
     if value is None:
         if header.points is None:
-            report.error("required", sheet.name, sheet.excel_row(i), sheet.sheet_col(header.levels[-1]), column="分值")
-            return
+            return  # perhaps shared out from the parent's points (_split_missing_points), else reported there
         formula = sheet.formula_at(i, header.points)
         text = clean_text(_cell(sheet.rows, i, header.points))
         if formula is None and (not text or text.lower() in _PLACEHOLDERS):

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .labels import indicator_label
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import ValidationReport
 from .sheets import Sheet
@@ -81,7 +82,7 @@ def _kind(value: object) -> str | None:
 
 def strip_code(text: str) -> str:
     """'219001-池州市贵池区棠溪镇人民政府' -> '池州市贵池区棠溪镇人民政府': the budget code systems print."""
-    return re.sub(r"^\[?\d{3,}\]?\s*[-－—_\s]\s*", "", text).strip()
+    return re.sub(r"^\[?(\d{3,}|[0-9A-Z]{8,})\]?\s*[-－—_\s]\s*(?=[\u4e00-\u9fff])", "", text).strip()
 
 
 def read_form_head(sheet: Sheet, top: int, report: ValidationReport) -> FormHead:
@@ -165,6 +166,16 @@ def _budget_lines(sheet: Sheet, header: int, top: int, columns: dict[str, int],
                 block.score = None if math.isnan(score) else score
                 rate = number(i, "rate")
                 block.rate = None if math.isnan(rate) else rate
+    if block.points is None and "points" not in columns:
+        # 预算执行情况(万元)(20分) | 预算数 | 执行数 | 执行率 | 得分(20分*执行率): the points in the label
+        points = indicator_label(head_text).points
+        row = next((line.row for line in block.lines if not math.isnan(number(line.row, "score"))), None)
+        if points is not None and row is not None:
+            block.points, block.scored_row = points, row
+            block.score = number(row, "score")
+            block.columns["points"] = first_value - 1 if first_value else 0
+            rate = number(row, "rate")
+            block.rate = None if math.isnan(rate) else rate
     return block
 
 
