@@ -30,8 +30,8 @@ from .scoretable import (
     _fmt,
     _group_units,
     _read_title,
-    _UnitColumns,
     _unit_tree,
+    _UnitColumns,
 )
 from .sheets import RawWorkbook, Sheet
 

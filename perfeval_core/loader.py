@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import check_evaluation, cross_check, resolve_scores
+from .codelist import find_code_list, load_code_list
 from .model import Evaluation
 from .report import LoadRefused, ValidationReport
-from .codelist import find_code_list, load_code_list
 from .scoretable import find_score_table, load_score_table
 from .sheets import read_workbook
 from .template import is_template, load_template

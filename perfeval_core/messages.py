@@ -181,6 +181,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "单位“{unit}”有 {count} 个末级指标未评分，按 0 分计：{codes}",
         "Unit '{unit}' has {count} unscored leaves, counted as 0: {codes}",
     ),
+    "docx_no_tables": ("Word 文档中没有表格", "The Word document holds no table"),
     "no_scores": ("没有任何单位的评分数据", "No unit has any scores"),
     "form_unscored": (
         "表中没有任何得分：按空白表读取了指标体系（{count} 个指标），可以查看指标，但不能评分。"
@@ -282,6 +283,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "name_points_missing": (
         "“{name}”没有分值：表中没有分值列，名称和上级指标也没有写明分值",
         "'{name}' has no points: the table has no points column and neither its name nor its parent states any",
+    ),
+    "score_column_switched": (
+        "得分列 {empty} 全部为空，改按本列的得分读取", "Score column {empty} is empty throughout; the scores are read from this column",
     ),
     "scoretable_total_row": (
         "合计行得分 {reported} 与各项得分之和 {computed} 不一致",

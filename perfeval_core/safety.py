@@ -64,6 +64,7 @@ class Preflight:
     # sheet name -> {(row0, col0): formula text} for formula cells with no cached value
     missing_formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     text: str | None = None  # decoded text when kind == "csv"
+    document: bytes | None = None  # word/document.xml, checked, when kind == "docx"
 
 
 def preflight(data: bytes, filename: str = "") -> Preflight:
@@ -374,6 +375,9 @@ def _check_zip(data: bytes) -> Preflight:
     for info in infos:
         by_name.setdefault(info.filename.lower(), info)
     if "xl/workbook.xml" not in by_name:
+        document = by_name.get("word/document.xml")
+        if document is not None:
+            return _check_docx(data, infos, document)
         _refuse("unknown_format", detail=_zip_kind(by_name))
 
     budget = _Budget()
@@ -410,6 +414,23 @@ def _check_zip(data: bytes) -> Preflight:
             for _ in _member_chunks(data, info, budget):
                 pass
     return Preflight("xlsx", issues, missing)
+
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # word/document.xml of a Word file holding score tables
+
+
+def _check_docx(data: bytes, infos: list[zipfile.ZipInfo], document: zipfile.ZipInfo) -> Preflight:
+    """A Word file: its tables are read like sheets. Only word/document.xml is parsed; every
+    other member is inflated within the budget, so sizes that lie are still caught."""
+    if document.file_size > MAX_DOCUMENT_BYTES:
+        _bomb(document.filename, document.file_size, document.compress_size)
+    budget = _Budget()
+    text = b"".join(_no_entities(_utf8_stream(_member_chunks(data, document, budget)), document.filename))
+    for info in infos:
+        if info is not document:
+            for _ in _member_chunks(data, info, budget):
+                pass
+    return Preflight("docx", [], {}, None, text)
 
 
 def _zip_kind(by_name: dict[str, zipfile.ZipInfo]) -> str:

@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .labels import (
+    Label,
+    footer_kind,
+    indicator_label,
+    is_placeholder_name,
+    is_sub_item,
+    level1_name_from_children,
+)
 from .model import (
     BUDGET_COLUMNS,
     EVALUATION_MODES,
@@ -25,14 +33,6 @@ from .model import (
     UNIT_COLUMNS,
     Evaluation,
     ProjectInfo,
-)
-from .labels import (
-    Label,
-    footer_kind,
-    indicator_label,
-    is_placeholder_name,
-    is_sub_item,
-    level1_name_from_children,
 )
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import Severity, ValidationReport, column_letter
@@ -92,7 +92,7 @@ _TITLE_SUFFIXES = (
     "绩效评价指标体系及评分表", "绩效评价指标体系及评分标准", "绩效评价指标体系及评分", "绩效评价指标及评分表",
     "绩效评价指标体系", "绩效评价评分表", "绩效评价得分表", "绩效评价结果表", "绩效评价打分表", "绩效自评表",
     "绩效评价表", "指标体系及评分表", "指标体系及评分标准", "评价指标体系", "指标体系", "评分结果表",
-    "评价结果表", "评分明细表", "评分表", "得分表", "打分表", "评分结果", "自评表", "绩效评价", "绩效自评",
+    "评价结果表", "评分明细表", "自评指标计分表", "指标计分表", "计分表", "评分表", "得分表", "打分表", "评分结果", "自评表", "绩效评价", "绩效自评",
     "部门重点评价", "财政重点评价", "重点评价", "部门评价", "财政评价", "一览表",
 )
 _ATTACHMENT = re.compile(r"^(附件|附表)\s*[\d一二三四五六七八九十\-.]*\s*[:：]?\s*")
@@ -214,7 +214,9 @@ def _analyse_header(grid: list[list[object]], i: int, unscored: bool = False) ->
     # a name label left of the level columns (绩效指标, merged down the form) labels the block
     if levels and name_cols and name_cols[0] < levels[0]:
         block = name_cols.pop(0)
-    right = [j for j in name_cols if not levels or j > levels[-1]]
+    # a name column is the deepest level when there are no level columns or it follows the last
+    # one; elsewhere (具体指标 beyond the scores) it describes the indicator
+    right = [j for j in name_cols if not levels or j == levels[-1] + 1]
     if right:
         levels.append(right[0])
     points_cols = [(j, d) for j, (k, d) in kinds.items() if k == "points" and isinstance(d, int)]
@@ -226,8 +228,7 @@ def _analyse_header(grid: list[list[object]], i: int, unscored: bool = False) ->
         return next((j for j, (k, _) in kinds.items() if k == kind), None)
 
     points, level_points = _assign_points(points_cols, levels) if points_cols else (None, {})
-    structural = set(levels) | {points} | set(level_points.values())
-    structural.discard(None)
+    structural = set(levels) | set(level_points.values()) | ({points} if points is not None else set())
     extra = {kind: first(kind) for kind in ("code", "explanation", "criteria", "target", "actual", "deviation")}
     structural |= {c for c in extra.values() if c is not None}
     if block is None and levels:  # 年度绩效目标(80分) merged down left of the levels
@@ -740,8 +741,8 @@ class _TableReader:
             value, _ = parse_number(_cell(self.sheet.rows, i, self.header.points))  # checked, not required
             if value is not None and math.isfinite(value):
                 self.total_points = (value, i)
-        for value in self.sheet.rows[i]:
-            text = re.sub(r"\s+", "", clean_text(value))
+        for cell in self.sheet.rows[i]:
+            text = re.sub(r"\s+", "", clean_text(cell))
             if text in _RATINGS and "rating" not in self.footer:
                 self.footer["rating"] = text  # 总分 | 100 | 96 | 优: the rating printed beside the total
         for k, unit in enumerate(self.header.units):
@@ -874,6 +875,7 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
     score_rows: list[dict[str, object]] = []
     goal_rows: list[dict[str, object]] = []
     rate_percent = {id(u): _rate_column_is_percent(sheet, reader.roots, u) for u in header.units}
+    _prefer_filled_score_column(sheet, header, reader.roots, report)
 
     for node in _walk(roots):
         if node.children:
@@ -887,11 +889,11 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
             "level": node.level, "points": node.points, "kind": "", "target": math.nan, "unit": "",
             "explanation": node.explanation, "criteria": node.criteria,
             "src_sheet": sheet.name, "src_row": sheet.excel_row(node.row),
-            "src_col": node.declared[1] if node is budget_leaf and node.declared else points_col,
+            "src_col": _points_column(node, budget_leaf, points_col),
         })
         if node.children or node.scored_row is None:
             continue
-        if node is budget_leaf:
+        if budget_leaf is not None and node is budget_leaf:
             assert head.budget is not None
             score_rows.extend(_budget_score(head.budget, node, unit_names[:1] or [default_unit], sheet))
             continue
@@ -969,6 +971,24 @@ def _prune_placeholders(roots: list[_Node], sheet: Sheet, header: _Header, repor
                         points=_fmt(node.declared[0]) if node.declared else "")
 
 
+def _prefer_filled_score_column(sheet: Sheet, header: _Header, roots: list[_Node], report: ValidationReport) -> None:
+    """自评分 | … | 得分 with the 得分 column left empty: the column that holds the scores is read."""
+    if len(header.units) != 1 or header.units[0].name is not None or header.units[0].score is None:
+        return
+    rows = [leaf.scored_row for leaf in _leaves_of(roots) if leaf.scored_row is not None]
+
+    def filled(col: int) -> int:
+        return sum(parse_number(_cell(sheet.rows, i, col))[0] is not None for i in rows)
+
+    unit = header.units[0]
+    others = [j for j, label in header.duplicates if _classify(label) == ("score", "")]
+    best = max(others, key=filled, default=None)
+    if best is not None and unit.score is not None and filled(unit.score) == 0 and filled(best) > 0:
+        report.info("score_column_switched", sheet.name, sheet.excel_row(header.row), sheet.sheet_col(best),
+                    empty=column_letter(sheet.sheet_col(unit.score)))
+        unit.score = best
+
+
 def _split_missing_points(roots: list[_Node], sheet: Sheet, report: ValidationReport,
                           header: _Header | None = None) -> None:
     """Leaves printed with no points at all, under an indicator whose name states its points
@@ -989,6 +1009,13 @@ def _split_missing_points(roots: list[_Node], sheet: Sheet, report: ValidationRe
     for leaf in _leaves_of(roots):
         if math.isnan(leaf.points) and not report.errors:
             report.error("name_points_missing", sheet.name, sheet.excel_row(leaf.row), None, name=leaf.name)
+
+
+def _points_column(node: _Node, budget_leaf: _Node | None, points_col: int) -> int:
+    """The column a node's points are stated in: the budget block's 分值 for 预算执行率."""
+    if node is budget_leaf and node.declared is not None:
+        return node.declared[1]
+    return points_col
 
 
 def _budget_leaf(block: BudgetBlock | None, sheet: Sheet) -> _Node | None:

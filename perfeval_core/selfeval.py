@@ -25,7 +25,7 @@ _INFO_KEYS = {
     "主管部门": "department", "主管部门及代码": "department", "主管单位": "department", "部门名称": "department",
     "部门(单位)名称": "department", "预算部门": "department", "一级预算单位": "department",
     "实施单位": "implementer", "项目实施单位": "implementer", "实施单位(盖章)": "implementer", "项目单位": "implementer",
-    "预算单位": "implementer", "单位名称": "implementer", "执行单位": "implementer",
+    "执行单位": "implementer", "预算单位": "unit", "单位名称": "unit",
 }
 _KINDS = (
     ("plan", re.compile(r"^年初(预算|预算数|批复数|预算安排数?)$")),
@@ -82,7 +82,7 @@ def _kind(value: object) -> str | None:
 
 def strip_code(text: str) -> str:
     """'219001-池州市贵池区棠溪镇人民政府' -> '池州市贵池区棠溪镇人民政府': the budget code systems print."""
-    return re.sub(r"^\[?(\d{3,}|[0-9A-Z]{8,})\]?\s*[-－—_\s]\s*(?=[\u4e00-\u9fff])", "", text).strip()
+    return re.sub(r"^\[?(\d{3,}|[0-9A-Z]{8,})\]?\s*[-－—_\s]\s*(?=[\u4e00-\u9fff])(?!年)", "", text).strip()
 
 
 def read_form_head(sheet: Sheet, top: int, report: ValidationReport) -> FormHead:
@@ -90,6 +90,9 @@ def read_form_head(sheet: Sheet, top: int, report: ValidationReport) -> FormHead
     for i in range(min(top, len(sheet.rows))):
         _read_info(sheet.rows[i], head.info)
     head.budget = _read_budget(sheet, top, report)
+    unit = head.info.pop("unit", "")
+    if unit and not head.info.get("implementer"):
+        head.info["implementer"] = unit  # 单位名称 / 预算单位: the unit when no 实施单位 is named
     return head
 
 
@@ -168,10 +171,10 @@ def _budget_lines(sheet: Sheet, header: int, top: int, columns: dict[str, int],
                 block.rate = None if math.isnan(rate) else rate
     if block.points is None and "points" not in columns:
         # 预算执行情况(万元)(20分) | 预算数 | 执行数 | 执行率 | 得分(20分*执行率): the points in the label
-        points = indicator_label(head_text).points
+        label_points = indicator_label(head_text).points
         row = next((line.row for line in block.lines if not math.isnan(number(line.row, "score"))), None)
-        if points is not None and row is not None:
-            block.points, block.scored_row = points, row
+        if label_points is not None and row is not None:
+            block.points, block.scored_row = label_points, row
             block.score = number(row, "score")
             block.columns["points"] = first_value - 1 if first_value else 0
             rate = number(row, "rate")

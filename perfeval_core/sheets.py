@@ -58,7 +58,7 @@ class Sheet:
 
 @dataclass
 class RawWorkbook:
-    kind: str  # "xlsx" | "xls" | "csv"
+    kind: str  # "xlsx" | "xls" | "csv" | "docx"
     sheets: list[Sheet]
     issues: list[Issue]
 
@@ -74,6 +74,10 @@ def read_workbook(data: bytes, filename: str = "") -> RawWorkbook:
     pre = safety.preflight(data, filename)
     if pre.kind == "csv":
         return RawWorkbook("csv", [_read_csv(pre, filename)], list(pre.issues))
+    if pre.kind == "docx":
+        from .wordtables import read_docx_tables
+
+        return RawWorkbook("docx", read_docx_tables(pre.document or b""), list(pre.issues))
     return RawWorkbook(pre.kind, _read_excel(data, pre), list(pre.issues))
 
 

@@ -344,7 +344,7 @@ CASES: dict[str, tuple[Callable[[], Case], Expect]] = {
                                  Expect(False, "survey_counts", location="满意度调查!第2行")),
     "budget_negative": (budget_negative, Expect(False, "negative", location="预算资金!D2")),
     "csv_unknown_encoding": (csv_unknown_encoding, Expect(False, "csv_encoding", location="")),
-    "score_table_without_points": (score_table_without_points, Expect(False, "layout_unknown", location="")),
+    "score_table_without_points": (score_table_without_points, Expect(False, "name_points_missing", location="评分表!第3行")),
     "score_table_text_score": (score_table_text_score, Expect(False, "not_a_number", location="评分表!E2")),
 }
 
