@@ -12,7 +12,8 @@ from typing import Any
 from .loader import LAYOUT_NAMES, LoadResult, load_path
 from .model import Bands, Evaluation
 from .scoring import Scenario
-from .summary import as_jsonable, score_json, summary
+from .messages import render
+from .summary import as_jsonable, indicators_json, score_json, summary
 
 
 def _print_json(data: Any) -> None:
@@ -31,8 +32,30 @@ def _load_or_fail(path: str, lang: str) -> LoadResult | None:
     result = load_path(path)
     if result.evaluation is None:
         print(_report_text(result, lang), file=sys.stderr)
+        if result.blank:
+            print(render("cannot_score_blank", {}, lang), file=sys.stderr)
         return None
     return result
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    result = load_path(args.file)
+    ev = result.indicator_system
+    if ev is None:
+        print(_report_text(result, args.lang), file=sys.stderr)
+        return 1
+    data = indicators_json(ev)
+    if args.json:
+        _print_json(data)
+        return 0
+    en = args.lang == "en"
+    print(_report_text(result, args.lang))
+    scored = ("scored" if data["scored"] else "blank form: not scored") if en else ("已评分" if data["scored"] else "空白表：未评分")
+    print((f"{data['leaves']} leaves, {data['total_points']:g} points, {scored}" if en
+           else f"末级指标 {data['leaves']} 个，分值合计 {data['total_points']:g}，{scored}"))
+    for entry in data["indicators"]:
+        print(f"{'  ' * (entry['level'] - 1)}{entry['code']}  {entry['name']}  {entry['official']:g}")
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -262,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="财政项目支出绩效评价：校验、汇总与评分")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language (default zh)")
     sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check a workbook; exit 0 when there is no error")
+    v = sub.add_parser("validate", help="check a workbook (or a folder or .zip of forms); exit 0 when there is no error")
     v.add_argument("file")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_validate)
@@ -270,8 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_summary)
-    c = sub.add_parser("score", help="score every unit, optionally with other weights and bands")
-    c.add_argument("file")
+    i = sub.add_parser("indicators", help="the indicator tree as read (also for a blank form)")
+    i.add_argument("file")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_indicators)
+    c = sub.add_parser("score", help="score every unit, optionally with other weights and bands; "
+                                     "a folder or .zip of forms is scored as one portfolio")
+    c.add_argument("file", help="a workbook, a Word file, a folder or a .zip of forms")
     c.add_argument("--weights", help="e.g. 决策=20,过程=20,产出=30,效益=30 (names or codes, any level)")
     c.add_argument("--mode", choices=["retotal", "renormalise"], default="retotal",
                    help="retotal: a changed indicator changes its parent (then all scaled to 100); "

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import portfolio
 from .checks import check_evaluation, cross_check, resolve_scores
 from .codelist import find_code_list, load_code_list
 from .model import Evaluation
@@ -73,11 +74,16 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def load_bytes(data: bytes, filename: str = "") -> LoadResult:
-    """Load a workbook. Never raises: every problem is in the report."""
+    """Load a workbook, a Word file, or a .zip of forms (one portfolio). Never raises: every
+    problem is in the report."""
     report = ValidationReport()
     try:
         with _cyclic_gc_paused():
-            evaluation = _load(data, filename, report)
+            if portfolio.is_bundle(data):
+                bundle = portfolio.read_zip(data)
+                evaluation = _load_bundle(bundle, filename, report)
+            else:
+                evaluation = _load(data, filename, report)
     except LoadRefused as refused:
         report.issues.append(refused.issue)
         evaluation = None
@@ -99,7 +105,17 @@ def load_bytes(data: bytes, filename: str = "") -> LoadResult:
 
 
 def load_path(path: str | Path) -> LoadResult:
+    """Load a file, or every form in a folder as one portfolio."""
     path = Path(path)
+    if path.is_dir():
+        report = ValidationReport()
+        with _cyclic_gc_paused():
+            evaluation = _load_bundle(portfolio.read_folder(path), path.name, report)
+        report.finish()
+        if evaluation is None or not report.ok:
+            return LoadResult(None, report)
+        evaluation.source_name = path.name
+        return LoadResult(evaluation, report, evaluation)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -107,6 +123,15 @@ def load_path(path: str | Path) -> LoadResult:
         report.error("read_failed", detail=str(exc)[:200])
         return LoadResult(None, report)
     return load_bytes(data, path.name)
+
+
+def _load_bundle(bundle: portfolio.Bundle, name: str, report: ValidationReport) -> Evaluation | None:
+    report.layout = "portfolio"
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    evaluation = portfolio.combine(bundle.files, report, bundle.refused, stem)
+    if evaluation is not None:
+        check_evaluation(evaluation, report)
+    return evaluation
 
 
 def _load(data: bytes, filename: str, report: ValidationReport) -> Evaluation | None:

@@ -287,6 +287,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "score_column_switched": (
         "得分列 {empty} 全部为空，改按本列的得分读取", "Score column {empty} is empty throughout; the scores are read from this column",
     ),
+    "portfolio_loaded": (
+        "已合并 {count} 个项目（{departments} 个主管部门）为一个项目组合：按一级指标比较，部门与全部项目的得分为所属项目的平均",
+        "{count} projects ({departments} departments) combined into one portfolio, compared on their level-1 "
+        "indicators; a department's and the portfolio's scores are the average of their projects",
+    ),
+    "portfolio_file_skipped": ("文件“{file}”未能读取，已跳过：{reason}", "File '{file}' skipped: {reason}"),
+    "portfolio_file_refused": ("文件“{file}”未读取：{reason}", "File '{file}' not read: {reason}"),
+    "portfolio_empty": (
+        "{count} 个文件中没有一个能读出评分，无法组成项目组合", "None of the {count} files could be scored; no portfolio",
+    ),
+    "portfolio_other_indicators": (
+        "文件“{file}”的一级指标为 {names}，与多数文件（{expected}）不同，已跳过",
+        "File '{file}' has level-1 indicators {names}, unlike most files ({expected}); skipped",
+    ),
+    "portfolio_points_differ": (
+        "“{project}”（{file}）的一级指标分值为 {own}，与组合不同：表内总分 {total}，按组合分值计为 {rescaled}",
+        "'{project}' ({file}) weighs its level-1 indicators {own}, unlike the portfolio: its own total is "
+        "{total}, {rescaled} at the portfolio's weights",
+    ),
+    "portfolio_too_many_files": (
+        "压缩包或文件夹中的文件过多（上限 2000 个）", "Too many files in the archive or folder (at most 2000)",
+    ),
+    "portfolio_member_too_large": (
+        "文件过大或压缩比异常，未解压", "Too large, or compressed suspiciously well; not extracted",
+    ),
+    "portfolio_member_unreadable": ("无法从压缩包中取出该文件", "Could not be extracted from the archive"),
     "scoretable_total_row": (
         "合计行得分 {reported} 与各项得分之和 {computed} 不一致",
         "The total row says {reported} but the scores add up to {computed}",

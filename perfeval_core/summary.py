@@ -11,7 +11,7 @@ import pandas as pd
 from . import budget as budget_mod
 from . import survey as survey_mod
 from .model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES, Bands, Evaluation
-from .scoring import Scenario, ScoreResult, ScoringModel, project_unit
+from .scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, project_unit
 
 
 def _num(x: Any, digits: int = 6) -> float | None:
@@ -190,15 +190,42 @@ def score_json(ev: Evaluation, scenario: Scenario | None = None, bands: Bands | 
             "mode": scenario.mode if scenario else "retotal",
         },
         "bands": result.bands.to_dict(),
-        "weights": [
-            {"code": tree.codes[i], "name": tree.names[i], "level": int(tree.level[i]),
-             "parent": tree.codes[tree.parent[i]] if tree.parent[i] >= 0 else None,
-             "official": _num(tree.points[i], 4), "points": _num(result.node_points[i], 4)}
-            for i in range(len(tree.codes))
-        ],
+        "weights": indicator_entries(tree, result.node_points),
         "total_score": _num(total, 2),
         "rating": result.bands.label(total) if total is not None else None,
         "units": units,
+    }
+
+
+def indicator_entries(tree: IndicatorTree, node_points: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """The indicator tree as ``score --json`` lists it under "weights" and ``indicators --json``
+    under "indicators": code, name, level, parent, official points and the points in force."""
+    points = tree.points if node_points is None else node_points
+    return [
+        {"code": tree.codes[i], "name": tree.names[i], "level": int(tree.level[i]),
+         "parent": tree.codes[tree.parent[i]] if tree.parent[i] >= 0 else None,
+         "official": _num(tree.points[i], 4), "points": _num(points[i], 4)}
+        for i in range(len(tree.codes))
+    ]
+
+
+def indicators_json(ev: Evaluation) -> dict[str, Any]:
+    """What ``indicators --json`` prints: the tree as read, for scored and blank forms alike,
+    with where each indicator was read and the texts a 自评表 prints per leaf."""
+    tree = IndicatorTree(ev.indicators)
+    leaves = set(ev.leaves["code"])
+    goals = ev.goals.drop_duplicates("code").set_index("code") if not ev.goals.empty else None
+    details = []
+    for row in ev.indicators.itertuples(index=False):
+        entry: dict[str, Any] = {"code": row.code, "leaf": row.code in leaves,
+                                 "sheet": row.src_sheet or None, "row": int(row.src_row) or None}
+        if goals is not None and row.code in goals.index:
+            entry["target"] = goals.at[row.code, "target"] or None
+        details.append(entry)
+    return {
+        "project": ev.project.name, "year": ev.project.year, "layout": ev.layout, "scored": ev.scored,
+        "total_points": _num(tree.total, 4), "leaves": len(leaves),
+        "indicators": indicator_entries(tree), "details": details,
     }
 
 
