@@ -136,7 +136,7 @@ def _label(result: LoadResult, entry: library.Entry, lang: str) -> str:
     assert ev is not None
     year = f"{ev.project.year} " if ev.project.year else ""
     region = f"{ev.project.region} · " if ev.project.region else ""
-    layout = translate("score_table_suffix", lang) if ev.layout == "score_table" else ""
+    layout = translate(f"{ev.layout}_suffix", lang) if ev.layout != "template" else ""
     return f"{region}{year}{ev.project.name}{layout}"
 
 

@@ -1,14 +1,19 @@
+import io
+import zipfile
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import library
 from dashboard.access import actor, allowed
-from dashboard.state import language, load_cached
+from dashboard.state import language, load_cached, loaded_evaluations
 from dashboard.ui import table
 from perfeval_core.i18n import t as translate
 from perfeval_core.loader import LAYOUT_NAMES
+from perfeval_core.model import Evaluation
 from perfeval_core.report import SEVERITY_LABELS
-from perfeval_core.template_io import template_bytes
+from perfeval_core.summary import indicators_json
+from perfeval_core.template_io import prefilled_bytes, template_bytes
 
 lang = language()
 
@@ -23,18 +28,53 @@ def x(key: str, **params: object) -> str:
     return translate(f"data_{key}", lang, **params)
 
 
+def indicator_tree(ev: Evaluation, key: str, caption: str | None = None) -> None:
+    """The indicator tree as read: the same entries as ``indicators --json``, indented by level."""
+    data = indicators_json(ev)
+    details = {d["code"]: d for d in data["details"]}
+    frame = pd.DataFrame({
+        x("col_code"): [e["code"] for e in data["indicators"]],
+        x("col_name"): ["\u3000" * (e["level"] - 1) + e["name"] for e in data["indicators"]],
+        x("col_level"): [e["level"] for e in data["indicators"]],
+        x("col_parent"): [e["parent"] or "" for e in data["indicators"]],
+        x("col_points"): [e["official"] for e in data["indicators"]],
+        x("col_target"): [details[e["code"]].get("target") or "" for e in data["indicators"]],
+        x("col_source"): [f"{details[e['code']]['sheet'] or ''}!{details[e['code']]['row'] or ''}".strip("!")
+                          for e in data["indicators"]],
+    })
+    if caption:
+        st.caption(caption)
+    table(frame, key=key)
+
+
+def _bundle(files: list[tuple[str, bytes]]) -> bytes:
+    """Several uploaded forms as one .zip: the loader reads an archive of forms as one portfolio."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in files:
+            archive.writestr(name.replace("/", "_"), data)
+    return out.getvalue()
+
+
 def _on_upload() -> None:
     """Runs before the rerun, so the new evaluation can become the selected one."""
     if not allowed("upload"):  # the widget is not drawn for viewers; refuse a forged event too
         return
     outcomes = []
     seen = st.session_state.setdefault("uploads_seen", set())
+    fresh = []
     for file in st.session_state.get("uploader") or []:
         if file.file_id in seen:  # the uploader keeps earlier files; report each once
             continue
         seen.add(file.file_id)
-        result, entry = library.add(file.getvalue(), file.name, loader=load_cached, actor=actor())
-        outcomes.append((file.name, result, entry is not None))
+        fresh.append((file.name, file.getvalue()))
+    if len(fresh) > 1 and st.session_state.get("combine_uploads", True):
+        fresh = [(x("portfolio_name", count=len(fresh)) + ".zip", _bundle(fresh))]
+    for name, data in fresh:
+        result, entry = library.add(data, name, loader=load_cached, actor=actor())
+        if result.blank and result.indicator_system is not None:
+            st.session_state.setdefault("blank_forms", {})[name] = prefilled_bytes(result.indicator_system)
+        outcomes.append((name, result, entry is not None))
         if entry is not None:
             st.session_state.eval_key = entry.key
             st.query_params["eval"] = entry.key[:12]
@@ -46,6 +86,7 @@ if allowed("upload"):
     # no type= filter: Streamlit would answer a .ods or .docx with an exception of its own, while
     # the loader names the format and says what to do (save as .xlsx)
     st.file_uploader(x("upload"), accept_multiple_files=True, key="uploader", on_change=_on_upload)
+    st.checkbox(x("combine"), value=True, key="combine_uploads", help=x("combine_help"))
     st.caption(x("format_help"))
 else:
     st.info(x("viewer_note"), icon=":material/visibility:")
@@ -54,6 +95,14 @@ for name, result, accepted in st.session_state.get("upload_outcomes", []):
     layout = LAYOUT_NAMES.get(result.report.layout or "", ("", ""))[1 if lang == "en" else 0]
     if accepted:
         st.success(x("accepted", name=name, layout=layout), icon=":material/check_circle:")
+    elif result.blank and result.indicator_system is not None:
+        st.warning(x("blank", name=name, count=len(result.indicator_system.indicators)), icon=":material/draft:")
+        prefilled = st.session_state.get("blank_forms", {}).get(name)
+        if prefilled is not None:
+            st.download_button(x("prefilled"), prefilled, file_name=f"{name.rsplit('.', 1)[0]}_模板.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               icon=":material/download:", key=f"dl_prefilled_{name}")
+        indicator_tree(result.indicator_system, key=f"tree_blank_{name}")
     elif result.report.ok and library.last_error():
         st.error(f"{name}：{library.last_error()}", icon=":material/cloud_off:")
     else:
@@ -76,6 +125,11 @@ with c2.popover(x("samples"), icon=":material/folder_zip:"):
     for name in library.SAMPLES:
         path = library.SAMPLES_DIR / name
         st.download_button(name, path.read_bytes(), file_name=name, key=f"dl_{name}")
+
+current = loaded_evaluations().get(st.session_state.get("eval_key", ""))
+if current is not None and current[1].evaluation is not None:
+    st.subheader(x("tree"), help=x("tree_help"))
+    indicator_tree(current[1].evaluation, key="tree_current", caption=x("tree_of", title=current[1].evaluation.title))
 
 st.subheader(x("library"))
 library_entries = library.entries()

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .loader import LAYOUT_NAMES, LoadResult, load_path
+from .messages import render
 from .model import Bands, Evaluation
 from .scoring import Scenario
-from .messages import render
 from .summary import as_jsonable, indicators_json, score_json, summary
 
 
@@ -51,8 +51,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     en = args.lang == "en"
     print(_report_text(result, args.lang))
     scored = ("scored" if data["scored"] else "blank form: not scored") if en else ("已评分" if data["scored"] else "空白表：未评分")
-    print((f"{data['leaves']} leaves, {data['total_points']:g} points, {scored}" if en
-           else f"末级指标 {data['leaves']} 个，分值合计 {data['total_points']:g}，{scored}"))
+    print(f"{data['leaves']} leaves, {data['total_points']:g} points, {scored}" if en
+           else f"末级指标 {data['leaves']} 个，分值合计 {data['total_points']:g}，{scored}")
     for entry in data["indicators"]:
         print(f"{'  ' * (entry['level'] - 1)}{entry['code']}  {entry['name']}  {entry['official']:g}")
     return 0

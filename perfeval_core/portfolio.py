@@ -26,8 +26,16 @@ import numpy as np
 import pandas as pd
 
 from . import safety
-from .model import BUDGET_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS, PROJECT_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
-from .model import Evaluation, ProjectInfo
+from .model import (
+    BUDGET_COLUMNS,
+    FINDING_COLUMNS,
+    INDICATOR_COLUMNS,
+    PROJECT_COLUMNS,
+    SCORE_COLUMNS,
+    UNIT_COLUMNS,
+    Evaluation,
+    ProjectInfo,
+)
 from .report import ValidationReport
 from .scoring import ScoringModel, project_unit
 

@@ -101,6 +101,28 @@ def _instructions(book: Any, header_fmt: Any, cell_fmt: Any) -> None:
     ws.set_column(2, 2, 110)
 
 
+def prefilled_bytes(ev: Any) -> bytes:
+    """Our template pre-filled with what a form was read as: its project information, its
+    indicator system and its unit, with one 评分 row per leaf left for the scores (a blank form
+    becomes an input workbook to fill in)."""
+    p = ev.project
+    unit = ev.units["name"].iloc[0] if len(ev.units) else (p.implementer or p.name or "评价对象")
+    tier = "区" if str(unit).endswith(("区", "县", "旗")) else "市"
+    mode = p.mode if p.mode in ("单位自评", "部门评价", "财政评价") else "单位自评"
+    project = [["项目名称", p.name or ev.source_name], ["年度", p.year], ["地区", p.region or unit], ["评价方式", mode],
+               ["评价机构", p.evaluator or p.implementer]]
+    indicators = [[r.code, r.name, r.parent, r.points, None, None, None, r.explanation, r.criteria]
+                  for r in ev.indicators.itertuples(index=False)]
+    goals = ev.goals.drop_duplicates("code").set_index("code") if not ev.goals.empty else None
+    leaves = ev.leaves["code"].tolist()
+    scores = [[unit, code, None, None, None,
+               goals.at[code, "deviation"] if goals is not None and code in goals.index else None] for code in leaves]
+    out = io.BytesIO()
+    write_workbook(out, {"project": project, "indicators": indicators, "units": [[unit, None, tier, None, None]],
+                         "scores": scores}, include_optional=False)
+    return out.getvalue()
+
+
 def template_bytes() -> bytes:
     buffer = io.BytesIO()
     write_workbook(buffer)
