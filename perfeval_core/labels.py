@@ -18,7 +18,7 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}（(])")
 _POINTS_BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?:分值|权重|满分)?[:：]?\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*[)\]]\s*$")
 _POINTS_BARE = re.compile(rf"^(?P<name>.*?[{_CJK})\]])\s*(?P<points>\d+(?:\.\d+)?)\s*分$")
 # a code fused to the front of a name: A, A1, A101, A10101; not "A级", "A类" (names of their own)
-_CODE = re.compile(rf"^(?P<code>[A-Z](?:\d{{1,2}}){{0,3}})(?=[{_CJK}])(?![级类等档])")
+_CODE = re.compile(rf"^(?P<code>[A-Z](?:\d{{1,2}}){{0,3}})\s*(?=[{_CJK}])(?![级类等档])")
 _DOTTED_CODE = re.compile(rf"^(?P<code>\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=\s*[{_CJK}])")
 # "一、" "（一）" "1." "1、" "2.1、" before a name
 _ENUMERATOR = re.compile(
@@ -73,7 +73,7 @@ def _restore_brackets(name: str, original: str) -> str:
     """The name as printed (full-width brackets and digits kept) when the original contains it."""
     if not name:
         return name
-    start = to_halfwidth(original).replace("（", "(").replace("）", ")").find(name)
+    start = to_halfwidth(original).replace("【", "[").replace("】", "]").find(name)
     return original[start:start + len(name)] if start >= 0 else name
 
 

@@ -599,6 +599,9 @@ class _TableReader:
             unblocked = [t for j, t in enumerate(raw_texts) if t and j != header.block]
             first_text = unblocked[0] if unblocked else next((t for t in raw_texts if t), "")
             kind = footer_kind(first_text)
+            leftmost = next((t for t in raw_texts if t), "")
+            if kind is None and footer_kind(leftmost) is not None:  # a footer label in the block column
+                first_text, kind = leftmost, footer_kind(leftmost)
             if _is_total(labels) or (not any(labels) and _is_total(other)) or kind == "total":
                 self.read_totals(i)
                 ended = ended or bool(self.roots)
