@@ -25,7 +25,7 @@ def page_header(ctx: Context, title_key: str) -> None:
     ev = ctx.evaluation
     year = ctx.t("year_prefix", year=ev.project.year) if ev.project.year else ""
     st.title(ctx.t(title_key))
-    st.caption(f"{year}{ev.project.name} · {ev.project.region} · {ev.project.mode}")
+    st.caption(" · ".join(x for x in (f"{year}{ev.project.name}", ev.project.region, ev.project.mode) if x))
     if ev.project.illustrative:
         st.info(ctx.t("illustrative_note"), icon=":material/info:")
     if ctx.adopted is not None:

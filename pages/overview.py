@@ -22,7 +22,8 @@ if d["budget"]:
               help=" · ".join(f"{lvl['level']} {fmt_wan(lvl['budget'], lang)}" for lvl in b["by_level"]))
     c2.caption(" · ".join(f"{lvl['level']} {lvl['budget']:,.0f}" for lvl in b["by_level"]))
     c3.metric(t("arrival_rate"), fmt_pct(d["arrival_rate"]), help=d["definitions"]["arrival_rate"])
-    c3.caption(f"{t('arrived')} {fmt_wan(b['arrived'], lang)}")
+    if d["arrival_rate"] is not None:  # a 自评表 prints no 到位 figure
+        c3.caption(f"{t('arrived')} {fmt_wan(b['arrived'], lang)}")
     c4.metric(t("execution_rate"), fmt_pct(d["execution_rate"]), help=d["definitions"]["execution_rate"])
     c4.caption(f"{t('spent')} {fmt_wan(b['spent'], lang)}")
 second = []

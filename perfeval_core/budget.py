@@ -59,7 +59,14 @@ def _with_rates(frame: pd.DataFrame, ev: Evaluation) -> pd.DataFrame:
     frame = frame.copy()
     frame["arrival_rate"] = arrival_rate(frame, ev.project.arrival_rate_definition)
     frame["execution_rate"] = execution_rate(frame, ev.project.execution_rate_definition)
+    for rate, column in (("arrival_rate", "arrived"), ("execution_rate", "spent")):
+        if not _given(ev, column):  # a 自评表 prints no 到位 figure: its 到位率 is unknown, not 0 %
+            frame[rate] = np.nan
     return frame
+
+
+def _given(ev: Evaluation, column: str) -> bool:
+    return bool(pd.to_numeric(ev.budget[column], errors="coerce").notna().any()) if column in ev.budget else False
 
 
 def _amounts(ev: Evaluation) -> pd.DataFrame:

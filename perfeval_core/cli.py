@@ -82,14 +82,23 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _print_summary_text(d: dict[str, Any]) -> None:
-    print(f"{d['year']}年 {d['project']}（{d['region']}，{d['mode']}）")
+    where = "，".join(x for x in (d["region"], d["mode"]) if x)
+    print(f"{d['year'] or ''}年 {d['project']}（{where}）".lstrip("年 "))
     print(f"综合得分 {d['total_score']}，评级 {d['rating']}")
     b = d.get("budget")
+
+    def amount(x: float | None) -> str:
+        return "—" if x is None else f"{x:g}"
+
+    def rate(x: float | None) -> str:
+        return "—" if x is None else f"{x:.2%}"
+
     if b:
-        print(f"预算 {b['budget']:g} 万元，到位 {b['arrived']:g}，支出 {b['spent']:g}；"
-              f"到位率 {d['arrival_rate']:.2%}，执行率 {d['execution_rate']:.2%}")
+        arrived = f"到位 {amount(b['arrived'])}，" if d["arrival_rate"] is not None else ""
+        print(f"预算 {amount(b['budget'])} 万元，{arrived}支出 {amount(b['spent'])}；"
+              f"到位率 {rate(d['arrival_rate'])}，执行率 {rate(d['execution_rate'])}")
         for lvl in b["by_level"]:
-            print(f"  {lvl['level']}：预算 {lvl['budget']:g} 万元")
+            print(f"  {lvl['level']}：预算 {amount(lvl['budget'])} 万元")
         print(f"安排预算单位 {d['units_budgeted']} 个，使用资金 {d['units_used_funds']} 个")
     for p in d.get("projects") or []:
         scope = "" if p["in_scope"] else "（规定范围外）"

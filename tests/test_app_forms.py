@@ -1,0 +1,80 @@
+"""The dashboard on the forms evaluators publish: a 自评表, a code list, a Word form, a
+portfolio of forms and a blank form, uploaded on the 数据 page and shown on every page."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+from .form_builders import SelfEvaluation, bundle, self_evaluation
+from .test_app import APP, PAGES
+
+REAL = ROOT / "tests" / "data" / "real"
+
+
+@pytest.fixture(autouse=True)
+def library_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFEVAL_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def upload(files: list[tuple[str, bytes]], combine: bool = True) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "data.py")).run()
+    if not combine:
+        at.checkbox(key="combine_uploads").uncheck().run()
+    uploader = at.file_uploader(key="uploader")
+    for name, data in files:
+        uploader.upload(name, data)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def portfolio_files() -> list[tuple[str, bytes]]:
+    return [(f"{p}.xlsx", self_evaluation(SelfEvaluation(project=p, department=d, budget_score=s)))
+            for p, d, s in (("甲项目", "民政局", 10), ("乙项目", "民政局", 6), ("丙项目", "教育局", 8))]
+
+
+CASES = {
+    "self_evaluation": lambda: [("yunnan.xlsx", (REAL / "zipingbiao_yunnan_yingyanggaishan_2022.xlsx").read_bytes())],
+    "code_list": lambda: [("henan.xlsx", (REAL / "henan_zhiyejineng_2021-2024_fubiao3-3to3-6_defenqingkuang.xlsx")
+                           .read_bytes())],
+    "word": lambda: [("yongde.docx", (REAL / "word_zipingbiao_yunnan_yongdeyingyang_2022.docx").read_bytes())],
+    "portfolio_zip": lambda: [("批量.zip", bundle(portfolio_files()))],
+    "portfolio_files": portfolio_files,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_page_runs_on_each_form_family(case):
+    at = upload(CASES[case]())
+    assert any("已加入工作簿库" in s.value for s in at.success), [e.value for e in at.error]
+    assert any("指标体系" in h.value for h in at.subheader)  # the tree as read, on the 数据 page
+    for page in PAGES:
+        at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+
+
+def test_a_portfolio_drills_down_from_departments_to_projects():
+    at = upload(portfolio_files())
+    at.switch_page(str(ROOT / "pages" / "districts.py")).run()
+    at.selectbox(key="drill_unit").set_value("民政局").run()
+    assert not at.exception
+    assert any("民政局" in h.value for h in at.subheader)
+
+
+def test_separate_uploads_stay_separate_when_not_combined():
+    at = upload(portfolio_files(), combine=False)
+    assert sum("已加入工作簿库" in s.value for s in at.success) == 3
+
+
+def test_a_blank_form_shows_its_indicators_and_offers_the_prefilled_template():
+    at = upload([("空白.xlsx", self_evaluation(SelfEvaluation(blank=True)))])
+    assert any("空白表" in w.value for w in at.warning)
+    assert not any("已加入工作簿库" in s.value for s in at.success)
+    assert any(b.label == "下载预填了这套指标的评价模板" for b in at.get("download_button"))
+    frames = at.dataframe
+    assert any("培训人数" in " ".join(map(str, f.value.iloc[:, 1])) for f in frames)
