@@ -293,6 +293,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "indicators; a department's and the portfolio's scores are the average of their projects",
     ),
     "portfolio_file_skipped": ("文件“{file}”未能读取，已跳过：{reason}", "File '{file}' skipped: {reason}"),
+    "portfolio_blank": ("空白表，没有任何得分", "a blank form with no scores"),
     "portfolio_file_refused": ("文件“{file}”未读取：{reason}", "File '{file}' not read: {reason}"),
     "portfolio_empty": (
         "{count} 个文件中没有一个能读出评分，无法组成项目组合", "None of the {count} files could be scored; no portfolio",

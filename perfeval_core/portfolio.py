@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import safety
+from .messages import render
 from .model import (
     BUDGET_COLUMNS,
     FINDING_COLUMNS,
@@ -165,8 +166,11 @@ def combine(files: list[tuple[str, bytes]], report: ValidationReport, refused: l
     for file, data in files:
         result = load_bytes(data, file)
         if result.evaluation is None:
-            first = (result.report.errors or result.report.warnings or [None])[0]
-            reason = first.text() if first is not None else "没有评分"
+            if result.blank:
+                reason = render("portfolio_blank", {}, "zh")
+            else:
+                first = next(iter(result.report.errors), None)
+                reason = first.text() if first is not None else render("no_scores", {}, "zh")
             report.warning("portfolio_file_skipped", None, file=file, reason=reason[:300])
             continue
         project = _project(file, result.evaluation)
@@ -294,7 +298,5 @@ def _assemble(projects: list[_Project], keys: tuple[str, ...], names: tuple[str,
 
 
 def _reason(key: str) -> str:
-    from .messages import render
-
     base, _, detail = key.partition(":")
     return render(base, {"detail": detail}, "zh") if detail else render(base, {}, "zh")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import math
 
 import openpyxl
 import pytest
@@ -19,8 +18,16 @@ from perfeval_core.loader import load_bytes, load_path
 from perfeval_core.scoring import score
 from perfeval_core.template_io import prefilled_bytes
 
-from .form_builders import DEFAULT_TREE, SelfEvaluation, bundle, code_list, docx_table, self_evaluation
-from .form_builders import self_evaluation_rows, xlsx
+from .form_builders import (
+    DEFAULT_TREE,
+    SelfEvaluation,
+    bundle,
+    code_list,
+    docx_table,
+    self_evaluation,
+    self_evaluation_rows,
+    xlsx,
+)
 
 
 @pytest.mark.parametrize(("text", "code", "name", "points"), [
