@@ -271,6 +271,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一级指标只写了分值（{points}分），按其下级指标命名为“{name}”",
         "The level-1 cell gives only its points ({points}); named '{name}' after its children",
     ),
+    "budget_listed_in_table": (
+        "表中已有指标“{name}”，预算区的分值不再重复计入", "The table lists '{name}' among its indicators; "
+        "the budget block's points are not counted a second time",
+    ),
     "budget_outside_total": (
         "总分行的分值 {printed} 不含预算执行率的 {points} 分：预算执行率单列，不计入总分",
         "The total row's {printed} points leave out the {points} points of 预算执行率: "

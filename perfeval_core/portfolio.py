@@ -37,7 +37,7 @@ from .model import (
     Evaluation,
     ProjectInfo,
 )
-from .report import ValidationReport
+from .report import LoadRefused, ValidationReport
 from .scoring import ScoringModel, project_unit
 
 READABLE = (".xlsx", ".xlsm", ".xls", ".csv", ".docx")
@@ -59,6 +59,10 @@ def is_bundle(data: bytes) -> bool:
     """A zip archive holding files (not itself an Excel or Word file)."""
     if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
         return False
+    try:
+        safety._count_zip_entries(data)  # before zipfile builds a ZipInfo per entry
+    except LoadRefused:
+        return False  # the preflight refuses it with its own message
     try:
         names = {n.lower() for n in zipfile.ZipFile(BytesIO(data)).namelist()}
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):

@@ -416,7 +416,7 @@ def _check_zip(data: bytes) -> Preflight:
     return Preflight("xlsx", issues, missing)
 
 
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # word/document.xml of a Word file holding score tables
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # word/document.xml of a Word file holding score tables (parsed whole)
 
 
 def _check_docx(data: bytes, infos: list[zipfile.ZipInfo], document: zipfile.ZipInfo) -> Preflight:

@@ -852,6 +852,11 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
                 node.declared = (value, points_col)
     _split_missing_points(reader.roots, sheet, report)
     budget_leaf = _budget_leaf(head.budget, sheet)
+    listed = next((leaf for leaf in _leaves_of(reader.roots) if BUDGET_LEAF_NAME in leaf.name), None)
+    if budget_leaf is not None and listed is not None:
+        # the table scores 预算执行率 among its indicators: the budget block's 分值 is not a second one
+        report.info("budget_listed_in_table", sheet.name, sheet.excel_row(listed.row), None, name=listed.name)
+        budget_leaf = None
     if budget_leaf is not None and reader.total_points is not None:
         # some variants print a 总分 of the indicators alone, the budget's points beside it
         printed = reader.total_points[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import zipfile
 
 import openpyxl
 import pytest
@@ -40,6 +41,22 @@ from .form_builders import (
 def test_indicator_labels_give_code_name_and_points(text, code, name, points):
     label = indicator_label(text)
     assert (label.code, label.name, label.points) == (code, name, points)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(max_size=40) | st.text(alphabet="产出指标决策（）()【】[]分0123456789.ABC :：、一二其中…", max_size=30))
+def test_any_cell_text_gives_a_label_and_never_raises(text):
+    label = indicator_label(text)
+    assert label.points is None or label.points >= 0
+    footer_kind(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="产出指标决策过程效益数量质量满意度", min_size=1, max_size=8), st.integers(0, 100),
+       st.sampled_from(["{n}({p}分)", "{n}（{p}分）", "{n}{p}分", "{n}【{p}分】", "{n} ({p})", "A1{n}{p}分"]))
+def test_points_written_into_a_name_come_back_out(name, points, form):
+    label = indicator_label(form.format(n=name, p=points))
+    assert (label.name, label.points) == (name, points)
 
 
 @pytest.mark.parametrize(("text", "kind"), [("总分", "total"), ("总 分", "total"), ("合计", "total"),
@@ -298,3 +315,44 @@ def test_a_portfolio_project_with_other_level1_points_is_named_with_both_totals(
     assert warning.params["project"] == "丁项目"
     assert warning.params["total"] == f"{odd.expected_total():.2f}"
     assert warning.params["rescaled"] == f"{score(result.evaluation).unit_total('丁项目'):.2f}"
+
+
+def test_a_table_that_lists_budget_execution_among_its_indicators_counts_it_once():
+    tree = [(n, p, [(g, list(ls)) for g, ls in groups]) for n, p, groups in DEFAULT_TREE]
+    name, points, groups = tree[0]
+    groups[-1] = (groups[-1][0], [("预算执行率", 10, 10, "100%", "100%")])
+    form = SelfEvaluation(tree=tree)
+    form = dataclasses.replace(form, total_points=100, total=form.leaves_score())  # the table's own 100 points
+    result = load(self_evaluation(form))
+    assert result.ok, result.report.lines()
+    assert (result.evaluation.indicators["name"] == "预算执行率").sum() == 1
+    assert score(result.evaluation).total[0] == pytest.approx(form.leaves_score())
+    assert any(i.key == "budget_listed_in_table" for i in result.report.issues)
+
+
+def test_hostile_word_files_are_refused_with_a_message():
+    entity = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+              '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+              '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", entity)
+    result = load(out.getvalue(), "bomb.docx")
+    assert not result.ok and result.report.errors[0].key == "xml_entities"
+    assert not load(docx_table([["一级指标"] + [""] * 3], []), "empty.docx").ok  # a table with no indicators
+    span = docx_table([["a", "b"]], []).replace(b"<w:tcPr></w:tcPr>", b'<w:tcPr><w:gridSpan w:val="99999999"/></w:tcPr>')
+    assert not load(span, "span.docx").ok  # spans are capped; nothing to read, and said so
+
+
+def test_a_zip_of_forms_bounds_each_member_and_keeps_the_rest():
+    good = [(f"{p}.xlsx", self_evaluation(SelfEvaluation(project=p))) for p in ("甲", "乙")]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in good:
+            z.writestr(name, data)
+        z.writestr("炸弹.xlsx", b"\0" * (60 * 1024 * 1024))  # compresses a thousandfold
+    result = load(out.getvalue(), "批量.zip")
+    assert result.ok, result.report.lines()
+    refused = [i for i in result.report.warnings if i.key == "portfolio_file_refused"]
+    assert [i.params["file"] for i in refused] == ["炸弹.xlsx"]
+    assert set(result.evaluation.units["name"]) >= {"甲", "乙"}
