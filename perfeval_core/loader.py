@@ -1,4 +1,8 @@
-"""The one entry point for loading a workbook: bytes in, (evaluation or None, report) out."""
+"""The one entry point for loading a workbook: bytes in, (evaluation or None, report) out.
+
+It tells the families apart (our template, 指标得分情况表 with coded levels, 评分表 / 自评表; a
+Word file's tables read as sheets; a .zip or folder of forms becomes one portfolio) and runs the
+checks every family shares."""
 
 from __future__ import annotations
 

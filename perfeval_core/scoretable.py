@@ -1,11 +1,13 @@
-"""Loading a single-sheet 评分表 (score table) into an ``Evaluation``.
+"""Loading a single-sheet 评分表 (score table) or 项目支出绩效自评表 into an ``Evaluation``.
 
 A score table lists the indicator tree in columns (一级 | 二级 | 三级 …), the points of each
 leaf (分值) and, per evaluated unit, its 得分 / 得分率 / 扣分原因. Real tables put title rows
 above the header, merge level names over their children (or leave them blank below the first
 child, or repeat them), carry points in level names (``决策（15分）``), end with a 合计 row,
 and put several units side by side, either as ``赛罕区得分`` columns or as a unit name above a
-得分 / 扣分原因 pair.
+得分 / 扣分原因 pair. A 自评表 is the same table with 年度指标值 / 实际完成值 / 偏差原因 columns, a
+block label down its left, placeholder and 其中 rows, footer rows, and an info and budget block
+above it (``selfeval``); the label rules every form shares are in ``labels``.
 """
 
 from __future__ import annotations
@@ -355,9 +357,12 @@ def _group_units(columns: list[tuple[int, str, str]], duplicates: list[tuple[int
 
 def _locate(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
     """The first scored header of any sheet; else the first header of a blank form."""
-    grids = [(sheet, sheet.filled_merges()) for sheet in raw.sheets]
+    grids: dict[int, list[list[object]]] = {}  # filled lazily: the first sheet usually holds the table
     for unscored in (False, True):
-        for sheet, grid in grids:
+        for k, sheet in enumerate(raw.sheets):
+            grid = grids.get(k)
+            if grid is None:
+                grid = grids[k] = sheet.filled_merges()
             for i in range(min(len(grid), HEADER_SCAN_ROWS)):
                 header = _analyse_header(grid, i, unscored)
                 if header is not None and (not unscored or len(header.levels) > 1):
@@ -603,7 +608,8 @@ class _TableReader:
             if kind is None and footer_kind(leftmost) is not None:  # a footer label in the block column
                 first_text, kind = leftmost, footer_kind(leftmost)
             if _is_total(labels) or (not any(labels) and _is_total(other)) or kind == "total":
-                self.read_totals(i)
+                if not ended:  # the first total row after the indicators is the table's own
+                    self.read_totals(i)
                 ended = ended or bool(self.roots)
                 continue
             if kind is not None and (ended or not self.has_values(i)):
@@ -997,8 +1003,7 @@ def _prefer_filled_score_column(sheet: Sheet, header: _Header, roots: list[_Node
         unit.score = best
 
 
-def _split_missing_points(roots: list[_Node], sheet: Sheet, report: ValidationReport,
-                          header: _Header | None = None) -> None:
+def _split_missing_points(roots: list[_Node], sheet: Sheet, report: ValidationReport) -> None:
     """Leaves printed with no points at all, under an indicator whose name states its points
     (产出指标(60分) over six unnumbered leaves): the points are shared equally, and said so."""
     for node in _walk(roots):
