@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -149,6 +150,7 @@ class _Node:
     sub_rows: list[int] = field(default_factory=list)  # 其中… rows that detail this leaf
 
 
+@lru_cache(maxsize=8192)  # header cells repeat across rows, sheets and files (every 自评表 has the same labels)
 def _classify(value: object) -> tuple[str, object]:
     """(kind, detail) of a header cell: detail is the level for 'level', the unit prefix for
     'score' / 'rate' / 'reason' ('' when the column names no unit), else None."""
@@ -356,7 +358,20 @@ def _group_units(columns: list[tuple[int, str, str]], duplicates: list[tuple[int
 
 
 def _locate(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
-    """The first scored header of any sheet; else the first header of a blank form."""
+    """The first scored header of any sheet; else the first header of a blank form (found once
+    per workbook: the loader asks before reading)."""
+    cached = raw.__dict__.get("_located", _UNSEARCHED)
+    if cached is not _UNSEARCHED:
+        return cached  # type: ignore[no-any-return]
+    found = _search(raw)
+    raw.__dict__["_located"] = found  # lives and dies with the workbook
+    return found
+
+
+_UNSEARCHED = object()
+
+
+def _search(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
     grids: dict[int, list[list[object]]] = {}  # filled lazily: the first sheet usually holds the table
     for unscored in (False, True):
         for k, sheet in enumerate(raw.sheets):
@@ -608,7 +623,8 @@ class _TableReader:
             if kind is None and footer_kind(leftmost) is not None:  # a footer label in the block column
                 first_text, kind = leftmost, footer_kind(leftmost)
             if _is_total(labels) or (not any(labels) and _is_total(other)) or kind == "total":
-                if not ended:  # the first total row after the indicators is the table's own
+                # the first total row after the indicators is the table's own (a 其他说明 row may come first)
+                if not ended or (not self.totals and self.total_points is None):
                     self.read_totals(i)
                 ended = ended or bool(self.roots)
                 continue
@@ -746,7 +762,7 @@ class _TableReader:
                 setattr(node, attr, f"{getattr(node, attr)}\n{extra}".strip())
 
     def read_totals(self, i: int) -> None:
-        if self.header.points is not None and self.total_points is None:
+        if self.header.points is not None:
             value, _ = parse_number(_cell(self.sheet.rows, i, self.header.points))  # checked, not required
             if value is not None and math.isfinite(value):
                 self.total_points = (value, i)
