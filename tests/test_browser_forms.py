@@ -7,8 +7,15 @@ import re
 
 import pytest
 
-from .browser_support import ROOT, WAIT_MS, assert_no_exception, full_screenshot, open_page, skip_module_unless_browser
-from .browser_support import wait_idle
+from .browser_support import (
+    ROOT,
+    WAIT_MS,
+    assert_no_exception,
+    full_screenshot,
+    open_page,
+    skip_module_unless_browser,
+    wait_idle,
+)
 from .form_builders import SelfEvaluation, bundle, self_evaluation
 
 skip_module_unless_browser()
