@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .labels import footer_kind, indicator_label
+from .labels import enumerator_style, footer_kind, indicator_label
 from .model import INDICATOR_COLUMNS, SCORE_COLUMNS, Evaluation, ProjectInfo
 from .normalize import clean_text, is_blank, parse_number
 from .report import ValidationReport
@@ -58,6 +58,7 @@ class _Row:
     name: str
     points: float | None
     segment: int
+    style: int | None = None  # the numbering style of the name (一、 / （一） / 1. …), see labels.enumerator_style
 
 
 @dataclass
@@ -140,14 +141,41 @@ def _segments(sheet: Sheet) -> list[_Segment]:
             current = None
             continue
         code, name, _ = _code_of(row, current.columns)
-        current.rows.append(_Row(i, code, name, None, len(segments) - 1))
+        raw_name = row[current.columns.name] if current.columns.name is not None and current.columns.name < len(row) else ""
+        current.rows.append(_Row(i, code, name, None, len(segments) - 1, enumerator_style(raw_name)))
     return [s for s in segments if s.rows]
+
+
+def _number_by_enumerators(segments: list[_Segment]) -> bool:
+    """A name column numbered 一、 / （一） / 1. / （1）: the numbering is the hierarchy. Gives each row a
+    dotted code (1, 1.1, 1.1.1) from it; False when the rows are not numbered that way."""
+    rows = [r for s in segments for r in s.rows]
+    styles = sorted({r.style for r in rows if r.style is not None})
+    if len(rows) < 2 or len(styles) < 2 or any(r.code for r in rows) \
+            or sum(r.style is not None for r in rows) < CODED_SHARE * len(rows):
+        return False
+    depth_of = {style: depth for depth, style in enumerate(styles, start=1)}
+    counters: list[int] = []
+    for r in rows:
+        if r.style is None:
+            continue
+        depth = depth_of[r.style]
+        if depth > len(counters) + 1:
+            return False  # 1. under 一、 with no （一） between: not a numbering this reader trusts
+        counters = counters[:depth]
+        if len(counters) < depth:
+            counters.append(0)
+        counters[depth - 1] += 1
+        r.code = ".".join(str(c) for c in counters)
+    return True
 
 
 def _is_code_list(segments: list[_Segment]) -> bool:
     rows = [r for s in segments for r in s.rows]
     if len(rows) < 2:
         return False
+    if _number_by_enumerators(segments):
+        return True
     coded = [r for r in rows if r.code]
     if len(coded) < CODED_SHARE * len(rows):
         return False
@@ -290,8 +318,24 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
     indicators["parent"] = pd.Series([r["parent"] for r in indicator_rows], dtype=object, index=indicators.index)
     project = ProjectInfo(name=title.name, year=title.year, region=title.region, evaluator=title.evaluator,
                           mode=title.mode)
+    # a 合计 row under a table of several level-1 indicators totals the evaluation: checked with the rest
+    totals: dict[str, float] = {}
+    for segment in segments:
+        roots_here = {_root_code(r.code) for r in segment.rows if r.code}
+        if segment.total_row is None or len(roots_here) < 2:
+            continue
+        printed_points = _total_points(sheet, segment)
+        added = sum(points.get(leaf.code, 0.0) for leaf in leaves if _root_code(leaf.code) in roots_here)
+        if printed_points is not None and abs(printed_points - added) > TOTAL_TOLERANCE:
+            report.warning("points_total_mismatch", sheet.name, sheet.excel_row(segment.total_row),
+                           sheet.sheet_col(segment.columns.points), computed=_fmt(round(added, 6)),
+                           printed=_fmt(printed_points))
+        for unit, name in zip(segment.columns.units, unit_names):
+            value = parse_number(_value(sheet, segment.total_row, unit.score))[0] if unit.score is not None else None
+            if value is not None:
+                totals[name] = value
     return Evaluation(project=project, indicators=indicators, units=_unit_tree(unit_names, title.region),
-                      scores=scores, layout="code_list", source_name=filename)
+                      scores=scores, layout="code_list", source_name=filename, reported_unit_totals=totals)
 
 
 def _value(sheet: Sheet, i: int, j: int | None) -> object:

@@ -130,3 +130,22 @@ def level1_name_from_children(children: list[str]) -> str:
         if children and all(any(k in child for k in keys) for child in children):
             return name
     return ""
+
+
+# numbering styles that mark a level in a single name column: 一、 / （一） / 1. / （1） / ①
+_ENUMERATOR_STYLES = (
+    re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]"),
+    re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]"),
+    re.compile(r"^\s*\d+\s*[、.．](?!\d)"),
+    re.compile(r"^\s*[(（]\s*\d+\s*[)）]"),
+    re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩]"),
+)
+
+
+def enumerator_style(value: object) -> int | None:
+    """0 for '一、', 1 for '（一）', 2 for '1.' or '1、', 3 for '（1）', 4 for '①'; None without one."""
+    text = clean_text(value)
+    for k, pattern in enumerate(_ENUMERATOR_STYLES):
+        if pattern.match(text):
+            return k
+    return None

@@ -219,6 +219,9 @@ What happens to each kind of row:
 - **Footer rows** end the table: 总分/合计 (its 分值 and 得分 are the printed totals to check against;
   a rating printed beside it is kept), 评价结论, 存在问题, 改进措施 (kept as the conclusion, problems
   and measures), 项目负责人/填表人, 注, 其他需要说明事项.
+- **Numbered name columns** (`一、投入` / `（一）预算配置` / `1.在职人员控制率` / `（1）`): the numbering is
+  the hierarchy, as codes are in a code list (dotted codes 1, 1.1, 1.1.1 are given), so the
+  numbered section rows are subtotals and not counted twice; an overall 合计 row is checked.
 - **Code lists**: a code's parent is the longest earlier code it extends; rows with children are
   subtotals, checked against their children and never counted again; tables stacked on one sheet
   (each with its title, header and 合计 row) read as one evaluation, the level-1 name taken from

@@ -356,3 +356,21 @@ def test_a_zip_of_forms_bounds_each_member_and_keeps_the_rest():
     refused = [i for i in result.report.warnings if i.key == "portfolio_file_refused"]
     assert [i.params["file"] for i in refused] == ["炸弹.xlsx"]
     assert set(result.evaluation.units["name"]) >= {"甲", "乙"}
+
+
+NUMBERED = [["部门整体支出绩效评价得分表"], ["指标", "分值", "得分"], ["一、投入", 20, 18], ["（一）预算配置", 10, 9],
+            ["1.在职人员控制率", 5, 5], ["2.三公经费变动率", 5, 4], ["（二）目标设定", 10, 9], ["1.绩效目标合理性", 10, 9],
+            ["二、产出", 80, 70], ["（一）产出数量", 80, 70], ["1.完成率", 80, 70], ["合计", 100, 88]]
+
+
+def test_a_name_column_numbered_one_a_1_is_a_hierarchy_not_a_flat_list():
+    result = load(xlsx(NUMBERED))
+    assert result.ok, result.report.lines()
+    ev = result.evaluation
+    assert ev.level1["name"].tolist() == ["投入", "产出"]
+    assert ev.leaves["name"].tolist() == ["在职人员控制率", "三公经费变动率", "绩效目标合理性", "完成率"]
+    assert score(ev).total[0] == pytest.approx(88)  # the numbered subtotal rows are not added again
+    wrong = [list(r) for r in NUMBERED]
+    wrong[-1] = ["合计", 100, 90]
+    error = next(i for i in load(xlsx(wrong)).report.errors if i.key == "score_total_contradiction")
+    assert "88.00" in error.text() and "90.00" in error.text()
