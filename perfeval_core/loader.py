@@ -134,6 +134,7 @@ def _load_bundle(bundle: portfolio.Bundle, name: str, report: ValidationReport) 
     stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     evaluation = portfolio.combine(bundle.files, report, bundle.refused, stem)
     if evaluation is not None:
+        resolve_scores(evaluation, report)  # the 得分率 each project carries become points as well
         check_evaluation(evaluation, report)
     return evaluation
 
