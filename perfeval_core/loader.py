@@ -19,8 +19,8 @@ from .checks import check_evaluation, cross_check, resolve_scores
 from .codelist import find_code_list, load_code_list
 from .model import Evaluation
 from .report import LoadRefused, ValidationReport
-from .scoretable import find_score_table, load_score_table
-from .sheets import read_workbook
+from .scoretable import find_score_table, is_self_evaluation_sheet, load_score_table
+from .sheets import RawWorkbook, Sheet, read_workbook
 from .template import is_template, load_template
 
 LAYOUT_NAMES = {"template": ("评价模板（多工作表）", "evaluation template (multi-sheet)"),
@@ -142,6 +142,33 @@ def _load_bundle(bundle: portfolio.Bundle, name: str, report: ValidationReport) 
 def _load(data: bytes, filename: str, report: ValidationReport) -> Evaluation | None:
     raw = read_workbook(data, filename)
     report.issues.extend(raw.issues)
+    if len(raw.sheets) > 1 and not is_template(raw):
+        forms = [sheet for sheet in raw.sheets if is_self_evaluation_sheet(RawWorkbook(raw.kind, [sheet], []))]
+        if len(forms) > 1:  # a workbook with one 自评表 per sheet: a portfolio of its projects
+            return _load_sheets(raw, forms, filename, report)
+    return _load_raw(raw, filename, report)
+
+
+def _load_sheets(raw: RawWorkbook, sheets: list[Sheet], filename: str, report: ValidationReport) -> Evaluation | None:
+    report.layout = "portfolio"
+
+    def results() -> Iterator[tuple[str, LoadResult]]:
+        for sheet in sheets:
+            own = ValidationReport()
+            evaluation = _load_raw(RawWorkbook(raw.kind, [sheet], []), filename, own)
+            own.finish()
+            read = evaluation if evaluation is not None and own.ok else None
+            yield sheet.name, LoadResult(read if read is not None and read.scored else None, own, read)
+
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    evaluation = portfolio.combine_results(results(), report, stem)
+    if evaluation is not None:
+        resolve_scores(evaluation, report)
+        check_evaluation(evaluation, report)
+    return evaluation
+
+
+def _load_raw(raw: RawWorkbook, filename: str, report: ValidationReport) -> Evaluation | None:
     if is_template(raw):
         report.layout = "template"
         report.info("layout_detected", layout=LAYOUT_NAMES["template"][0])

@@ -1,4 +1,5 @@
-"""A folder or .zip of forms, one project each, as one portfolio evaluation.
+"""A folder or .zip of forms, one project each (or a workbook with one 自评表 per sheet), as one
+portfolio evaluation.
 
 A finance bureau receives hundreds of 自评表, one per project. Loaded together they become one
 ``Evaluation`` (layout "portfolio"): a unit per file, named by its 项目名称, grouped under its
@@ -18,9 +19,11 @@ import math
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,6 +42,9 @@ from .model import (
 )
 from .report import LoadRefused, ValidationReport
 from .scoring import ScoringModel, project_unit
+
+if TYPE_CHECKING:
+    from .loader import LoadResult
 
 READABLE = (".xlsx", ".xlsm", ".xls", ".csv", ".docx")
 MAX_FILES = 2000  # forms in one folder or archive
@@ -166,9 +172,16 @@ def combine(files: list[tuple[str, bytes]], report: ValidationReport, refused: l
 
     for file, key in refused or []:
         report.warning("portfolio_file_refused", None, file=file or name, reason=_reason(key))
+    return combine_results(((file, load_bytes(data, file)) for file, data in files), report, name)
+
+
+def combine_results(results: Iterable[tuple[str, LoadResult]], report: ValidationReport,
+                    name: str = "") -> Evaluation | None:
+    """One portfolio from forms already loaded (files of an archive, or sheets of a workbook)."""
     projects: list[_Project] = []
-    for file, data in files:
-        result = load_bytes(data, file)
+    count = 0
+    for file, result in results:
+        count += 1
         if result.evaluation is None:
             if result.blank:
                 reason = render("portfolio_blank", {}, "zh")
@@ -183,7 +196,7 @@ def combine(files: list[tuple[str, bytes]], report: ValidationReport, refused: l
             continue
         projects.append(project)
     if not projects:
-        report.error("portfolio_empty", count=len(files))
+        report.error("portfolio_empty", count=count)
         return None
     frame = Counter(p.keys for p in projects).most_common(1)[0][0]
     kept = []

@@ -390,6 +390,16 @@ def _search(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
     return None
 
 
+def is_self_evaluation_sheet(raw: RawWorkbook) -> bool:
+    """Whether the workbook's table is a 自评表: 年度指标值/实际完成值 columns or a budget block above."""
+    found = _locate(raw)
+    if found is None:
+        return False
+    sheet, header = found
+    return header.target is not None or header.actual is not None or \
+        read_form_head(sheet, header.top, ValidationReport()).budget is not None
+
+
 def find_score_table(raw: RawWorkbook) -> tuple[Sheet, int] | None:
     """The sheet and 0-based header row index of a single-sheet 评分表, or None."""
     found = _locate(raw)

@@ -190,6 +190,7 @@ print (`SOURCES.md` there), and the tests assert those figures.
 | 指标得分情况表 (code lists) | 指标名称 \\| 权重 \\| 指标得分 \\| 得分率 with no level columns, the names carrying codes (A / A1 / A101, or 1 / 1.1) | layout `code_list` |
 | Word (.docx) | any of the above as a Word table | as the same form; each table is a sheet 表1, 表2 … |
 | a folder or .zip of forms | `score DIR` / `score FILE.zip`, or several files (or one .zip) in the uploader | layout `portfolio` |
+| a workbook with one 自评表 per sheet | two or more sheets that are each a 自评表 | layout `portfolio`, a project per sheet |
 
 What happens to each kind of row:
 

@@ -374,3 +374,26 @@ def test_a_name_column_numbered_one_a_1_is_a_hierarchy_not_a_flat_list():
     wrong[-1] = ["合计", 100, 90]
     error = next(i for i in load(xlsx(wrong)).report.errors if i.key == "score_total_contradiction")
     assert "88.00" in error.text() and "90.00" in error.text()
+
+
+def test_a_workbook_with_one_self_evaluation_per_sheet_is_a_portfolio_of_its_sheets():
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    forms = _projects()
+    for form in forms:
+        rows, merges = self_evaluation_rows(form)
+        ws = wb.create_sheet(form.project)
+        for row in rows:
+            ws.append([None if v == "" else v for v in row])
+        for r0, c0, r1, c1 in merges:
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    wb.create_sheet("说明").append(["本工作簿每个工作表为一个项目的自评表"])
+    out = io.BytesIO()
+    wb.save(out)
+    result = load(out.getvalue(), "民政局自评表汇总.xlsx")
+    assert result.ok and result.report.layout == "portfolio", result.report.lines()
+    totals = dict(zip(score(result.evaluation).model.unit_names, score(result.evaluation).total))
+    for form in forms:
+        assert totals[form.project] == pytest.approx(form.expected_total())
+    single = load(self_evaluation(), "one.xlsx")
+    assert single.report.layout == "self_evaluation"
