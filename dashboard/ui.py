@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 
 import altair as alt
@@ -122,6 +123,16 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
     c2.download_button(ctx.t("export_xlsx"), lambda: workbook_bytes(ev, current(), lang), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="export_xlsx", icon=":material/table_view:", width="stretch")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """User text (file, sheet, project and indicator names; messages quoting them) made safe to put
+    into Markdown: every character Markdown would act on is escaped, so ``![x](http://…)`` in a
+    file name shows as typed and fetches nothing."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def table(df: pd.DataFrame, **kwargs: object) -> None:

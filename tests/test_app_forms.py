@@ -78,3 +78,11 @@ def test_a_blank_form_shows_its_indicators_and_offers_the_prefilled_template():
     assert any(b.label == "下载预填了这套指标的评价模板" for b in at.get("download_button"))
     frames = at.dataframe
     assert any("培训人数" in " ".join(map(str, f.value.iloc[:, 1])) for f in frames)
+
+
+def test_a_file_name_written_as_markdown_shows_as_typed():
+    name = "![x](http://example.invalid/a.png)[link](http://example.invalid).xlsx"
+    at = upload([(name, b"not a workbook")])
+    rendered = [e.value for e in at.error] + [m.value for m in at.markdown]
+    assert any("\\!\\[x\\]\\(http\\://example\\.invalid/a\\.png\\)" in text for text in rendered), rendered
+    assert not any("![x](http://example.invalid" in text for text in rendered)
