@@ -36,8 +36,9 @@ if d["satisfaction"]:
 if d["participation"]:
     second.append((t("participation"), fmt_pct(d["participation"]["overall"])))
 if second:
-    for holder, (label, value) in zip(st.columns(4, border=True), second):
-        holder.metric(label, value)
+    # bordered only where a figure is: a form with one or two figures shows no empty cards
+    for holder, (label, value) in zip(st.columns(4), second):
+        holder.container(border=True).metric(label, value)
 
 left, right = st.columns(2)
 depth = views.main_depth(ev)
