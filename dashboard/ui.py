@@ -125,7 +125,8 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
                        key="export_xlsx", icon=":material/table_view:", width="stretch")
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# what turns text into a link, an image, emphasis, code, a heading, a table, HTML or LaTeX
+_MARKDOWN = re.compile(r"([\\`*_\[\]()#|<>~$])")
 
 
 def plain(text: object) -> str:
