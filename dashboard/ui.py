@@ -125,8 +125,9 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
                        key="export_xlsx", icon=":material/table_view:", width="stretch")
 
 
-# what turns text into a link, an image, emphasis, code, a heading, a table, HTML or LaTeX
-_MARKDOWN = re.compile(r"([\\`*_\[\]()#|<>~$])")
+# what turns text into a link, an image, code, a table, HTML or LaTeX (emphasis fetches nothing, and
+# escaping _ would show backslashes in every file name's source)
+_MARKDOWN = re.compile(r"([\\`\[\]()|<>$])")
 
 
 def plain(text: object) -> str:
