@@ -33,7 +33,7 @@ from .scoretable import (
     _unit_tree,
     _UnitColumns,
 )
-from .sheets import RawWorkbook, Sheet
+from .sheets import RawWorkbook, Sheet, cell
 
 CODED_SHARE = 0.6  # of a table's indicator rows that must carry a code for the codes to define it
 CONTRADICTION = 0.5  # a subtotal further than this from its children is an error
@@ -251,7 +251,7 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
                 report.warning("duplicate_code", sheet.name, sheet.excel_row(r.i), code=r.code,
                                first=sheet.excel_row(nodes[r.code].row or 0))
                 continue
-            declared, _ = parse_number(_value(sheet, r.i, segment.columns.points))
+            declared, _ = parse_number(cell(sheet.rows, r.i, segment.columns.points))
             node = _Node(r.code, r.name, r.i, declared, segment=k)
             parent_code = _parent_code(r.code, [n.code for n in order])
             if parent_code is None and len(r.code) > 1 and _root_code(r.code) != r.code:
@@ -331,17 +331,11 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
                            sheet.sheet_col(segment.columns.points), computed=_fmt(round(added, 6)),
                            printed=_fmt(printed_points))
         for unit, name in zip(segment.columns.units, unit_names):
-            value = parse_number(_value(sheet, segment.total_row, unit.score))[0] if unit.score is not None else None
+            value = parse_number(cell(sheet.rows, segment.total_row, unit.score))[0] if unit.score is not None else None
             if value is not None:
                 totals[name] = value
     return Evaluation(project=project, indicators=indicators, units=_unit_tree(unit_names, title.region),
                       scores=scores, layout="code_list", source_name=filename, reported_unit_totals=totals)
-
-
-def _value(sheet: Sheet, i: int, j: int | None) -> object:
-    if j is None or i >= len(sheet.rows) or j >= len(sheet.rows[i]):
-        return ""
-    return sheet.rows[i][j]
 
 
 def _col(sheet: Sheet, columns: _Columns) -> int:
@@ -351,7 +345,7 @@ def _col(sheet: Sheet, columns: _Columns) -> int:
 def _total_points(sheet: Sheet, segment: _Segment) -> float | None:
     if segment.total_row is None:
         return None
-    return parse_number(_value(sheet, segment.total_row, segment.columns.points))[0]
+    return parse_number(cell(sheet.rows, segment.total_row, segment.columns.points))[0]
 
 
 def _score(sheet: Sheet, i: int, unit: _UnitColumns, report: ValidationReport) -> dict[str, object] | None:
@@ -359,8 +353,8 @@ def _score(sheet: Sheet, i: int, unit: _UnitColumns, report: ValidationReport) -
     for kind, col in (("points", unit.score), ("rate", unit.rate)):
         if col is None:
             continue
-        value, percent = parse_number(_value(sheet, i, col))
-        text = clean_text(_value(sheet, i, col))
+        value, percent = parse_number(cell(sheet.rows, i, col))
+        text = clean_text(cell(sheet.rows, i, col))
         if value is None:
             if text and text not in ("-", "—", "/"):
                 report.error("not_a_number", sheet.name, sheet.excel_row(i), sheet.sheet_col(col),
@@ -376,7 +370,7 @@ def _score(sheet: Sheet, i: int, unit: _UnitColumns, report: ValidationReport) -
         return None
     col = unit.score if points is not None else unit.rate
     return {"points": math.nan if points is None else points, "rate": math.nan if rate is None else rate,
-            "actual": math.nan, "reason": clean_text(_value(sheet, i, unit.reason)),
+            "actual": math.nan, "reason": clean_text(cell(sheet.rows, i, unit.reason)),
             "src_sheet": sheet.name, "src_row": sheet.excel_row(i), "src_col": sheet.sheet_col(col or 0)}
 
 
@@ -409,7 +403,7 @@ def _check_subtotals(sheet: Sheet, segments: list[_Segment], order: list[_Node],
         out = {}
         for unit, name in zip(columns.units, unit_names):
             if unit.score is not None:
-                value = parse_number(_value(sheet, row, unit.score))[0]
+                value = parse_number(cell(sheet.rows, row, unit.score))[0]
                 if value is not None:
                     out[name] = value
         return out

@@ -40,7 +40,7 @@ from .model import (
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import Severity, ValidationReport, column_letter
 from .selfeval import BUDGET_LEAF_NAME, BudgetBlock, budget_rows, read_form_head
-from .sheets import RawWorkbook, Sheet
+from .sheets import RawWorkbook, Sheet, cell
 
 HEADER_SCAN_ROWS = 40  # title rows above the header are few; the header sits near the top
 MAX_LEVELS = 4
@@ -74,7 +74,6 @@ _DEVIATION = re.compile(r"(偏差原因|未完成原因|原因分析|偏差分�
 # aggregate columns beside the units' own ones
 _AGGREGATE_PREFIXES = {"平均", "合计", "总", "总计", "小计", "汇总"}
 
-_TOTAL_LABELS = {"合计", "总分", "总计", "得分合计", "总得分", "综合得分", "合计得分", "分值合计", "总体得分"}
 _SUBTOTAL_LABELS = {"小计"}
 _RATINGS = {"优", "良", "中", "差", "优秀", "良好", "中等", "较差", "合格", "不合格"}
 _NOTE_ROW = re.compile(r"^(备注|注[:：释\d]|说明[:：]|评分人|评价人|复核人|审核人|填表|制表|签字|评价组)")
@@ -186,12 +185,6 @@ def _classify(value: object) -> tuple[str, object]:
     return "text", None
 
 
-def _cell(grid: list[list[object]], i: int, j: int) -> object:
-    if 0 <= i < len(grid) and 0 <= j < len(grid[i]):
-        return grid[i][j]
-    return ""
-
-
 def _analyse_header(grid: list[list[object]], i: int, unscored: bool = False) -> _Header | None:
     """The header at row i, or None. With ``unscored``, a header with 分值 but no 得分 column
     (a blank form: an indicator system) is accepted too."""
@@ -290,8 +283,8 @@ def _units_in_two_rows(grid: list[list[object]], upper: int, lower: int, header_
     other = lower if header_row == upper else upper
     for j in structural:
         # the other row is part of the header only where it is blank or repeats a merged label
-        value = _cell(grid, other, j)
-        if not is_blank(value) and _classify(value) != _classify(_cell(grid, header_row, j)):
+        value = cell(grid, other, j)
+        if not is_blank(value) and _classify(value) != _classify(cell(grid, header_row, j)):
             return []
     width = max(len(grid[upper]), len(grid[lower]))
     found: list[tuple[int, str, str]] = []
@@ -299,10 +292,10 @@ def _units_in_two_rows(grid: list[list[object]], upper: int, lower: int, header_
     # the first column of its group only
     unit, previous = "", -2
     for j in range(width):
-        kind, detail = _classify(_cell(grid, lower, j))
+        kind, detail = _classify(cell(grid, lower, j))
         if j in structural or kind not in ("score", "rate", "reason") or detail != "":
             continue
-        top = _cell(grid, upper, j)
+        top = cell(grid, upper, j)
         name = _unit_name(top)
         if name:
             unit = name
@@ -315,12 +308,12 @@ def _units_in_two_rows(grid: list[list[object]], upper: int, lower: int, header_
     # a generic 得分 label above unit names, carried right across the blank cells of its span
     found, carried = [], ""
     for j in range(width):
-        kind, detail = _classify(_cell(grid, upper, j))
+        kind, detail = _classify(cell(grid, upper, j))
         if kind in ("score", "rate") and detail == "":
             carried = kind
         elif kind:
             carried = ""
-        name = _unit_name(_cell(grid, lower, j))
+        name = _unit_name(cell(grid, lower, j))
         if carried and name and j not in structural:
             found.append((j, carried, name))
     return found
@@ -536,7 +529,7 @@ def _number(sheet: Sheet, report: ValidationReport, i: int, j: int, column: str,
             severity: Severity = "error") -> tuple[float | None, bool]:
     """The number in a cell, reporting formulas without a value, text and negatives."""
     formula = sheet.formula_at(i, j)
-    value = _cell(sheet.rows, i, j)
+    value = cell(sheet.rows, i, j)
     where = (sheet.name, sheet.excel_row(i), sheet.sheet_col(j))
     if formula is not None and is_blank(value):
         report.add(severity, "formula_no_value", *where, formula=formula)
@@ -573,7 +566,7 @@ def _has_value(value: object) -> bool:
 
 
 def _is_total(texts: list[str]) -> bool:
-    return any(re.sub(r"\s+", "", t) in _TOTAL_LABELS for t in texts)
+    return any(footer_kind(t) == "total" for t in texts)
 
 
 class _TableReader:
@@ -602,12 +595,12 @@ class _TableReader:
         origin = self.origin.get((i, j))
         if origin is not None and origin[1] != j and origin[1] in self.header.levels:
             return "", False
-        return clean_text(_cell(self.grid, i, j)), origin is None
+        return clean_text(cell(self.grid, i, j)), origin is None
 
     def has_values(self, i: int) -> bool:
         """Whether row i has a number or text in its 分值 or any unit's 得分 / 得分率 column."""
         columns = [self.header.points] + [c for u in self.header.units for c in (u.score, u.rate)]
-        return any(c is not None and _has_value(_cell(self.sheet.rows, i, c)) for c in columns)
+        return any(c is not None and _has_value(cell(self.sheet.rows, i, c)) for c in columns)
 
     def read(self) -> None:
         header, sheet = self.header, self.sheet
@@ -720,7 +713,7 @@ class _TableReader:
                 node.declared = (declared, self.sheet.sheet_col(self.header.levels[k]))
             level_points = self.header.level_points.get(k + 1)
             if level_points is not None and node.declared is None and node.row == i:
-                value, _ = parse_number(_cell(self.grid, i, level_points))
+                value, _ = parse_number(cell(self.grid, i, level_points))
                 if value is not None:
                     node.declared = (value, self.sheet.sheet_col(level_points))
             if last_of_row:
@@ -736,7 +729,7 @@ class _TableReader:
         return chain
 
     def text(self, i: int, j: int | None) -> str:
-        return "" if j is None else clean_text(_cell(self.sheet.rows, i, j))
+        return "" if j is None else clean_text(cell(self.sheet.rows, i, j))
 
     def goal(self, node: _Node) -> dict[str, object] | None:
         """年度指标值 / 实际完成值 / 偏差原因 of a leaf as printed, its 其中 rows appended."""
@@ -769,11 +762,11 @@ class _TableReader:
 
     def read_totals(self, i: int) -> None:
         if self.header.points is not None:
-            value, _ = parse_number(_cell(self.sheet.rows, i, self.header.points))  # checked, not required
+            value, _ = parse_number(cell(self.sheet.rows, i, self.header.points))  # checked, not required
             if value is not None and math.isfinite(value):
                 self.total_points = (value, i)
-        for cell in self.sheet.rows[i]:
-            text = re.sub(r"\s+", "", clean_text(cell))
+        for printed in self.sheet.rows[i]:
+            text = re.sub(r"\s+", "", clean_text(printed))
             if text in _RATINGS and "rating" not in self.footer:
                 self.footer["rating"] = text  # 总分 | 100 | 96 | 优: the rating printed beside the total
         for k, unit in enumerate(self.header.units):
@@ -875,7 +868,7 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
             _read_leaf(sheet, header, report, node)
         elif node.declared is None and node.scored_row is not None and header.points is not None:
             # a section or subtotal row of its own may state the parent's points
-            value, _ = parse_number(_cell(sheet.rows, node.scored_row, header.points))
+            value, _ = parse_number(cell(sheet.rows, node.scored_row, header.points))
             if value is not None:
                 node.declared = (value, points_col)
     _split_missing_points(reader.roots, sheet, report)
@@ -898,7 +891,7 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
         # no printed points: the printed 总分 may still be the indicators' scores alone
         column = header.units[0].score
         printed = reader.totals[0]
-        table = sum(parse_number(_cell(sheet.rows, leaf.scored_row, column))[0] or 0.0
+        table = sum(parse_number(cell(sheet.rows, leaf.scored_row, column))[0] or 0.0
                     for leaf in _leaves_of(reader.roots) if leaf.scored_row is not None)
         if abs(printed - table) <= TOTAL_TOLERANCE < abs(printed - table - head.budget.score):
             report.info("budget_outside_total", sheet.name, sheet.excel_row(budget_leaf.row), None,
@@ -983,8 +976,8 @@ def _prune_placeholders(roots: list[_Node], sheet: Sheet, header: _Header, repor
             return False
         i = node.scored_row
         columns = [header.points] + [c for u in header.units for c in (u.score, u.rate)]
-        return all(c is None or not _has_value(_cell(sheet.rows, i, c)) for c in columns) and not any(
-            _has_value(_cell(sheet.rows, r, c)) for r in node.sub_rows for c in columns if c is not None)
+        return all(c is None or not _has_value(cell(sheet.rows, i, c)) for c in columns) and not any(
+            _has_value(cell(sheet.rows, r, c)) for r in node.sub_rows for c in columns if c is not None)
 
     def prune(nodes: list[_Node]) -> list[_Node]:
         kept = []
@@ -1014,7 +1007,7 @@ def _prefer_filled_score_column(sheet: Sheet, header: _Header, roots: list[_Node
     rows = [leaf.scored_row for leaf in _leaves_of(roots) if leaf.scored_row is not None]
 
     def filled(col: int) -> int:
-        return sum(parse_number(_cell(sheet.rows, i, col))[0] is not None for i in rows)
+        return sum(parse_number(cell(sheet.rows, i, col))[0] is not None for i in rows)
 
     unit = header.units[0]
     others = [j for j, label in header.duplicates if _classify(label) == ("score", "")]
@@ -1128,7 +1121,7 @@ def _read_leaf(sheet: Sheet, header: _Header, report: ValidationReport, node: _N
         if header.points is None:
             return  # perhaps shared out from the parent's points (_split_missing_points), else reported there
         formula = sheet.formula_at(i, header.points)
-        text = clean_text(_cell(sheet.rows, i, header.points))
+        text = clean_text(cell(sheet.rows, i, header.points))
         if formula is None and (not text or text.lower() in _PLACEHOLDERS):
             report.error("required", sheet.name, sheet.excel_row(i), sheet.sheet_col(header.points), column="分值")
         return
@@ -1142,7 +1135,7 @@ def _rate_column_is_percent(sheet: Sheet, roots: list[_Node], unit: _UnitColumns
     for node in _walk(roots):
         if node.scored_row is None or node.children:
             continue
-        value, percent = parse_number(_cell(sheet.rows, node.scored_row, unit.rate))
+        value, percent = parse_number(cell(sheet.rows, node.scored_row, unit.rate))
         if value is not None and not percent and value > 1:
             return True
     return False
@@ -1161,7 +1154,7 @@ def _read_score(sheet: Sheet, report: ValidationReport, i: int, unit: _UnitColum
         return None
     col = unit.score if points is not None and unit.score is not None else unit.rate
     assert col is not None
-    reason = clean_text(_cell(sheet.rows, i, unit.reason)) if unit.reason is not None else ""
+    reason = clean_text(cell(sheet.rows, i, unit.reason)) if unit.reason is not None else ""
     return {
         "points": math.nan if points is None else points,
         "rate": math.nan if rate is None else rate,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .labels import indicator_label
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import ValidationReport
-from .sheets import Sheet
+from .sheets import Sheet, cell
 
 BUDGET_LEAF_NAME = "预算执行率"
 
@@ -129,7 +129,7 @@ def _budget_lines(sheet: Sheet, header: int, top: int, columns: dict[str, int],
                   report: ValidationReport) -> BudgetBlock:
     rows = sheet.rows
     block = BudgetBlock(header, columns)
-    block.adjusted = "调整" in normalise_label(_at(rows, header, columns.get("budget", -1)))
+    block.adjusted = "调整" in normalise_label(cell(rows, header, columns.get("budget", -1)))
     first_value = min(columns.values())
     head_text = "".join(clean_text(v) for v in rows[header][:first_value])
     if re.search(r"[(（]元[)）]", head_text) and "万元" not in head_text:
@@ -140,7 +140,7 @@ def _budget_lines(sheet: Sheet, header: int, top: int, columns: dict[str, int],
         j = columns.get(kind)
         if j is None:
             return math.nan
-        value, percent = parse_number(_at(rows, i, j))
+        value, percent = parse_number(cell(rows, i, j))
         if value is None:
             return math.nan
         if kind == "rate" and not percent and value > 1.5:
@@ -180,12 +180,6 @@ def _budget_lines(sheet: Sheet, header: int, top: int, columns: dict[str, int],
             rate = number(row, "rate")
             block.rate = None if math.isnan(rate) else rate
     return block
-
-
-def _at(rows: list[list[object]], i: int, j: int) -> object:
-    if 0 <= i < len(rows) and 0 <= j < len(rows[i]):
-        return rows[i][j]
-    return ""
 
 
 def budget_rows(block: BudgetBlock, unit: str, sheet: Sheet, report: ValidationReport) -> list[dict[str, object]]:

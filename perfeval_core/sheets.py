@@ -56,6 +56,13 @@ class Sheet:
         return grid
 
 
+def cell(rows: list[list[object]], i: int, j: int | None) -> object:
+    """rows[i][j], or '' outside the grid (rows are ragged) or for no column."""
+    if j is not None and 0 <= i < len(rows) and 0 <= j < len(rows[i]):
+        return rows[i][j]
+    return ""
+
+
 @dataclass
 class RawWorkbook:
     kind: str  # "xlsx" | "xls" | "csv" | "docx"
