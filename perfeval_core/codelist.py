@@ -29,6 +29,7 @@ from .scoretable import (
     _classify,
     _fmt,
     _group_units,
+    _read_score,
     _read_title,
     _unit_tree,
     _UnitColumns,
@@ -294,11 +295,13 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
         return sum(subtree_points(c) for c in node.children)
 
     score_rows: list[dict[str, object]] = []
+    leaf_rows = [leaf.row for leaf in leaves if leaf.row is not None]
+    percent = {id(u): _rate_is_percent(sheet, leaf_rows, u) for segment in segments for u in segment.columns.units}
     for node in order:
         columns = segments[node.segment].columns
         for unit, name in zip(columns.units, unit_names):
             if not node.children and node.row is not None:
-                score = _score(sheet, node.row, unit, report)
+                score = _read_score(sheet, report, node.row, unit, percent[id(unit)])
                 if score is not None:
                     score_rows.append({"unit": name, "code": node.code, **score})
     scores = pd.DataFrame(score_rows, columns=SCORE_COLUMNS).astype({"points": float, "rate": float, "actual": float})
@@ -348,30 +351,15 @@ def _total_points(sheet: Sheet, segment: _Segment) -> float | None:
     return parse_number(cell(sheet.rows, segment.total_row, segment.columns.points))[0]
 
 
-def _score(sheet: Sheet, i: int, unit: _UnitColumns, report: ValidationReport) -> dict[str, object] | None:
-    points = rate = None
-    for kind, col in (("points", unit.score), ("rate", unit.rate)):
-        if col is None:
-            continue
-        value, percent = parse_number(cell(sheet.rows, i, col))
-        text = clean_text(cell(sheet.rows, i, col))
-        if value is None:
-            if text and text not in ("-", "—", "/"):
-                report.error("not_a_number", sheet.name, sheet.excel_row(i), sheet.sheet_col(col),
-                             column="得分" if kind == "points" else "得分率", value=text)
-            continue
-        if kind == "rate" and not percent and value > 1.0 + 1e-9:
-            value /= 100.0
-        if kind == "points":
-            points = value
-        else:
-            rate = value
-    if points is None and rate is None:
-        return None
-    col = unit.score if points is not None else unit.rate
-    return {"points": math.nan if points is None else points, "rate": math.nan if rate is None else rate,
-            "actual": math.nan, "reason": clean_text(cell(sheet.rows, i, unit.reason)),
-            "src_sheet": sheet.name, "src_row": sheet.excel_row(i), "src_col": sheet.sheet_col(col or 0)}
+def _rate_is_percent(sheet: Sheet, rows: list[int], unit: _UnitColumns) -> bool:
+    """A 得分率 column holds percents when any of its plain numbers (no % sign) exceeds 1."""
+    if unit.rate is None:
+        return False
+    for i in rows:
+        value, percent = parse_number(cell(sheet.rows, i, unit.rate))
+        if value is not None and not percent and value > 1:
+            return True
+    return False
 
 
 def _check_subtotals(sheet: Sheet, segments: list[_Segment], order: list[_Node], points: dict[str, float],
