@@ -20,7 +20,7 @@ from .codelist import find_code_list, load_code_list
 from .model import Evaluation
 from .report import LoadRefused, ValidationReport
 from .scoretable import find_score_table, is_self_evaluation_sheet, load_score_table
-from .sheets import RawWorkbook, Sheet, read_workbook
+from .sheets import RawWorkbook, read_workbook
 from .template import is_template, load_template
 
 LAYOUT_NAMES = {"template": ("评价模板（多工作表）", "evaluation template (multi-sheet)"),
@@ -101,11 +101,14 @@ def load_bytes(data: bytes, filename: str = "") -> LoadResult:
     if evaluation is not None:
         evaluation.source_sha256 = hashlib.sha256(data).hexdigest()
         evaluation.source_name = filename
+    return _result(evaluation, report)
+
+
+def _result(evaluation: Evaluation | None, report: ValidationReport) -> LoadResult:
+    """What a load gives: nothing on an error; an indicator system only for a blank form."""
     if evaluation is None or not report.ok:
         return LoadResult(None, report)
-    if not evaluation.scored:
-        return LoadResult(None, report, evaluation)
-    return LoadResult(evaluation, report, evaluation)
+    return LoadResult(evaluation if evaluation.scored else None, report, evaluation)
 
 
 def load_path(path: str | Path) -> LoadResult:
@@ -116,10 +119,9 @@ def load_path(path: str | Path) -> LoadResult:
         with _cyclic_gc_paused():
             evaluation = _load_bundle(portfolio.read_folder(path), path.name, report)
         report.finish()
-        if evaluation is None or not report.ok:
-            return LoadResult(None, report)
-        evaluation.source_name = path.name
-        return LoadResult(evaluation, report, evaluation)
+        if evaluation is not None:
+            evaluation.source_name = path.name
+        return _result(evaluation, report)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -131,10 +133,18 @@ def load_path(path: str | Path) -> LoadResult:
 
 def _load_bundle(bundle: portfolio.Bundle, name: str, report: ValidationReport) -> Evaluation | None:
     report.layout = "portfolio"
-    stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    evaluation = portfolio.combine(bundle.files, report, bundle.refused, stem)
+    return _checked_portfolio(portfolio.combine(bundle.files, report, bundle.refused, _stem(name)), report)
+
+
+def _stem(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def _checked_portfolio(evaluation: Evaluation | None, report: ValidationReport) -> Evaluation | None:
+    """A portfolio through the checks every layout gets: the 得分率 each project carries become
+    points as well, and the policy checks run."""
     if evaluation is not None:
-        resolve_scores(evaluation, report)  # the 得分率 each project carries become points as well
+        resolve_scores(evaluation, report)
         check_evaluation(evaluation, report)
     return evaluation
 
@@ -143,29 +153,25 @@ def _load(data: bytes, filename: str, report: ValidationReport) -> Evaluation | 
     raw = read_workbook(data, filename)
     report.issues.extend(raw.issues)
     if len(raw.sheets) > 1 and not is_template(raw):
-        forms = [sheet for sheet in raw.sheets if is_self_evaluation_sheet(RawWorkbook(raw.kind, [sheet], []))]
+        # each sheet as a workbook of its own, kept: the table found in it is found once
+        forms = [one for one in (RawWorkbook(raw.kind, [sheet], []) for sheet in raw.sheets)
+                 if is_self_evaluation_sheet(one)]
         if len(forms) > 1:  # a workbook with one 自评表 per sheet: a portfolio of its projects
-            return _load_sheets(raw, forms, filename, report)
+            return _load_sheets(forms, filename, report)
     return _load_raw(raw, filename, report)
 
 
-def _load_sheets(raw: RawWorkbook, sheets: list[Sheet], filename: str, report: ValidationReport) -> Evaluation | None:
+def _load_sheets(forms: list[RawWorkbook], filename: str, report: ValidationReport) -> Evaluation | None:
     report.layout = "portfolio"
 
     def results() -> Iterator[tuple[str, LoadResult]]:
-        for sheet in sheets:
+        for form in forms:
             own = ValidationReport()
-            evaluation = _load_raw(RawWorkbook(raw.kind, [sheet], []), filename, own)
+            evaluation = _load_raw(form, filename, own)
             own.finish()
-            read = evaluation if evaluation is not None and own.ok else None
-            yield sheet.name, LoadResult(read if read is not None and read.scored else None, own, read)
+            yield form.sheets[0].name, _result(evaluation, own)
 
-    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    evaluation = portfolio.combine_results(results(), report, stem)
-    if evaluation is not None:
-        resolve_scores(evaluation, report)
-        check_evaluation(evaluation, report)
-    return evaluation
+    return _checked_portfolio(portfolio.combine_results(results(), report, _stem(filename)), report)
 
 
 def _load_raw(raw: RawWorkbook, filename: str, report: ValidationReport) -> Evaluation | None:
