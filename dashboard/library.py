@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfeval_core import LoadResult
-from perfeval_core.loader import load_bytes
+from perfeval_core.sandbox import load_bytes
 from perfeval_core.store import Store, StoreError, get_store
 
 ROOT = Path(__file__).resolve().parent.parent

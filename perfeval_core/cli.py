@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .loader import LAYOUT_NAMES, LoadResult, load_path
+from .loader import LAYOUT_NAMES, LoadResult
 from .messages import render
 from .model import Bands, Evaluation
+from .sandbox import load_path
 from .scoring import Scenario
 from .summary import as_jsonable, indicators_json, score_json, summary
 

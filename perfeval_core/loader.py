@@ -92,7 +92,7 @@ def load_bytes(data: bytes, filename: str = "") -> LoadResult:
         report.issues.append(refused.issue)
         evaluation = None
     except MemoryError:
-        report.error("read_failed", detail="内存不足")
+        report.error("parse_limit", file=filename or "—", detail="内存不足", detail_en="more memory than allowed")
         evaluation = None
     except Exception as exc:  # a bug must still not become a traceback for the user
         report.error("read_failed", detail=f"{type(exc).__name__}: {str(exc)[:200]}")

@@ -50,6 +50,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The workbook has external links; only the values saved in the file are used",
     ),
     "read_failed": ("无法读取文件：{detail}", "Could not read the file: {detail}"),
+    "parse_limit": (
+        "文件超出处理限制：读取“{file}”时{detail}，已停止读取（其他文件和其他用户不受影响）；"
+        "请检查文件是否损坏，或在 Excel 中删除多余的行列、格式后另存再上传",
+        "The file exceeds the processing limits: reading '{file}' needed {detail_en}, so reading "
+        "stopped (other files and users are not affected); check that the file is not damaged, or "
+        "delete surplus rows, columns and formatting in Excel, save it again and upload",
+    ),
+    "too_many_sheets": (
+        "工作簿有 {count} 个工作表，超过上限 {limit} 个",
+        "The workbook has {count} sheets, above the limit of {limit}",
+    ),
+    "workbook_too_large": (
+        "各工作表的单元格区域合计 {cells} 个，超过上限 {limit} 个",
+        "The sheets' cell areas add up to {cells} cells, above the limit of {limit}",
+    ),
+    "too_many_strings": (
+        "共享字符串部件 {part} 有 {count} 条（或字节），超过上限 {limit}",
+        "The shared-strings part {part} holds {count} entries (or bytes), above the limit of {limit}",
+    ),
+    "too_many_styles": (
+        "样式部件 {part} 有 {count} 个单元格格式（或字节），超过上限 {limit}",
+        "The styles part {part} holds {count} cell formats (or bytes), above the limit of {limit}",
+    ),
+    "too_many_merges": (
+        "合并单元格区域 {count} 个，超过上限 {limit} 个",
+        "{count} merged ranges, above the limit of {limit}",
+    ),
+    "merges_overlap": (
+        "合并单元格区域相互重叠（合计 {area} 个单元格，而数据区域只有 {box} 个），请取消多余的合并后再上传",
+        "The merged ranges overlap ({area} merged cells in a data area of {box}); unmerge the surplus and upload again",
+    ),
+    "csv_too_large": (
+        "CSV 文件{what} {count} 超过上限 {limit}，请拆分或另存为 .xlsx",
+        "The CSV file's {what_en} {count} exceed the limit of {limit}; split it or save it as .xlsx",
+    ),
+    "parse_busy": (
+        "服务器正忙（同时读取的文件过多），请稍后再上传",
+        "The server is busy reading other files; upload again in a moment",
+    ),
     "csv_encoding": (
         "CSV 文件编码无法识别：请另存为 UTF-8 或 GBK 编码",
         "The CSV encoding is not recognised: save it as UTF-8 or GBK",

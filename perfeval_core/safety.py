@@ -34,7 +34,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from .report import Issue, LoadRefused, column_letter
 
-__all__ = ["MAX_FILE_BYTES", "MAX_SHEET_CELLS", "Preflight", "preflight"]
+__all__ = ["LIMITS", "MAX_FILE_BYTES", "MAX_SHEET_CELLS", "Preflight", "preflight"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a 200,000-unit template with full-precision floats is ~110 MB
 MAX_SHEET_CELLS = 20_000_000  # bounding box rows * cols of one sheet
@@ -46,8 +46,22 @@ MAX_RATIO = 200  # compression ratio, checked for members above RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_SMALL_PART_BYTES = 16 * 1024 * 1024  # workbook.xml and its rels are read whole
 MAX_TREE_PART_BYTES = 4 * 1024 * 1024  # above this, map sheets with a regex instead of a parse tree
+MAX_WORKBOOK_CELLS = 40_000_000  # bounding boxes of all sheets together (a part named by n sheets counts n times)
+MAX_SHEETS = 256
+MAX_MERGES = 100_000  # merged ranges of one sheet
+MAX_MERGE_OVERLAP = 1_000_000  # merged cells (within the cells' box) beyond the box itself: overlaps
+MAX_SHARED_STRINGS = 5_000_000
+MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024  # inflated xl/sharedStrings.xml
+MAX_STYLES = 200_000  # cell formats (<xf>) in xl/styles.xml
+MAX_STYLES_BYTES = 64 * 1024 * 1024
+MAX_CSV_BYTES = 64 * 1024 * 1024
+MAX_CSV_ROWS = 1_048_576
+MAX_CSV_COLUMNS = 16_384
+MAX_CSV_LINE = 1024 * 1024  # characters in one line
+MAX_CSV_CELLS = 10_000_000
 MAX_MISSING_FORMULAS = 10_000  # per sheet
 MAX_FORMULA_CHARS = 1_000
+LIMITS = {name: value for name, value in sorted(globals().items()) if name.startswith("MAX_")}
 CHUNK_BYTES = 1 << 20  # inflate and scan in 1 MB pieces: numpy temporaries stay in cache
 
 _MB = 1024 * 1024
@@ -147,7 +161,28 @@ def _preflight(data: Any, filename: str) -> Preflight:
     markup = _sniff_markup(text)
     if markup:
         _refuse("unknown_format", detail=markup)
+    _check_csv_shape(text, size)
     return Preflight("csv", [], {}, text)
+
+
+def _check_csv_shape(text: str, size: int) -> None:
+    """Size, rows, line length and cells of a CSV, counted on a code-unit array (no split)."""
+    def refuse(what: str, what_en: str, count: object, limit: object) -> NoReturn:
+        _refuse("csv_too_large", what=what, what_en=what_en, count=count, limit=limit)
+
+    if size > MAX_CSV_BYTES:
+        refuse("大小", "size", f"{_mb(size)} MB", f"{MAX_CSV_BYTES // _MB} MB")
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    ends = np.flatnonzero((units == 0x0A) | ((units == 0x0D) & (np.append(units[1:], 0) != 0x0A)))
+    rows = len(ends) + 1
+    if rows > MAX_CSV_ROWS:
+        refuse("行数", "rows", rows, MAX_CSV_ROWS)
+    longest = int(np.diff(np.concatenate(([-1], ends, [len(units)]))).max()) - 1
+    if longest > MAX_CSV_LINE:
+        refuse("单行长度", "longest line (characters)", longest, MAX_CSV_LINE)
+    delimiters = max(int(np.count_nonzero(units == ord(d))) for d in ",\t;")
+    if rows + delimiters > MAX_CSV_CELLS:
+        refuse("单元格数", "cells", rows + delimiters, MAX_CSV_CELLS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -373,12 +408,21 @@ def _check_zip(data: bytes) -> Preflight:
             _bomb(info.filename, size, packed)
     by_name: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
-        by_name.setdefault(info.filename.lower(), info)
+        key = info.filename.lower()
+        if key in by_name:  # which of the two a reader takes is its own choice: refuse both
+            _corrupt(f"{info.filename}: 压缩包中有两个同名部件 / two parts with one name")
+        by_name[key] = info
     if "xl/workbook.xml" not in by_name:
         document = by_name.get("word/document.xml")
         if document is not None:
             return _check_docx(data, infos, document)
         _refuse("unknown_format", detail=_zip_kind(by_name))
+    # the spreadsheet reader falls back to .xlsb and OpenDocument parts when the .xlsx parts
+    # do not open: a workbook carrying those as well is refused, so nothing unchecked is read
+    mixed = sorted(name for name in ("content.xml", "mimetype", "xl/workbook.bin") if name in by_name)
+    if mixed:
+        _refuse("unknown_format", detail="Excel 工作簿中夹带其他格式的部件（" + "、".join(mixed)
+                + "） / an Excel workbook carrying parts of another format (" + ", ".join(mixed) + ")")
 
     budget = _Budget()
     issues: list[Issue] = []
@@ -392,28 +436,66 @@ def _check_zip(data: bytes) -> Preflight:
             _bomb(part.filename, part.file_size, part.compress_size)
         small[key] = b"".join(_no_entities(_utf8_stream(_member_chunks(data, part, budget)), part.filename))
         done.add(id(part))
-    sheet_parts = _sheet_parts(small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
+    workbook = small.get("xl/workbook.xml", b"")
+    sheet_parts = _sheet_parts(workbook, small.get("xl/_rels/workbook.xml.rels", b""))
+    n_sheets = max(sum(len(names) for names in sheet_parts.values()), _count_tags(workbook, b"sheet"))
+    if n_sheets > MAX_SHEETS:
+        _refuse("too_many_sheets", count=n_sheets, limit=MAX_SHEETS)
 
     missing: dict[str, dict[tuple[int, int], str]] = {}
+    cells = 0
     for info in infos:
         low = info.filename.lower()
         if low.startswith("xl/externallinks/") and not issues:
             issues.append(Issue("warning", "external_links"))
         if id(info) in done:
             continue
-        names = sheet_parts.get(low) or ([info.filename] if _SHEET_DIR_RE.match(low) else None)
-        if names:
-            found = _scan_sheet(data, info, budget, names[0])
-            if found:
-                for name in names:
-                    missing[name] = found
-        elif low.endswith((".xml", ".rels", ".vml")):
-            for _ in _no_entities(_utf8_stream(_member_chunks(data, info, budget)), info.filename):
-                pass
-        else:  # images, vbaProject.bin...: only inflated, to catch sizes that lie
-            for _ in _member_chunks(data, info, budget):
-                pass
+        counted = None
+        if low.endswith("sharedstrings.xml"):
+            counted = _Counted(b"si", MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_BYTES, "too_many_strings")
+        elif low.endswith("styles.xml"):
+            counted = _Counted(b"xf", MAX_STYLES, MAX_STYLES_BYTES, "too_many_styles")
+        if counted is not None and info.file_size > counted.limit_bytes:
+            _refuse(counted.key, part=info.filename, count=f"{_mb(info.file_size)} MB",
+                    limit=f"{counted.limit_bytes // _MB} MB")
+        # every part is scanned as a worksheet could be: which part the reader opens for a sheet
+        # is its own resolution of the relationships, and any part it may open is checked
+        names = sheet_parts.get(low) or []
+        scan = _scan_sheet(data, info, budget, names[0] if names else info.filename, counted)
+        cells += scan.rows * scan.cols * max(1, len(names))  # the reader reads a part once per sheet naming it
+        if cells > MAX_WORKBOOK_CELLS:
+            _refuse("workbook_too_large", cells=cells, limit=MAX_WORKBOOK_CELLS)
+        if scan.formulas:
+            for name in names or ([info.filename] if _SHEET_DIR_RE.match(low) else []):
+                missing[name] = scan.formulas
     return Preflight("xlsx", issues, missing)
+
+
+def _count_tags(xml: bytes, tag: bytes) -> int:
+    """Start tags ``<tag`` / ``<p:tag`` followed by a space, '>' or '/' (a bytes count, no parse)."""
+    return len(re.findall(rb"<(?:[\w.-]+:)?" + tag + rb"[\s/>]", xml))
+
+
+@dataclass
+class _Counted:
+    """A part the reader loads whole (shared strings, styles): its entries are counted."""
+
+    tag: bytes
+    limit: int
+    limit_bytes: int
+    key: str
+
+
+def _count_tap(chunks: Iterable[bytes], counted: _Counted, part: str) -> Iterator[bytes]:
+    count = 0
+    tail = b""
+    for chunk in chunks:
+        view = tail + chunk
+        count += _count_tags(view, counted.tag) - _count_tags(tail, counted.tag)
+        tail = view[-64:]
+        if count > counted.limit:
+            _refuse(counted.key, part=part, count=f">{counted.limit}", limit=counted.limit)
+        yield chunk
 
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # word/document.xml of a Word file holding score tables (parsed whole)
@@ -477,6 +559,7 @@ def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, list[str]]:
         target = targets.get(rid)
         if not target:
             continue
+        target = target.replace("\\", "/")
         if target.startswith("/xl/"):
             path = target[1:]
         elif target.startswith("xl/"):
@@ -533,17 +616,25 @@ class _SheetScan:
             self.formulas[(row, col)] = formula
 
 
-def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str) -> dict[tuple[int, int], str]:
-    """Bounding box check of one worksheet part; returns its formulas without cached values."""
+def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str,
+                counted: _Counted | None = None) -> _SheetScan:
+    """Bounding box of the cells of one part, its merged ranges, and its formulas without
+    cached values."""
+    merges: list[bytes] = []
 
     def stream(b: _Budget | None) -> Iterator[bytes]:
-        return _no_entities(_utf8_stream(_member_chunks(data, info, b)), info.filename)
+        merges.clear()
+        chunks = _no_entities(_utf8_stream(_member_chunks(data, info, b)), info.filename)
+        if counted is not None:
+            chunks = _count_tap(chunks, counted, info.filename)
+        return _merge_tap(chunks, merges)
 
     scan = _SheetScan(label)
     try:
         _fast_scan(stream(budget), scan)
         if not scan.over():
-            return scan.formulas
+            _check_merges(scan, merges)
+            return scan
         recount = None  # the fast pass ran to the end and counted this member's bytes
     except _NeedExact:
         recount = budget  # the abandoned fast pass counted nothing
@@ -552,7 +643,47 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str)
     _ExactScanner(scan).run(stream(recount))
     if scan.over():
         scan.refuse()
-    return scan.formulas
+    _check_merges(scan, merges)
+    return scan
+
+
+_MERGE_RE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']{0,40})[\"']")
+
+
+def _merge_tap(chunks: Iterable[bytes], refs: list[bytes]) -> Iterator[bytes]:
+    """Pass the chunks on, collecting the ``ref`` of every ``<mergeCell>`` (a tag split across two
+    chunks is seen once); stops collecting past MAX_MERGES + 1."""
+    tail = b""
+    for chunk in chunks:
+        if b"mergeCell" in chunk or b"mergeCell" in tail[-16:] + chunk[:16]:
+            view = tail + chunk
+            for m in _MERGE_RE.finditer(view):
+                if m.end() > len(tail) and len(refs) <= MAX_MERGES:
+                    refs.append(m.group(1))
+        tail = chunk[-128:]
+        yield chunk
+
+
+def _check_merges(scan: _SheetScan, refs: list[bytes]) -> None:
+    """Count and area of the merged ranges, computed from their corners (never cell by cell)
+    and clipped to the cells' box: ranges that overlap each other over and over are refused."""
+    if len(refs) > MAX_MERGES:
+        _refuse("too_many_merges", sheet=scan.label, count=f">{MAX_MERGES}", limit=MAX_MERGES)
+    box = scan.rows * scan.cols
+    area = 0
+    for ref in refs:
+        a, _, b = ref.partition(b":")
+        first = _parse_ref(a.strip())
+        last = _parse_ref(b.strip()) if b else first
+        if first is None or last is None:
+            continue
+        r0, r1 = sorted((first[0], last[0]))
+        c0, c1 = sorted((first[1], last[1]))
+        rows = max(0, min(r1, scan.rows - 1) - r0 + 1)
+        cols = max(0, min(c1, scan.cols - 1) - c0 + 1)
+        area += rows * cols
+    if area > box + MAX_MERGE_OVERLAP:
+        _refuse("merges_overlap", sheet=scan.label, area=area, box=box)
 
 
 # --- fast path: numpy over 1 MB chunks, exact for `<c r="A1"` cells -----------------------

@@ -39,7 +39,8 @@ class Sheet:
         return self.missing_formulas.get((self.row0 + i, self.col0 + j))
 
     def filled_merges(self) -> list[list[object]]:
-        """A copy of ``rows`` where every cell of a merged range carries the range's value."""
+        """A copy of ``rows`` where every cell of a merged range carries the range's value (the
+        ranges were bounded, in number and area within the grid, when the sheet was read)."""
         grid = [list(r) for r in self.rows]
         width = max((len(r) for r in grid), default=0)
         for r0, c0, r1, c1 in self.merged:
@@ -110,7 +111,7 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
                     "max_cells": safety.MAX_SHEET_CELLS}, sheet=meta.name))
             # padded from A1 so that list indices are sheet coordinates
             rows = cast(list[list[object]], raw.to_python(skip_empty_area=False) if raw.height else [])
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
+            merged = _bounded_merges(meta.name, raw.merged_cell_ranges or [], n_rows, n_cols)
         except LoadRefused:
             raise
         except BaseException as exc:  # including pyo3's PanicException
@@ -125,16 +126,43 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
 def _read_csv(pre: safety.Preflight, filename: str) -> Sheet:
     text = pre.text or ""
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))]
     except csv.Error as exc:
         raise LoadRefused(Issue("error", "csv_malformed", {"detail": _short(exc)})) from None
     name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    width = max((len(r) for r in rows), default=0)
+    if width > safety.MAX_CSV_COLUMNS:
+        raise LoadRefused(Issue("error", "csv_too_large", {"what": "列数", "what_en": "columns", "count": width,
+                                                           "limit": safety.MAX_CSV_COLUMNS}, sheet=name))
     return Sheet(name, rows)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, tab or semicolon: the one found on most of the first lines, the most often (a
+    plain count, where csv.Sniffer's regular expressions can take quadratic time)."""
+    lines = [line for line in text[:65_536].splitlines()[:50] if line.strip()]
+    best, score = ",", (0, 0)
+    for d in ",\t;":
+        counts = [line.count(d) for line in lines]
+        candidate = (sum(1 for c in counts if c), sum(counts))
+        if candidate > score:
+            best, score = d, candidate
+    return best
+
+
+def _bounded_merges(name: str, ranges: list[tuple[tuple[int, int], tuple[int, int]]], n_rows: int, n_cols: int
+                    ) -> list[tuple[int, int, int, int]]:
+    """The merged ranges as (r0, c0, r1, c1), refused when too many or when, clipped to the grid,
+    they cover it over and over (a reader that fills merges would do that work cell by cell)."""
+    if len(ranges) > safety.MAX_MERGES:
+        raise LoadRefused(Issue("error", "too_many_merges", {"count": len(ranges), "limit": safety.MAX_MERGES},
+                                sheet=name))
+    merged = [(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])) for a, b in ranges]
+    area = sum(max(0, min(r1, n_rows - 1) - r0 + 1) * max(0, min(c1, n_cols - 1) - c0 + 1)
+               for r0, c0, r1, c1 in merged)
+    if area > n_rows * n_cols + safety.MAX_MERGE_OVERLAP:
+        raise LoadRefused(Issue("error", "merges_overlap", {"area": area, "box": n_rows * n_cols}, sheet=name))
+    return merged
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
