@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.access import actor, allowed, current_user
 from dashboard.state import Context
-from dashboard.ui import table
+from dashboard.ui import message, plain, table
 from dashboard.whatif_state import set_level1, set_lower_overrides
 from perfeval_core.model import Bands
 from perfeval_core.store import StoreError, get_store
@@ -39,11 +39,11 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
         store = get_store()
         records = store.list_scenarios(ctx.evaluation.key)
     except StoreError as exc:
-        st.warning(t("store_unavailable", error=str(exc)), icon=":material/cloud_off:")
+        st.warning(message(t, "store_unavailable", error=str(exc)), icon=":material/cloud_off:")
         return
     level1_codes = [ctx.model.tree.codes[i] for i in ctx.model.tree.level1]
     if st.session_state.get("scenario_error"):
-        st.warning(t("store_unavailable", error=st.session_state.pop("scenario_error")))
+        st.warning(message(t, "store_unavailable", error=st.session_state.pop("scenario_error")))
     user = current_user()
     signed_in = user is not None and user.via != "off"
     if allowed("save_scenario"):
@@ -63,10 +63,10 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                 try:
                     store.save_scenario(ctx.evaluation.key, name.strip(), {**current_level1(), **lower},
                                         "renormalise", bands, note=note, author=author)
-                    st.toast(t("saved", name=name.strip()), icon=":material/check:")
+                    st.toast(message(t, "saved", name=name.strip()), icon=":material/check:")
                     records = store.list_scenarios(ctx.evaluation.key)
                 except StoreError as exc:
-                    st.warning(t("store_unavailable", error=str(exc)))
+                    st.warning(message(t, "store_unavailable", error=str(exc)))
     else:
         st.caption(t("auth_viewer_whatif"))
     can_edit = allowed("rename_scenario") and allowed("delete_scenario")
@@ -76,7 +76,7 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
             try:
                 store.clear_official(ctx.evaluation.key, actor=actor())
             except StoreError as exc:
-                st.warning(t("store_unavailable", error=str(exc)))
+                st.warning(message(t, "store_unavailable", error=str(exc)))
             else:
                 st.toast(t("official_cleared"), icon=":material/restore:")
                 st.rerun()
@@ -84,9 +84,9 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
         return
     for record in records:
         cols = st.columns([3, 2, 3, 1, 1, 1, 1], vertical_alignment="center")
-        cols[0].markdown(f"**{record.name}**")
-        cols[1].caption(f"{record.author or '—'} · {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
-        cols[2].caption(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4]))
+        cols[0].markdown(f"**{plain(record.name)}**")
+        cols[1].caption(f"{plain(record.author or '—')} · {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
+        cols[2].caption(plain(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4])))
         cols[3].button(t("load_scenario"), key=f"load_{record.id}", on_click=_load, args=(record.id, level1_codes))
         if not can_edit:
             continue
@@ -97,20 +97,20 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                     store.rename_scenario(record.id, new.strip(), actor=actor())
                     st.rerun()
                 except Exception as exc:  # a taken name or a lost connection: say so, keep going
-                    st.error(str(exc))
+                    st.error(plain(exc))
         if can_adopt and cols[6].button(t("set_official"), key=f"official_{record.id}", help=t("set_official_help")):
             try:
                 store.set_official(ctx.evaluation.key, record.id, actor=actor())
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                st.toast(t("official_set", name=record.name), icon=":material/verified:")
+                st.toast(message(t, "official_set", name=record.name), icon=":material/verified:")
                 st.rerun()
         if cols[5].button(t("delete"), key=f"delete_{record.id}"):
             try:
                 store.delete_scenario(record.id, actor=actor())
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.rerun()
     if len(records) >= 2:

@@ -26,13 +26,13 @@ def page_header(ctx: Context, title_key: str) -> None:
     ev = ctx.evaluation
     year = ctx.t("year_prefix", year=ev.project.year) if ev.project.year else ""
     st.title(ctx.t(title_key))
-    st.caption(" · ".join(x for x in (f"{year}{ev.project.name}", ev.project.region, ev.project.mode) if x))
+    st.caption(" · ".join(plain(x) for x in (f"{year}{ev.project.name}", ev.project.region, ev.project.mode) if x))
     if ev.project.illustrative:
         st.info(ctx.t("illustrative_note"), icon=":material/info:")
     if ctx.adopted is not None:
-        st.caption(":material/verified: " + ctx.t("official_adopted", name=ctx.adopted.scenario_name,
-                                                  who=ctx.adopted.set_by or "—",
-                                                  at=f"{ctx.adopted.set_at.astimezone():%Y-%m-%d %H:%M}"))
+        st.caption(":material/verified: " + message(ctx.t, "official_adopted", name=ctx.adopted.scenario_name,
+                                                    who=ctx.adopted.set_by or "—",
+                                                    at=f"{ctx.adopted.set_at.astimezone():%Y-%m-%d %H:%M}"))
 
 
 def band_color(ctx: Context, label: str | None) -> str:
@@ -43,8 +43,9 @@ def band_color(ctx: Context, label: str | None) -> str:
 
 
 def rating_badge(ctx: Context, label: str | None) -> str:
+    """The rating in its band colour, as Markdown (a band's label comes from the workbook: no HTML)."""
     color = band_color(ctx, label)
-    return f":material/workspace_premium: **<span style='color:{color}'>{label or '—'}</span>**"
+    return f':material/workspace_premium: **:color[{plain(label or "—")}]{{foreground="{color}"}}**'
 
 
 def no_data(ctx: Context) -> None:
@@ -125,17 +126,101 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
                        key="export_xlsx", icon=":material/table_view:", width="stretch")
 
 
-# what turns text into a link, an image, code, a table, HTML or LaTeX (emphasis fetches nothing, and
-# escaping _ would show backslashes in every file name's source)
-_MARKDOWN = re.compile(r"([\\`\[\]()|<>$])")
+# Streamlit renders Markdown (GitHub-flavoured, with its own :directive[...] and :material/icon:
+# syntax, LaTeX between $ and, in a text node, bare http://, www. and e-mail addresses as links) in
+# st.markdown, st.caption, titles, alerts, toasts, tooltips, metric labels and values, and the
+# labels and options of most widgets. User text (file, sheet, project, unit, indicator, band,
+# scenario and user names; report texts) reaches them only through ``plain``.
+WORD_JOINER = "\u2060"  # invisible and no break: keeps a typed URL from being linked, a cell from being a formula
+_MARKDOWN = re.compile(r"[\\`*\[\]()<>#|$:~&/]")
+_LINE_MARKER = re.compile(r"^([-+=]|\d+[.)])", re.M)  # list items, setext underlines, ordered items
+_DELIMITER_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # an _ that is not inside a word
+_BARE_LINK = re.compile(r"(?i)(?=https?:|www\.)|(?<=@)")
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t\r\n]*")
 
 
 def plain(text: object) -> str:
-    """User text (file, sheet, project and indicator names; messages quoting them) made safe to put
-    into Markdown: every character Markdown would act on is escaped, so ``![x](http://…)`` in a
-    file name shows as typed and fetches nothing."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """User text made safe to put into Markdown: it renders as typed and makes no link, image,
+    HTML, code, heading, list, table, emphasis, formula, icon or colour. Every character Markdown
+    acts on is backslash-escaped (``_`` inside a word and ``-``, ``+`` or ``1.`` other than at a
+    line's start act on nothing and are kept), a word joiner goes before ``http``/``www.`` and after
+    ``@`` (the autolink of a bare address is made after escapes are read), and line breaks become
+    Markdown's hard breaks (no blank line starts a new block)."""
+    text = "\n".join(line.strip(" \t") for line in _LINE_BREAK.split(str(text)))
+    text = _BARE_LINK.sub(WORD_JOINER, text)
+    text = _MARKDOWN.sub(r"\\\g<0>", text)
+    text = _LINE_MARKER.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], text)
+    text = _DELIMITER_UNDERSCORE.sub(r"\\_", text)
+    return text.replace("\n", "  \n")
+
+
+def message(t: Callable[..., str], key: str, **params: object) -> str:
+    """A catalogued message for a Markdown-rendering call, its text parameters (names, messages
+    quoting cells) escaped with ``plain``; the catalogue itself holds no Markdown."""
+    return t(key, **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+# what Excel, WPS and LibreOffice read as the start of a formula (OWASP's list, and its full-width twins)
+_FORMULA_START = re.compile(r"[\t\r]|\s*[=+\-@＝＋－＠]")
+_NUMBER_TEXT = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def formula_like(text: str) -> bool:
+    """Text a spreadsheet would run as a formula if a CSV handed it over as it is (a number
+    written as text, ``-3.5``, is read as that number and is left alone)."""
+    return bool(_FORMULA_START.match(text)) and not _NUMBER_TEXT.fullmatch(text.strip())
+
+
+def _inert(value: object) -> object:
+    return WORD_JOINER + value if isinstance(value, str) and formula_like(value) else value
+
+
+def grid_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame for a browser grid, whose own CSV download and clipboard copy hand each cell and
+    header over as it is: formula-like text gets an invisible word joiner in front, so a
+    spreadsheet opening the download reads it as text, while the grid shows it unchanged. Numbers
+    stay numbers. The same frame when nothing needs it."""
+    columns = [_inert(c) for c in frame.columns]
+    changed: dict[int, pd.Series] = {}
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = [_inert(c) for c in column.cat.categories]
+            if categories != list(column.cat.categories):
+                changed[position] = column.cat.rename_categories(categories)
+            continue
+        if column.dtype != object and not isinstance(column.dtype, pd.StringDtype):
+            continue
+        try:
+            text = column.str
+        except AttributeError:  # no strings in it
+            continue
+        # formula_like, a column at a time (a what-if tier can hold 50,000 units)
+        flagged = (text.match(_FORMULA_START.pattern, na=False)
+                   & ~text.strip().str.fullmatch(_NUMBER_TEXT.pattern, na=False)).to_numpy(dtype=bool)
+        if flagged.any():
+            changed[position] = column.where(~flagged, WORD_JOINER + column.astype(object).where(flagged, ""))
+    if not changed and columns == list(frame.columns):
+        return frame
+    out = frame.copy(deep=False)
+    for position, column in changed.items():
+        out.isetitem(position, column)
+    out.columns = columns
+    return out
+
+
+def _safe_names(mapping: object) -> object:
+    if isinstance(mapping, dict):
+        return {_inert(k): v for k, v in mapping.items()}
+    if isinstance(mapping, (list, tuple)):
+        return [_inert(k) for k in mapping]
+    return mapping
 
 
 def table(df: pd.DataFrame, **kwargs: object) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+    """A grid of ``df`` (``grid_safe``: its download cannot smuggle in a formula); ``column_config``
+    and ``column_order`` name the columns as ``df`` does."""
+    for name in ("column_config", "column_order", "disabled"):
+        if name in kwargs:
+            kwargs[name] = _safe_names(kwargs[name])
+    st.dataframe(grid_safe(df), hide_index=True, width="stretch", **kwargs)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.access import actor, require, user_file
 from dashboard.state import language
-from dashboard.ui import table
+from dashboard.ui import message, plain, table
 from perfeval_core.auth import ROLE_LABELS, ROLES, AuthError, auth_config
 from perfeval_core.i18n import t as translate
 from perfeval_core.store import StoreError, get_store
@@ -25,7 +25,7 @@ def audit(action: str, target: str, detail: str = "") -> None:
     try:
         get_store().log(actor(), action, target, detail)
     except StoreError as error:
-        st.warning(t("store_unavailable", error=str(error)), icon=":material/cloud_off:")
+        st.warning(message(t, "store_unavailable", error=str(error)), icon=":material/cloud_off:")
 
 
 st.title(t("page_admin"))
@@ -34,13 +34,13 @@ config = auth_config()
 if config.mode == "off":
     st.info(t("admin_auth_off"), icon=":material/lock_open:")
 users = user_file(config)
-st.caption(t("admin_file", path=users.path))
+st.caption(message(t, "admin_file", path=str(users.path)))
 
 st.subheader(t("admin_users"))
 try:
     known = users.users()
 except AuthError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(plain(error), icon=":material/error:")
     known = {}
 if known:
     table(pd.DataFrame({
@@ -62,10 +62,10 @@ with c1.form("add_user", clear_on_submit=True):
         try:
             users.add(name, role, None if oidc_only else password, display)
         except AuthError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             audit("add_user", f"user:{name.strip()}", json.dumps({'role': role}))
-            st.toast(t("admin_added", name=name.strip()), icon=":material/check:")
+            st.toast(message(t, "admin_added", name=name.strip()), icon=":material/check:")
             st.rerun()
 
 if known:
@@ -81,7 +81,7 @@ if known:
                 if remove:
                     users.remove(who)
                     audit("remove_user", f"user:{who}")
-                    st.toast(t("admin_removed", name=who))
+                    st.toast(message(t, "admin_removed", name=who))
                 else:
                     if new_role != known[who]["role"]:
                         users.set_role(who, new_role)
@@ -89,9 +89,9 @@ if known:
                     if new_password:
                         users.set_password(who, new_password)
                         audit("set_password", f"user:{who}")
-                    st.toast(t("admin_changed", name=who))
+                    st.toast(message(t, "admin_changed", name=who))
             except AuthError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.rerun()
 
@@ -99,7 +99,7 @@ st.subheader(t("admin_audit"))
 try:
     entries = get_store().audit_entries(limit=500)
 except StoreError as error:
-    st.warning(t("store_unavailable", error=str(error)), icon=":material/cloud_off:")
+    st.warning(message(t, "store_unavailable", error=str(error)), icon=":material/cloud_off:")
     entries = []
 if not entries:
     st.caption(t("admin_audit_empty"))

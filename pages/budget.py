@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, no_data, page_header, table
+from dashboard.ui import chart, message, no_data, page_header, table
 from perfeval_core import charts, views
 from perfeval_core.budget import totals as budget_totals
 from perfeval_core.i18n import LIST_LIMIT, fmt_pct, fmt_wan, join_list
@@ -42,7 +42,8 @@ for column, holder in (("arrival_rate", left), ("execution_rate", right)):
     with holder:
         chart(charts.rate_bars(frame.dropna(subset=[column]), column, target, lang), key=f"rate_{column}")
         below = views.below(frame, column, target)
-        st.markdown(t("below_target", units=join_list(below, lang, LIST_LIMIT, "more_units") if below else t("none")))
+        st.markdown(message(t, "below_target",
+                            units=join_list(below, lang, LIST_LIMIT, "more_units") if below else t("none")))
 
 unused = views.unused_units(ev)
 if scope != ALL:

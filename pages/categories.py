@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, no_data, page_header, table
+from dashboard.ui import chart, message, no_data, page_header, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_wan
 
@@ -16,7 +16,7 @@ if totals.empty:
 outside = totals[~totals["in_scope"]]
 if len(outside):
     st.warning(f"{t('out_of_scope')}：" + "、".join(
-        t("out_of_scope_item", category=r.category, count=int(r["count"]), amount=fmt_wan(r.amount, lang))
+        message(t, "out_of_scope_item", category=r.category, count=int(r["count"]), amount=fmt_wan(r.amount, lang))
         for _, r in outside.iterrows()), icon=":material/warning:")
 left, right = st.columns([2, 3])
 with left:

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import library
 from dashboard.access import actor, allowed
 from dashboard.state import language, load_cached, loaded_evaluations
-from dashboard.ui import plain, table
+from dashboard.ui import message, plain, table
 from perfeval_core.i18n import t as translate
 from perfeval_core.loader import LAYOUT_NAMES
 from perfeval_core.model import Evaluation
@@ -43,7 +43,7 @@ def indicator_tree(ev: Evaluation, key: str, caption: str | None = None) -> None
                           for e in data["indicators"]],
     })
     if caption:
-        st.caption(plain(caption))
+        st.caption(caption)
     table(frame, key=key)
 
 
@@ -94,9 +94,10 @@ else:
 for name, result, accepted in st.session_state.get("upload_outcomes", []):
     layout = LAYOUT_NAMES.get(result.report.layout or "", ("", ""))[1 if lang == "en" else 0]
     if accepted:
-        st.success(x("accepted", name=plain(name), layout=layout), icon=":material/check_circle:")
+        st.success(message(x, "accepted", name=name, layout=layout), icon=":material/check_circle:")
     elif result.blank and result.indicator_system is not None:
-        st.warning(x("blank", name=plain(name), count=len(result.indicator_system.indicators)), icon=":material/draft:")
+        st.warning(message(x, "blank", name=name, count=len(result.indicator_system.indicators)),
+                   icon=":material/draft:")
         prefilled = st.session_state.get("blank_forms", {}).get(name)
         if prefilled is not None:
             st.download_button(x("prefilled"), prefilled, file_name=f"{name.rsplit('.', 1)[0]}_模板.xlsx",
@@ -106,12 +107,12 @@ for name, result, accepted in st.session_state.get("upload_outcomes", []):
     elif result.report.ok and library.last_error():
         st.error(f"{plain(name)}：{plain(library.last_error())}", icon=":material/cloud_off:")
     else:
-        st.error(x("rejected", name=plain(name), count=len(result.report.errors)), icon=":material/error:")
+        st.error(message(x, "rejected", name=name, count=len(result.report.errors)), icon=":material/error:")
         for issue in result.report.errors[:5]:
             st.markdown(f"- {plain(issue.text(lang))}")
     issues = [i for i in result.report.issues if i.severity != "info"]
     if issues and (accepted or len(issues) > 5):  # short rejections are listed in full above
-        with st.expander(x("report", name=name), expanded=not accepted):
+        with st.expander(message(x, "report", name=name), expanded=not accepted):
             table(pd.DataFrame({
                 x("severity"): [SEVERITY_LABELS[i.severity][1 if lang == "en" else 0] for i in issues],
                 x("location"): [i.location or "—" for i in issues],
@@ -129,12 +130,13 @@ with c2.popover(x("samples"), icon=":material/folder_zip:"):
 current = loaded_evaluations().get(st.session_state.get("eval_key", ""))
 if current is not None and current[1].evaluation is not None:
     st.subheader(x("tree"), help=x("tree_help"))
-    indicator_tree(current[1].evaluation, key="tree_current", caption=x("tree_of", title=current[1].evaluation.title))
+    indicator_tree(current[1].evaluation, key="tree_current",
+                   caption=message(x, "tree_of", title=current[1].evaluation.title))
 
 st.subheader(x("library"))
 library_entries = library.entries()
 if library.last_error():
-    st.warning(library.last_error(), icon=":material/cloud_off:")
+    st.warning(plain(library.last_error()), icon=":material/cloud_off:")
 for entry in library_entries:
     cols = st.columns([6, 2, 1], vertical_alignment="center")
     cols[0].markdown(f"**{plain(entry.filename)}** · `{entry.key[:12]}`")
@@ -142,5 +144,5 @@ for entry in library_entries:
     if (not entry.bundled and allowed("manage_library")
             and cols[2].button(x("remove"), key=f"remove_{entry.key}", icon=":material/delete:")):
         library.remove(entry.key, actor=actor())
-        st.toast(x("removed", name=entry.filename))
+        st.toast(message(x, "removed", name=entry.filename))
         st.rerun()

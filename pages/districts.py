@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, page_header, table
+from dashboard.ui import chart, page_header, plain, table
 from perfeval_core import charts, views
 from perfeval_core.charts import SELECT_UNIT
 from perfeval_core.i18n import fmt_pct, fmt_score
@@ -37,11 +37,11 @@ selected = st.selectbox(t("district"), options, key="drill_unit",
 
 if selected != NONE:
     row = scores.set_index("unit").loc[selected]
-    st.subheader(selected + (" ★" if row["field_visited"] else ""))
+    st.subheader(plain(selected) + (" ★" if row["field_visited"] else ""))
     c1, c2, c3 = st.columns(3, border=True)
     c1.metric(t("total_score"), fmt_score(row["total"]))
     c2.metric(t("rank"), f"{int(row['rank'])} / {len(scores)}")
-    c3.metric(t("rating"), row["rating"])
+    c3.metric(t("rating"), plain(row["rating"]))
     peers = scores["unit"].tolist()
     left, right = st.columns(2)
     with left:
@@ -60,7 +60,7 @@ if selected != NONE:
               key="children_heatmap")
     else:
         names = views.children(ev, selected)
-        st.caption(f"{len(names)} · " + "、".join(names[:30]) + ("…" if len(names) > 30 else ""))
+        st.caption(f"{len(names)} · " + "、".join(map(plain, names[:30])) + ("…" if len(names) > 30 else ""))
     st.divider()
 
 left, right = st.columns([3, 2])

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, export_buttons, page_header, rating_badge
+from dashboard.ui import chart, export_buttons, page_header, plain, rating_badge
 from perfeval_core import charts, views
 from perfeval_core.budget import by_level
 from perfeval_core.i18n import fmt_pct, fmt_score, fmt_wan
@@ -14,13 +14,13 @@ d = summary(ev)
 
 c1, c2, c3, c4 = st.columns(4, border=True)
 with c1:
-    st.metric(t("total_score"), fmt_score(d["total_score"]), help=f"{t('rating')}：{d['rating']}")
-    st.markdown(rating_badge(ctx, d["rating"]), unsafe_allow_html=True)
+    st.metric(t("total_score"), fmt_score(d["total_score"]), help=f"{t('rating')}：{plain(d['rating'])}")
+    st.markdown(rating_badge(ctx, d["rating"]))
 if d["budget"]:
     b = d["budget"]
     c2.metric(t("budget_wan"), f"{b['budget']:,.2f}".rstrip("0").rstrip("."),
-              help=" · ".join(f"{lvl['level']} {fmt_wan(lvl['budget'], lang)}" for lvl in b["by_level"]))
-    c2.caption(" · ".join(f"{lvl['level']} {lvl['budget']:,.0f}" for lvl in b["by_level"]))
+              help=" · ".join(f"{plain(lvl['level'])} {fmt_wan(lvl['budget'], lang)}" for lvl in b["by_level"]))
+    c2.caption(" · ".join(f"{plain(lvl['level'])} {lvl['budget']:,.0f}" for lvl in b["by_level"]))
     c3.metric(t("arrival_rate"), fmt_pct(d["arrival_rate"]), help=d["definitions"]["arrival_rate"])
     if d["arrival_rate"] is not None:  # a 自评表 prints no 到位 figure
         c3.caption(f"{t('arrived')} {fmt_wan(b['arrived'], lang)}")
@@ -61,11 +61,11 @@ with right:
 if ev.project.conclusion or ev.project.problems:
     st.subheader(t("conclusion"))
     if ev.project.conclusion:
-        st.write(ev.project.conclusion)
+        st.text(ev.project.conclusion)
     if ev.project.problems:
         st.markdown(f"**{t('main_problems')}**")
         for item in [p for p in ev.project.problems.replace("\n", "；").split("；") if p.strip()]:
-            st.markdown(f"- {item.strip()}")
+            st.markdown(f"- {plain(item)}")
 
 st.subheader(t("exports"))
 export_buttons(ctx)

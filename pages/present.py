@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.state import context
+from dashboard.ui import grid_safe
 from perfeval_core import slides
 from perfeval_core.scoring import Scenario
 
@@ -66,7 +67,7 @@ if view.chart is not None:
 if view.bullets:
     st.html('<ul class="pe-bullets">' + "".join(f"<li>{escape(str(b))}</li>" for b in view.bullets) + "</ul>")
 if view.table is not None and view.chart is None:
-    st.dataframe(view.table, hide_index=True, width="stretch")
+    st.dataframe(grid_safe(view.table), hide_index=True, width="stretch")
 
 left, middle, right = st.columns([1, 6, 1], vertical_alignment="center")
 left.button("◀ " + t("present_previous"), on_click=go, args=(-1,), key="prev_slide",

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, page_header, table
+from dashboard.ui import chart, message, page_header, plain, table
 from perfeval_core import charts, robustness, views
 from perfeval_core.i18n import LIST_LIMIT, join_list
 from perfeval_core.whatif import level1_weights
@@ -34,7 +34,7 @@ if st.session_state.get("rob_tier") not in depths:  # a tier of another evaluati
     st.session_state.rob_tier = main
 tier_names = views.tier_names(ev)
 tier = st.segmented_control(t("tier"), depths, key="rob_tier", selection_mode="single",
-                            format_func=lambda d: tier_names.get(d) or str(d))
+                            format_func=lambda d: plain(tier_names.get(d) or d))
 tier = main if tier is None else tier
 
 # 1. break-even weights
@@ -89,9 +89,9 @@ def _listed(items: list[str]) -> str:
 stable = mct[mct["p_official_rating"] >= 0.95]["unit"].tolist()
 fragile = mct[mct["p_official_rating"] < 0.80].sort_values("p_official_rating")
 if stable:
-    st.success(t("rob_stable", units=_listed(stable)), icon=":material/verified:")
+    st.success(message(t, "rob_stable", units=_listed(stable)), icon=":material/verified:")
 if len(fragile):
-    st.warning(t("rob_unstable", units=_listed(
+    st.warning(message(t, "rob_unstable", units=_listed(
         [f"{u}（{p:.0%}）" for u, p in zip(fragile["unit"], fragile["p_official_rating"])])), icon=":material/warning:")
 skipped = dict(mc.ranks_skipped)
 if tier in skipped:

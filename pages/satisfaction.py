@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, no_data, page_header, table
+from dashboard.ui import chart, no_data, page_header, plain, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_pct
 from perfeval_core.survey import overall
@@ -18,7 +18,7 @@ lowest = by_age.sort_values("satisfaction").iloc[0]
 c1, c2, c3 = st.columns(3, border=True)
 c1.metric(t("satisfaction"), fmt_pct(total["satisfaction"]))
 c2.metric(t("participation"), fmt_pct(total["participation"]))
-c3.metric(f"{t('satisfaction')} · {lowest['age_group']}", fmt_pct(lowest["satisfaction"]))
+c3.metric(f"{t('satisfaction')} · {plain(lowest['age_group'])}", fmt_pct(lowest["satisfaction"]))
 chart(charts.survey_age_chart(by_age, lang), key="survey_age")
 value = st.segmented_control(t("satisfaction"), ["satisfaction", "participation"], key="survey_value",
                              selection_mode="single", default="satisfaction", format_func=t) or "satisfaction"

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, page_header, table
+from dashboard.ui import chart, page_header, plain, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_score
 from perfeval_core.model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES
@@ -18,14 +18,15 @@ if st.session_state.get("sheet_unit") not in units:
 unit = st.selectbox(t("unit"), units, key="sheet_unit")
 sheet = views.score_sheet(ev, result, unit)
 total = result.unit_total(unit)
-st.markdown(f"**{unit}** · {t('total_score')} **{fmt_score(total)}** · {t('rating')} **{ev.bands.label(total) if total is not None else '—'}**")
+rating = plain(ev.bands.label(total)) if total is not None else "—"
+st.markdown(f"**{plain(unit)}** · {t('total_score')} **{fmt_score(total)}** · {t('rating')} **{rating}**")
 
 columns = {"name": t("indicator"), "points": t("points"), "score": t("score"), "rate": t("score_rate"),
            "reason": t("reason")}
 config = {t("points"): st.column_config.NumberColumn(format="%.2f"), t("score"): st.column_config.NumberColumn(format="%.2f"),
           t("score_rate"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)}
 for _, top in sheet[sheet["level"] == 1].iterrows():
-    label = f"{top['name']}　{fmt_score(top['score'])} / {top['points']:g}"
+    label = f"{plain(top['name'])}　{fmt_score(top['score'])} / {top['points']:g}"
     with st.expander(label, expanded=False):
         part = sheet[sheet["code"].str.startswith(top["code"]) & (sheet["level"] > 1)].copy()
         part["name"] = ["　" * (lvl - 2) + f"{code} {name}" for lvl, code, name in
@@ -60,5 +61,5 @@ with right:
         f"- {t('arrival_rate')}：{ARRIVAL_RATE_DEFINITIONS[p.arrival_rate_definition]}\n"
         f"- {t('execution_rate')}：{EXECUTION_RATE_DEFINITIONS[p.execution_rate_definition]}\n"
         f"- {t('satisfaction')}：{SATISFACTION_RULES[p.satisfaction_rule]}\n"
-        f"- {t('bands')}：" + "、".join(f"{lbl} ≥ {v:g}" for lbl, v in zip(ev.bands.labels, ev.bands.thresholds))
-        + f"、{ev.bands.labels[-1]} < {ev.bands.thresholds[-1]:g}")
+        f"- {t('bands')}：" + "、".join(f"{plain(lbl)} ≥ {v:g}" for lbl, v in zip(ev.bands.labels, ev.bands.thresholds))
+        + f"、{plain(ev.bands.labels[-1])} < {ev.bands.thresholds[-1]:g}")

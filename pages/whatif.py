@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import scenarios_panel
+from dashboard import access, scenarios_panel
 from dashboard.live_ranking import live_ranking, ranking_data
 from dashboard.state import context
-from dashboard.ui import chart_downloads, export_buttons, live_chart, page_header, table
+from dashboard.ui import chart_downloads, export_buttons, grid_safe, live_chart, message, page_header, plain, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
 from perfeval_core import charts, views
 from perfeval_core.i18n import LIST_LIMIT, fmt_score, join_list
@@ -117,7 +117,7 @@ def settings() -> None:
     every slider move."""
     c1, c2 = st.columns(2)
     with c1.expander(t("band_thresholds")):
-        values = [st.number_input(f"{ev.bands.labels[k]} ≥", 0.0, 100.0, value=THRESHOLDS[k], step=1.0,
+        values = [st.number_input(f"{plain(ev.bands.labels[k])} ≥", 0.0, 100.0, value=THRESHOLDS[k], step=1.0,
                                   key=f"band_{k}", bind="query-params") for k in range(len(THRESHOLDS))]
         if Bands(ev.bands.labels, tuple(values) + (0.0,)).validate():
             st.error(t("bands_order"))
@@ -127,7 +127,7 @@ def settings() -> None:
             "code": LOWER, "name": ["　" * (int(tree.level[tree.index[c]]) - 2) + NAMES[c] for c in LOWER],
             "official": [float(tree.points[tree.index[c]]) for c in LOWER],
             "override": [st.session_state.lower_overrides.get(c) for c in LOWER]})
-        st.data_editor(frame, key=f"lower_editor_{version}", on_change=on_lower_edit, hide_index=True,
+        st.data_editor(grid_safe(frame), key=f"lower_editor_{version}", on_change=on_lower_edit, hide_index=True,
                        disabled=["code", "name", "official"], width="stretch",
                        column_config={"code": t("indicator"), "name": "", "official": st.column_config.NumberColumn(
                            t("official"), format="%.2f"), "override": st.column_config.NumberColumn(
@@ -161,6 +161,7 @@ LIVE: dict[str, Any] = st.session_state.setdefault("whatif_live", {})
 @st.fragment
 def whatif() -> None:
     """Everything that moves with the weights: one fragment, so a slider reruns only this."""
+    access.recheck()  # a fragment run does not pass the app's gate: the sign-in is checked here too
     st.session_state.whatif_run = st.session_state.get("whatif_run", 0) + 1
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -169,9 +170,9 @@ def whatif() -> None:
         # one widget for the locks, not a toggle beside each slider: every element of the fragment
         # is sent again on each move, and a row of columns costs three more messages per slider
         locked = st.pills(t("lock"), CODES, selection_mode="multi", key="locked",
-                          format_func=lambda c: NAMES[c], help=t("lock_help")) or []
+                          format_func=lambda c: plain(NAMES[c]), help=t("lock_help")) or []
         for code in CODES:
-            shown[code] = st.slider(f"{NAMES[code]}（{code}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5,
+            shown[code] = st.slider(f"{plain(NAMES[code])}（{plain(code)}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5,
                                     key=weight_key(code), bind="query-params", on_change=on_slider,
                                     disabled=code in locked, format="%.2f")
         if not st.session_state.get("whatif_truth"):
@@ -188,7 +189,7 @@ def whatif() -> None:
     try:
         result = model.score(scenario, bands)
     except (KeyError, ValueError) as exc:
-        st.error(str(exc.args[0] if exc.args else exc))
+        st.error(plain(exc.args[0] if exc.args else exc))
         return
     st.session_state.current_scenario = scenario
     LIVE["scenario"] = scenario
@@ -196,7 +197,7 @@ def whatif() -> None:
         problems = policy_warnings(ev, result.node_points)
         if problems:
             for key, params in problems:
-                st.warning(t(key, **params), icon=":material/policy:")
+                st.warning(message(t, key, **params), icon=":material/policy:")
         else:
             st.success(t("policy_ok"), icon=":material/verified:")
         unit = PROJECT_UNIT
@@ -204,27 +205,28 @@ def whatif() -> None:
             before, after = official.unit_total(unit), result.unit_total(unit)
             c1, c2 = st.columns(2, border=True)
             c1.metric(f"{t('overall_change')} · {t('official')}", fmt_score(before),
-                      ev.bands.label(before) if before is not None else None, delta_color="off", delta_arrow="off")
+                      plain(ev.bands.label(before)) if before is not None else None, delta_color="off",
+                      delta_arrow="off")
             delta = after - before if before is not None and after is not None else None
             c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
                       f"{delta:+.2f}" if delta is not None and abs(delta) >= 0.005 else None)
-            c2.caption(f"{t('rating')}：{bands.label(after) if after is not None else '—'}")
+            c2.caption(f"{t('rating')}：{plain(bands.label(after)) if after is not None else '—'}")
         if st.session_state.get("whatif_tier") not in DEPTHS:  # a tier of another evaluation
             st.session_state.whatif_tier = DEPTH_DEFAULT
         tier = st.segmented_control(
             t("tier"), DEPTHS, key="whatif_tier", selection_mode="single",
-            format_func=lambda d: TIER_NAMES.get(d) or str(d)) or DEPTH_DEFAULT
+            format_func=lambda d: plain(TIER_NAMES.get(d) or d)) or DEPTH_DEFAULT
         units = [u for u, d in zip(model.unit_names, model.unit_depth) if d == tier]
         comparison = compare(model, official, result, units)
         changed = comparison[comparison["rating_changed"]]
         if len(changed):
-            st.error(t("rating_changes", units=changes(changed, "official_rating", "scenario_rating")),
+            st.error(message(t, "rating_changes", units=changes(changed, "official_rating", "scenario_rating")),
                      icon=":material/swap_vert:")
         else:
             st.info(t("no_rating_change"), icon=":material/check:")
         moved = comparison[comparison["rank_change"] != 0]
         if len(moved):
-            st.markdown(t("rank_changes", units=changes(moved, "official_rank", "scenario_rank")))
+            st.markdown(message(t, "rank_changes", units=changes(moved, "official_rank", "scenario_rank")))
         LIVE["comparison"] = comparison
     # the slope chart and the table, drawn in the browser; it rescores from a moving slider itself
     idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))
