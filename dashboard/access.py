@@ -18,11 +18,16 @@ import secrets
 
 import streamlit as st
 
+from dashboard import guard
 from perfeval_core.auth import ROLE_LABELS, AuthConfig, AuthError, User, UserFile, auth_config, can, local_user
 from perfeval_core.i18n import t
 from perfeval_core.store import StoreError, get_store
 
 _USER_KEY = "_signed_in"
+# how the session's user signed in: ("form", connection) - on this browser connection, with the
+# form - or ("cookie", connection) - from the kept sign-in cookie; a run on another connection (a
+# reconnect, or someone else's websocket naming this session) must sign in again from its cookie
+_HOW_KEY = "_signed_in_how"
 _FILES: dict[str, UserFile] = {}
 
 COOKIE = "perfeval_session"
@@ -73,7 +78,8 @@ def actor() -> str:
 
 
 def gate(lang: str) -> User:
-    """The signed-in user; draws the sign-in screen and stops when there is none."""
+    """The signed-in user; draws the sign-in screen and stops when there is none. Runs on every
+    full run; fragments call ``recheck`` (a fragment run does not run the app script)."""
     try:
         config = auth_config()
     except AuthError as error:  # a misconfigured server stays closed
@@ -87,7 +93,59 @@ def gate(lang: str) -> User:
     else:
         user = _oidc(config, lang)
     st.session_state[_USER_KEY] = user
+    _register(user)
     return user
+
+
+def recheck() -> None:
+    """At the top of a fragment: the same sign-in checks as a full run (the user file, the cookie,
+    the connection); a session no longer signed in, or whose role changed, reruns the whole app so
+    ``gate`` decides what is drawn."""
+    user = current_user()
+    try:
+        config = auth_config()
+    except AuthError:
+        st.rerun(scope="app")
+    if config.mode == "off":
+        return
+    if config.mode == "oidc":
+        if not st.user.is_logged_in:
+            st.rerun(scope="app")
+        return
+    fresh = _still_signed_in(config, user) if user is not None else None
+    if fresh is None or fresh != user:
+        st.rerun(scope="app")
+
+
+def _register(user: User | None) -> None:
+    session = _session_id()
+    if session is not None:
+        guard.register(session, guard.Registered(user.username if user else None, can(user, "upload")))
+
+
+def _session_id() -> str | None:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+    except Exception:
+        return None
+    return ctx.session_id if ctx is not None else None
+
+
+def _connection() -> str:
+    """An id of the browser connection (websocket) this run serves: a reconnect, or another
+    client naming this session's id, is a new connection. "" outside a server (AppTest)."""
+    session = _session_id()
+    runtime = guard._runtime()
+    client = runtime.get_client(session) if runtime is not None and session else None
+    if client is None:
+        return ""
+    tag = getattr(client, "_perfeval_connection", None)
+    if not isinstance(tag, str):
+        tag = secrets.token_hex(16)
+        client._perfeval_connection = tag
+    return tag
 
 
 def _refreshed(config: AuthConfig, user: User) -> User | None:
@@ -99,17 +157,32 @@ def _refreshed(config: AuthConfig, user: User) -> User | None:
         st.stop()
 
 
+def _still_signed_in(config: AuthConfig, user: User) -> User | None:
+    """The session's user as the user file and the cookie say now, when this run is on the
+    connection they signed in on (form) or its cookie still names them (cookie); else None."""
+    how = st.session_state.get(_HOW_KEY)
+    if user.via != "local" or not isinstance(how, tuple) or len(how) != 2:
+        return None
+    kind, connection = how
+    if kind == "form":
+        return _refreshed(config, user) if connection == _connection() else None
+    kept = _kept_sign_in(config)
+    return kept if kept is not None and kept.username == user.username else None
+
+
 def _local(config: AuthConfig, lang: str) -> User:
     user = current_user()
-    if user is not None and user.via == "local":
-        fresh = _refreshed(config, user)
+    if user is not None:
+        fresh = _still_signed_in(config, user)
         if fresh is not None:
             return fresh
-    if user is not None:  # signed out by the file (removed user): nothing of theirs stays in the session
+        # signed out by the file, the cookie or a new connection: nothing of theirs stays
         forget_session()
     kept = _kept_sign_in(config)
     if kept is not None:
+        st.session_state[_HOW_KEY] = ("cookie", _connection())
         return kept
+    _register(None)
     _route_call()  # a sign-out just now: the cookie goes too
     _sign_in_header(lang)
     with st.columns([2, 3])[0], st.form("sign_in", border=True, enter_to_submit=True):
@@ -128,6 +201,7 @@ def _local(config: AuthConfig, lang: str) -> User:
         else:
             _audit(signed.actor, "sign_in", "local")
             st.session_state[_USER_KEY] = signed
+            st.session_state[_HOW_KEY] = ("form", _connection())
             st.session_state.pop("sign_in_password", None)
             _keep(config, signed)
             st.rerun()
@@ -194,6 +268,7 @@ def forget_session() -> None:
     for key in list(st.session_state):
         if key != "lang":
             del st.session_state[key]
+    _register(None)
 
 
 def _oidc(config: AuthConfig, lang: str) -> User:

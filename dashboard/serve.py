@@ -7,6 +7,9 @@ routes that keep a local sign-in in an HttpOnly cookie (see ``dashboard/access.p
 characters) and answers 204 with the session cookie: HttpOnly, SameSite=Strict, Secure behind
 HTTPS, lasting ``PERFEVAL_SESSION_HOURS``. ``POST /auth/end`` ends the cookie's sign-in and deletes
 it. Both refuse a request from another origin and answer 404 unless local sign-in is on.
+
+Every request passes ``dashboard.guard.Guard`` first: websocket Origin, upload and media checks,
+diagnostic routes closed (docs/security.md).
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard.access import COOKIE, END_PATH, KEEP_PATH
+from dashboard.guard import Guard
 from perfeval_core.auth import AuthError, auth_config
 from perfeval_core.store import MAX_TOKEN_CHARS, StoreError, get_store
 
@@ -93,4 +98,5 @@ async def end(request: Request) -> Response:
 
 ROUTES = [Route(KEEP_PATH, keep, methods=["POST"]), Route(END_PATH, end, methods=["POST"])]
 
-app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES)
+# the guard runs before Streamlit's own middleware and routes (see dashboard/guard.py)
+app = st.App(str(Path(__file__).with_name("app.py")), routes=ROUTES, middleware=[Middleware(Guard)])

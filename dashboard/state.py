@@ -15,8 +15,8 @@ import streamlit as st
 from dashboard import library
 from perfeval_core import LoadResult, ScoreResult, ScoringModel
 from perfeval_core.i18n import t as translate
-from perfeval_core.sandbox import load_bytes
 from perfeval_core.model import Evaluation
+from perfeval_core.sandbox import load_bytes
 from perfeval_core.store import OfficialWeights, StoreError, get_store
 from perfeval_core.whatif import adopt
 

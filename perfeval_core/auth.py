@@ -62,6 +62,9 @@ MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 1024  # argon2 hashes anything, but a megabyte "password" is an attack
 MAX_FAILURES = 5  # failed sign-ins in a row before a pause
 LOCKOUT_SECONDS = 60.0
+VERIFY_SLOTS = 2  # password hashes checked at once in one process (Argon2id takes ~50 ms and 64 MB each)
+VERIFY_QUEUE_SECONDS = 10.0
+_VERIFY_SLOTS = threading.BoundedSemaphore(VERIFY_SLOTS)
 MAX_USERS_FILE_BYTES = 4 * 1024 * 1024
 SESSION_HOURS = 12.0  # how long a local sign-in is kept in the browser's cookie, by default
 MAX_SESSION_HOURS = 24.0 * 30
@@ -195,22 +198,35 @@ class UserFile:
 
     def verify(self, username: str, password: str) -> User | None:
         """The user when the password matches, else None. Unknown names cost the same hash as known
-        ones; after MAX_FAILURES wrong passwords in a row the name is locked for LOCKOUT_SECONDS."""
+        ones. Every attempt counts against the name *before* its hash is checked, so parallel
+        guesses cannot all be checked: after MAX_FAILURES attempts in a row without a success the
+        name is locked for LOCKOUT_SECONDS. At most VERIFY_SLOTS hashes are checked at once in the
+        process (the rest wait up to VERIFY_QUEUE_SECONDS), so a flood cannot take every core."""
         username = username.strip()
-        if self.locked_for(username) > 0:
-            raise AuthError(f"连续登录失败次数过多，请 {int(self.locked_for(username)) + 1} 秒后再试")
+        with self._lock:
+            wait = self.locked_for(username)
+            if wait > 0:
+                raise AuthError(f"连续登录失败次数过多，请 {int(wait) + 1} 秒后再试")
+            count, _ = self._failures.get(username, (0, 0.0))
+            if count >= MAX_FAILURES:  # the lock expired: start counting again
+                count = 0
+            self._failures[username] = (count + 1, time.monotonic())
         entry = self.users().get(username) if username else None
         stored = entry.get("password") if entry else None
         ok = False
         if len(password) <= MAX_PASSWORD_CHARS:
+            if not _VERIFY_SLOTS.acquire(timeout=VERIFY_QUEUE_SECONDS):
+                raise AuthError("登录请求过多，请稍后再试")
             try:
                 ok = _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 ok = False
+            finally:
+                _VERIFY_SLOTS.release()
         if not ok:
-            self._failed(username)
             return None
-        self._failures.pop(username, None)
+        with self._lock:
+            self._failures.pop(username, None)
         assert entry is not None and isinstance(stored, str)
         if _HASHER.check_needs_rehash(stored):  # parameters got stronger since it was hashed
             with contextlib.suppress(AuthError):
@@ -222,13 +238,6 @@ class UserFile:
         if count < MAX_FAILURES:
             return 0.0
         return max(0.0, LOCKOUT_SECONDS - (time.monotonic() - since))
-
-    def _failed(self, username: str) -> None:
-        with self._lock:
-            count, _ = self._failures.get(username, (0, 0.0))
-            if count >= MAX_FAILURES:  # the lock expired: start counting again
-                count = 0
-            self._failures[username] = (count + 1, time.monotonic())
 
     # writing
 

@@ -59,6 +59,7 @@ MAX_CSV_ROWS = 1_048_576
 MAX_CSV_COLUMNS = 16_384
 MAX_CSV_LINE = 1024 * 1024  # characters in one line
 MAX_CSV_CELLS = 10_000_000
+MAX_CFB_ENTRIES = 10_000  # directory entries of a legacy .xls compound file
 MAX_MISSING_FORMULAS = 10_000  # per sheet
 MAX_FORMULA_CHARS = 1_000
 LIMITS = {name: value for name, value in sorted(globals().items()) if name.startswith("MAX_")}
@@ -1135,16 +1136,50 @@ class _Cfb:
         fat_ids = [i for i in struct.unpack_from("<109I", data, 0x4C)][:n_fat]
         cur = difat_start
         per = self.size // 4 - 1
-        for _ in range(min(n_difat, self.n_sectors)):
-            if cur >= _END_OF_CHAIN or len(fat_ids) >= n_fat:
-                break
+        visited: set[int] = set()
+        while cur < _END_OF_CHAIN:  # a reader follows the DIFAT to its end: a cycle must not be there
+            if cur in visited or len(visited) >= self.n_sectors:
+                _corrupt("OLE 分配表链循环 / DIFAT chain loops")
+            visited.add(cur)
             ids = struct.unpack_from(f"<{per + 1}I", self._sector(cur).ljust(self.size, b"\xff"))
-            fat_ids.extend(ids[:per])
+            if len(fat_ids) < n_fat:
+                fat_ids.extend(ids[:per])
             cur = ids[per]
         fat_ids = fat_ids[:n_fat]
         raw_fat = b"".join(self._sector(i).ljust(self.size, b"\xff") for i in fat_ids)
         self.fat: list[int] = np.frombuffer(raw_fat, dtype="<u4").tolist()
         self.entries = self._directory()
+        self._check_chains()
+
+    def _check_chains(self) -> None:
+        """Every chain a reader may follow ends, inside the file, without a cycle: the directory's
+        (read above), the mini FAT's, and every stream's in the FAT or the mini FAT. Chains that
+        share sectors are refused too, so the walk costs at most one pass over each table."""
+        if len(self.entries) > MAX_CFB_ENTRIES:
+            _corrupt("OLE 目录项过多 / too many directory entries")
+        owner: dict[int, int] = {}
+
+        def claim(ids: list[int], chain: int) -> None:
+            for sid in ids:
+                if owner.setdefault(sid, chain) != chain:
+                    _corrupt("OLE 扇区链交叉 / sector chains share sectors")
+
+        claim(self._chain(self.dir_start, self.fat), -1)
+        if self.minifat_start < _END_OF_CHAIN:
+            claim(self._chain(self.minifat_start, self.fat), -2)
+        mini_owner: dict[int, int] = {}
+        minifat: list[int] | None = None
+        for index, (_, kind, start, size) in enumerate(self.entries):
+            if kind == 5 or (kind == 2 and size >= self.cutoff):
+                if start < _END_OF_CHAIN and size > 0:
+                    claim(self._chain(start, self.fat), index)
+            elif kind == 2 and size > 0 and start < _END_OF_CHAIN:
+                if minifat is None:
+                    minifat = (np.frombuffer(self._read_chain(self.minifat_start), dtype="<u4").tolist()
+                               if self.minifat_start < _END_OF_CHAIN else [])
+                for sid in self._chain(start, minifat):
+                    if mini_owner.setdefault(sid, index) != index:
+                        _corrupt("OLE 短扇区链交叉 / mini sector chains share sectors")
 
     def _sector(self, sid: int) -> bytes:
         off = (sid + 1) * self.size
@@ -1198,11 +1233,12 @@ class _Cfb:
     def names(self) -> set[str]:
         return {name.lower() for name, _, _, _ in self.entries}
 
-    def read(self, wanted: str) -> bytes | None:
-        found = [e for e in self.entries if e[1] == 2 and e[0].lower() == wanted]
-        if not found:
-            return None
-        _, _, start, size = found[0]
+    def read_all(self, wanted: str) -> list[bytes]:
+        """Every stream named ``wanted`` in any case (a reader may take any one of them)."""
+        return [self._read_entry(e) for e in self.entries if e[1] == 2 and e[0].lower() == wanted]
+
+    def _read_entry(self, entry: tuple[str, int, int, int]) -> bytes:
+        _, _, start, size = entry
         if size > len(self.data):
             _corrupt("OLE 流大小超过文件 / stream larger than the file")
         if size >= self.cutoff:
@@ -1222,16 +1258,15 @@ def _check_cfb(data: bytes) -> Preflight:
     names = cfb.names()
     if "encryptioninfo" in names or "encryptedpackage" in names:
         _refuse("password_protected")
-    stream = cfb.read("workbook")
-    if stream is None:
-        stream = cfb.read("book")
-    if stream is None:
+    streams = cfb.read_all("workbook") + cfb.read_all("book")
+    if not streams:
         if "worddocument" in names:
             _refuse("unknown_format", detail="这是 Word 97-2003 文档 / a Word 97-2003 document")
         if "powerpoint document" in names:
             _refuse("unknown_format", detail="这是 PowerPoint 97-2003 演示文稿 / a PowerPoint 97-2003 presentation")
         _refuse("unknown_format", detail="OLE 复合文件，但不是 Excel 工作簿 / an OLE file that is not a workbook")
-    _scan_biff(stream)
+    for stream in streams:
+        _scan_biff(stream)
     return Preflight("xls", [], {})
 
 
