@@ -19,6 +19,7 @@ import secrets
 import streamlit as st
 
 from dashboard import guard
+from dashboard.ui import plain
 from perfeval_core.auth import ROLE_LABELS, AuthConfig, AuthError, User, UserFile, auth_config, can, local_user
 from perfeval_core.i18n import t
 from perfeval_core.store import StoreError, get_store
@@ -83,7 +84,7 @@ def gate(lang: str) -> User:
     try:
         config = auth_config()
     except AuthError as error:  # a misconfigured server stays closed
-        st.error(str(error), icon=":material/lock:")
+        st.error(plain(str(error)), icon=":material/lock:")
         st.stop()
     if config.mode == "off":
         user = local_user()
@@ -153,7 +154,7 @@ def _refreshed(config: AuthConfig, user: User) -> User | None:
     try:
         return user_file(config).user(user.username, user.via)
     except AuthError as error:
-        st.error(str(error), icon=":material/lock:")
+        st.error(plain(str(error)), icon=":material/lock:")
         st.stop()
 
 
@@ -176,6 +177,10 @@ def _local(config: AuthConfig, lang: str) -> User:
         fresh = _still_signed_in(config, user)
         if fresh is not None:
             return fresh
+        kept = _kept_sign_in(config)  # a reconnect of the same browser: its cookie names the same user
+        if kept is not None and kept.username == user.username:
+            st.session_state[_HOW_KEY] = ("cookie", _connection())
+            return kept
         # signed out by the file, the cookie or a new connection: nothing of theirs stays
         forget_session()
     kept = _kept_sign_in(config)
@@ -193,7 +198,7 @@ def _local(config: AuthConfig, lang: str) -> User:
         try:
             signed = user_file(config).verify(username, password)
         except AuthError as error:
-            st.error(str(error), icon=":material/lock_clock:")
+            st.error(plain(str(error)), icon=":material/lock_clock:")
             st.stop()
         if signed is None:
             _audit(username.strip()[:100] or "—", "sign_in_failed", "local")
@@ -287,13 +292,13 @@ def _oidc(config: AuthConfig, lang: str) -> User:
     try:
         known = user_file(config).users()
     except AuthError as error:
-        st.error(str(error), icon=":material/lock:")
+        st.error(plain(str(error)), icon=":material/lock:")
         st.stop()
     entry = next((e for name, e in known.items() if name.lower() == email), None) if email else None
     role = entry["role"] if entry else config.oidc_default_role
     if role is None:
         st.title(t("app_title", lang))
-        st.error(t("auth_not_registered", lang, email=email or "—"), icon=":material/block:")
+        st.error(t("auth_not_registered", lang, email=plain(email or "—")), icon=":material/block:")
         if st.button(t("auth_sign_out", lang), key="oidc_logout_denied"):
             st.logout()
         st.stop()
@@ -312,7 +317,7 @@ def account_box(lang: str) -> None:
         return
     role = ROLE_LABELS[user.role][1 if lang == "en" else 0]
     with st.sidebar:
-        st.caption(t("auth_signed_in_as", lang, name=user.display, role=role))
+        st.caption(t("auth_signed_in_as", lang, name=plain(user.display), role=role))
         if st.button(t("auth_sign_out", lang), key="sign_out", icon=":material/logout:", type="tertiary"):
             token = _cookie_token()
             if user.via == "local" and token is not None:  # the cookie this page was loaded with names nobody now

@@ -164,15 +164,49 @@ def _same_browser(session_id: str, browser: str | None) -> bool:
     return bool(browser) and secrets.compare_digest(_session_browser(session_id) or "", browser or "")
 
 
+# file id of a download made on click (st.download_button with a function) -> the sessions whose
+# button made it: Streamlit keeps such files unmapped, so the guard remembers who asked
+_generated: dict[str, tuple[str, ...]] = {}
+_MAX_GENERATED = 4096
+
+
+def track_generated_downloads() -> None:
+    """Wrap ``MediaFileManager.execute_deferred`` once to note which session each generated file is for."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    original = MediaFileManager.execute_deferred
+    if getattr(original, "_perfeval_tracked", False):
+        return
+
+    def execute_deferred(self: MediaFileManager, file_id: str) -> str:
+        url = original(self, file_id)
+        with self._lock:
+            sessions = tuple(sid for sid, ids in self._deferred_ids_by_session.items() if file_id in ids)
+        with _lock:
+            if len(_generated) >= _MAX_GENERATED:
+                _generated.pop(next(iter(_generated)))
+            _generated[_file_key(url.rsplit("/", 1)[-1])] = sessions
+        return url
+
+    execute_deferred._perfeval_tracked = True  # type: ignore[attr-defined]
+    MediaFileManager.execute_deferred = execute_deferred  # type: ignore[method-assign]
+
+
+def _file_key(name: str) -> str:
+    return name.split("?", 1)[0].split(".", 1)[0]
+
+
 def _media_sessions(file_id: str) -> list[str]:
+    wanted = _file_key(file_id)
+    with _lock:
+        generated = list(_generated.get(wanted, ()))
     runtime = _runtime()
     if runtime is None:
-        return []
+        return generated
     manager = runtime.media_file_mgr
-    wanted = file_id.split(".", 1)[0]
     with manager._lock:
-        return [sid for sid, files in manager._files_by_session_and_coord.items()
-                if any(str(f).split(".", 1)[0] == wanted for f in files.values())]
+        return generated + [sid for sid, files in manager._files_by_session_and_coord.items()
+                            if any(_file_key(str(f)) == wanted for f in files.values())]
 
 
 def _held(session_id: str) -> tuple[int, int, int]:
@@ -202,6 +236,7 @@ class Guard:
     def __init__(self, app: ASGIApp, limits: UploadLimits = UPLOAD_LIMITS) -> None:
         self.app = app
         self.limits = limits
+        track_generated_downloads()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope.get("type")

@@ -116,12 +116,14 @@ def shared_controls() -> None:
         match = next((k for k in keys if wanted and k.startswith(wanted)), None)
         default = next((k for k, (e, _) in loaded.items() if e.filename == library.DEFAULT_SAMPLE), keys[0] if keys else None)
         st.session_state.eval_key = match or default
+    from dashboard.ui import plain  # ui imports this module
+
     if st.session_state.get("_missing"):  # above the page, where it cannot be missed
-        st.warning(translate("data_entry_missing", lang, name=st.session_state.pop("_missing")),
+        st.warning(translate("data_entry_missing", lang, name=plain(st.session_state.pop("_missing"))),
                    icon=":material/folder_off:")
     with st.sidebar:
         if library.last_error():
-            st.warning(library.last_error(), icon=":material/cloud_off:")
+            st.warning(plain(library.last_error()), icon=":material/cloud_off:")
         if keys:
             st.selectbox(translate("evaluation", lang), keys, key="eval_key", on_change=_on_eval_change,
                          format_func=lambda k: _label(loaded[k][1], loaded[k][0], lang))

@@ -28,6 +28,7 @@ single-threaded caller (the CLI) forks directly. The limits are read from the en
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.spawn
 import os
 import pickle
 import signal
@@ -129,6 +130,31 @@ def _limit(what: str, limits: Limits, size: int, name: str) -> LoadResult:
     return _refused("parse_limit", file=name, detail=zh, detail_en=en)
 
 
+_prep_lock = threading.Lock()
+
+
+def _without_main(name: str) -> dict[str, Any]:
+    """multiprocessing's preparation data minus the main module: a child runs only the loader.
+    (Under Streamlit the "main module" of a script thread is the app script: a child importing
+    it would run the app.)"""
+    data = _get_preparation_data(name)
+    for key in ("init_main_from_path", "init_main_from_name"):
+        data.pop(key, None)
+    return data
+
+
+_get_preparation_data = multiprocessing.spawn.get_preparation_data
+
+
+def _start(process: Any) -> None:
+    with _prep_lock:
+        multiprocessing.spawn.get_preparation_data = _without_main
+        try:
+            process.start()
+        finally:
+            multiprocessing.spawn.get_preparation_data = _get_preparation_data
+
+
 def _context() -> Any:
     # forking a process with other threads running (a server) can copy a lock held by one of
     # them; the fork server is a clean single-threaded process that has imported the loader
@@ -155,14 +181,18 @@ def _supervise(kind: str, args: tuple[Any, ...], size: int, limits: Limits, name
     receiver, sender = ctx.Pipe(duplex=False)
     seconds = limits.time_for(size)
     process = ctx.Process(target=_child, args=(sender, kind, args, limits, seconds, size), daemon=True)
-    try:
-        process.start()
-    except OSError as exc:  # no process could be made (fork refused): say so, do not parse here
-        receiver.close()
-        sender.close()
-        return _refused("read_failed", detail=f"无法启动读取进程 / cannot start the reader ({exc})")
+    for attempt in (1, 2):  # a fork server that was killed is started again on the second try
+        try:
+            _start(process)
+            break
+        except OSError as exc:
+            if attempt == 2:  # no process could be made (fork refused): say so, do not parse here
+                receiver.close()
+                sender.close()
+                return _refused("read_failed", detail=f"无法启动读取进程 / cannot start the reader ({exc})")
+            process = ctx.Process(target=_child, args=(sender, kind, args, limits, seconds, size), daemon=True)
     sender.close()
-    deadline = time.monotonic() + seconds + 2.0  # the child's own CPU limit normally ends it first
+    deadline = time.monotonic() + seconds  # the child's CPU limit (a second more) is the backstop
     memory = limits.memory_for(size) + _resident(process.pid)  # what a forked child shares is not its own
     payload: bytes | None = None
     outcome = "crash"
@@ -198,10 +228,12 @@ def _supervise(kind: str, args: tuple[Any, ...], size: int, limits: Limits, name
             return _limit(result, limits, size, name)
     if outcome == "crash":  # the pipe closed without a result: why did the child end?
         code = process.exitcode
-        if code in (-signal.SIGXCPU, -signal.SIGKILL):
+        if code == -signal.SIGXCPU:
             outcome = "time"
-        elif code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
-            outcome = "memory"  # Rust aborts when an allocation fails; an allocator may fault
+        elif code in (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+            # not killed by this watch (it says why itself): the kernel's out-of-memory killer,
+            # or Rust aborting on a failed allocation, or an allocator faulting
+            outcome = "memory"
     return _limit(outcome, limits, size, name)
 
 
