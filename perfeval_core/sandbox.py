@@ -160,7 +160,7 @@ def _context() -> Any:
     # them; the fork server is a clean single-threaded process that has imported the loader
     if threading.active_count() > 1:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["perfeval_core.loader", "perfeval_core.sandbox"])
+        ctx.set_forkserver_preload(["perfeval_core.loader", "perfeval_core.sandbox", "perfeval_core.sandbox_warmup"])
         return ctx
     return multiprocessing.get_context("fork")
 

@@ -6,8 +6,8 @@ cannot open the dashboard's websocket with the victim's cookies)."""
 from __future__ import annotations
 
 import http.client
-import re
 import http.server
+import re
 import socket
 import threading
 import uuid
