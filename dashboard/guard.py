@@ -171,25 +171,26 @@ _MAX_GENERATED = 4096
 
 
 def track_generated_downloads() -> None:
-    """Wrap ``MediaFileManager.execute_deferred`` once to note which session each generated file is for."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
+    """Wrap Streamlit's deferred-download handler once to note which session each generated file
+    is for (the handler is told the session; the file it makes is mapped to none)."""
+    from streamlit.runtime.backend_operation_handler import DeferredFileHandler
 
-    original = MediaFileManager.execute_deferred
+    original = DeferredFileHandler.handle
     if getattr(original, "_perfeval_tracked", False):
         return
 
-    def execute_deferred(self: MediaFileManager, file_id: str) -> str:
-        url = original(self, file_id)
-        with self._lock:
-            sessions = tuple(sid for sid, ids in self._deferred_ids_by_session.items() if file_id in ids)
-        with _lock:
-            if len(_generated) >= _MAX_GENERATED:
-                _generated.pop(next(iter(_generated)))
-            _generated[_file_key(url.rsplit("/", 1)[-1])] = sessions
-        return url
+    async def handle(self: DeferredFileHandler, request: Any, session_id: str) -> Any:
+        response = await original(self, request, session_id)
+        url = getattr(getattr(response, "deferred_file", None), "url", "") or ""
+        if url:
+            with _lock:
+                if len(_generated) >= _MAX_GENERATED:
+                    _generated.pop(next(iter(_generated)))
+                _generated[_file_key(url.rsplit("/", 1)[-1])] = (session_id,)
+        return response
 
-    execute_deferred._perfeval_tracked = True  # type: ignore[attr-defined]
-    MediaFileManager.execute_deferred = execute_deferred  # type: ignore[method-assign]
+    handle._perfeval_tracked = True  # type: ignore[attr-defined]
+    DeferredFileHandler.handle = handle  # type: ignore[method-assign]
 
 
 def _file_key(name: str) -> str:
