@@ -51,10 +51,26 @@ class UploadLimits:
 
 UPLOAD_LIMITS = UploadLimits()
 
-_UPLOAD_RE = re.compile(r"/_stcore/upload_file/([^/]+)/([^/]+)/?$")
-_MEDIA_RE = re.compile(r"/media/([^/]+)$")
-_CLOSED_RE = re.compile(r"/_stcore/(?:metrics|script-health-check|agent)(?:/|$)")
-_STREAM_RE = re.compile(r"/_stcore/stream/?$")
+# matched on the path after the server's base URL path (``_route``): ``/static/media/…`` (the
+# bundled fonts) is not ``/media/…``
+_UPLOAD_RE = re.compile(r"/_stcore/upload_file/([^/]+)/([^/]+)/?")
+_MEDIA_RE = re.compile(r"/media/([^/]+)")
+_CLOSED_RE = re.compile(r"/_stcore/(?:metrics|script-health-check|agent)(?:/.*)?")
+_STREAM_RE = re.compile(r"/_stcore/stream/?")
+
+
+def _route(path: str) -> str:
+    """``path`` without the server's base URL path (``server.baseUrlPath``), or "" when outside it."""
+    try:
+        from streamlit import config
+
+        base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    except Exception:
+        base = ""
+    if not base:
+        return path
+    prefix = "/" + base
+    return path[len(prefix):] if path == prefix or path.startswith(prefix + "/") else ""
 
 
 @dataclass(frozen=True)
@@ -244,25 +260,25 @@ class Guard:
         if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        path = str(scope.get("path") or "")
+        path = _route(str(scope.get("path") or ""))
         headers = _headers(scope)
         browser = _cookies(headers).get(BROWSER_COOKIE)
         if kind == "websocket":
             hosts = {headers.get("host", ""), headers.get("x-forwarded-host", "")} - {""}
-            if _STREAM_RE.search(path) and not origin_allowed(headers.get("origin"), hosts):
+            if _STREAM_RE.fullmatch(path) and not origin_allowed(headers.get("origin"), hosts):
                 await send({"type": "websocket.close", "code": 1008})
                 return
             await self.app(scope, receive, send)
             return
-        if _CLOSED_RE.search(path):
+        if _CLOSED_RE.fullmatch(path):
             await _answer(send, 404)
             return
         method = str(scope.get("method") or "GET").upper()
-        match = _UPLOAD_RE.search(path)
+        match = _UPLOAD_RE.fullmatch(path)
         if match and method == "PUT":
             await self._upload(match.group(1), headers, browser, scope, receive, send)
             return
-        match = _MEDIA_RE.search(path)
+        match = _MEDIA_RE.fullmatch(path)
         if match and method in ("GET", "HEAD"):
             if not any(_same_browser(sid, browser) for sid in _media_sessions(match.group(1))):
                 await _answer(send, 404)

@@ -12,6 +12,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -80,6 +81,16 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_stored(server):
     status, _ = _request(server, "PUT", f"/_stcore/upload_file/{session}/{uuid.uuid4()}", body,
                          {"Content-Type": "application/octet-stream", "Content-Length": str(len(body))})
     assert status == 403
+
+
+def test_the_bundled_assets_are_not_taken_for_media(server):
+    """/static/media/… (the icon font Streamlit bundles) is an asset, not a /media/ download."""
+    import streamlit
+
+    fonts = sorted((Path(streamlit.__file__).parent / "static" / "static" / "media").glob("MaterialSymbols*.woff2"))
+    assert fonts
+    status, body = _request(server, "GET", f"/static/media/{fonts[0].name}")
+    assert status == 200 and len(body) == fonts[0].stat().st_size
 
 
 def test_a_media_url_nobody_made_is_not_served(server):
