@@ -7,7 +7,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from .model import Evaluation, positions
+from .model import Evaluation, figure, positions
 from .report import ValidationReport
 from .scoring import project_unit, rate_from_actual, score
 from .whatif import policy_warnings
@@ -58,13 +58,13 @@ def resolve_scores(ev: Evaluation, report: ValidationReport) -> None:
     for k in np.flatnonzero(conflict):
         r = s.iloc[k]
         report.warning("score_conflict", r["src_sheet"], _row(r["src_row"]), _row(r["src_col"]),
-                       unit=r["unit"], code=r["code"], points=f"{points[k]:g}", rate=f"{rate[k]:.2%}")
+                       unit=r["unit"], code=r["code"], points=figure(points[k]), rate=f"{rate[k]:.2%}")
     above = final > 1.0 + 1e-9
     for k in np.flatnonzero(above):
         r = s.iloc[k]
         shown = points[k] if not np.isnan(points[k]) else final[k] * leaf_points[k]
         report.warning("score_above_points", r["src_sheet"], _row(r["src_row"]), _row(r["src_col"]),
-                       name=leaf.at[r["code"], "name"], score=f"{shown:g}", points=f"{leaf_points[k]:g}")
+                       name=leaf.at[r["code"], "name"], score=figure(shown), points=figure(leaf_points[k]))
     final = np.clip(final, 0.0, 1.0)
     s = s.copy()
     s["rate"] = final
@@ -81,7 +81,7 @@ def check_evaluation(ev: Evaluation, report: ValidationReport) -> None:
         report.error("all_points_zero", _first(ind, "src_sheet"))
         return
     if abs(total - 100.0) > 1e-6:
-        report.warning("points_sum_total", _first(ind, "src_sheet"), total=f"{total:g}")
+        report.warning("points_sum_total", _first(ind, "src_sheet"), total=figure(total))
     _policy(ev, report)
     if ev.scores.empty:
         if ev.layout == "template":
@@ -128,11 +128,12 @@ def cross_check(ev: Evaluation, report: ValidationReport) -> None:
         if computed is None:
             continue
         difference = abs(computed - reported)
+        sheet, row, col = ev.reported_total_cells.get(unit_name, (_first(ev.scores, "src_sheet"), None, None))
         if difference > CONTRADICTION:
-            report.error("score_total_contradiction", _first(ev.scores, "src_sheet"), what=f"“{unit_name}”",
+            report.error("score_total_contradiction", sheet, row, col, what=f"“{unit_name}”",
                          reported=f"{reported:.2f}", computed=f"{computed:.2f}", difference=f"{difference:.2f}")
         elif difference > TOLERANCE:
-            report.warning("total_mismatch", None, what=f"“{unit_name}”合计行", reported=f"{reported:.2f}",
+            report.warning("total_mismatch", sheet, row, col, what=f"“{unit_name}”合计行", reported=f"{reported:.2f}",
                            computed=f"{computed:.2f}")
     unit = project_unit(ev)
     if unit is None:

@@ -181,7 +181,10 @@ def _is_code_list(segments: list[_Segment]) -> bool:
     if len(coded) < CODED_SHARE * len(rows):
         return False
     codes = [r.code for r in coded]
-    return any(_parent_code(c, codes[:k]) is not None for k, c in enumerate(codes))
+    # a code extends an earlier one (A101 under A1), or every code hangs under a level-1 the
+    # tables name only in their titles (A1, B1 under 决策 / 过程 tables)
+    return any(_parent_code(c, codes[:k]) is not None for k, c in enumerate(codes)) or all(
+        _root_code(c) != c for c in codes)
 
 
 def _extends(code: str, prefix: str) -> bool:
@@ -281,7 +284,8 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
                          sheet.sheet_col(segments[leaf.segment].columns.points), column="权重/分值")
             continue
         if leaf.declared < 0 or not math.isfinite(leaf.declared):
-            report.error("negative", sheet.name, sheet.excel_row(leaf.row or 0),
+            report.error("negative" if math.isfinite(leaf.declared) else "not_finite", sheet.name,
+                         sheet.excel_row(leaf.row or 0),
                          sheet.sheet_col(segments[leaf.segment].columns.points), column="权重/分值",
                          value=_fmt(leaf.declared))
             continue
@@ -321,24 +325,35 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
     indicators["parent"] = pd.Series([r["parent"] for r in indicator_rows], dtype=object, index=indicators.index)
     project = ProjectInfo(name=title.name, year=title.year, region=title.region, evaluator=title.evaluator,
                           mode=title.mode)
-    # a 合计 row under a table of several level-1 indicators totals the evaluation: checked with the rest
+    # a 合计 row under a table of several level-1 indicators: the evaluation's total when the table
+    # holds them all (checked with the rest), else checked here against the table's own rows
     totals: dict[str, float] = {}
+    total_cells: dict[str, tuple[str, int, int]] = {}
+    all_roots = {n.code for n in roots}
+    given = _given_points(scores)
     for segment in segments:
         roots_here = {_root_code(r.code) for r in segment.rows if r.code}
         if segment.total_row is None or len(roots_here) < 2:
             continue
         printed_points = _total_points(sheet, segment)
-        added = sum(points.get(leaf.code, 0.0) for leaf in leaves if _root_code(leaf.code) in roots_here)
+        codes = [leaf.code for leaf in leaves if _root_code(leaf.code) in roots_here]
+        if not roots_here >= all_roots:
+            _check_printed(sheet, report, segment.total_row, segment.columns.points, "合计", printed_points,
+                           _printed_scores(sheet, segment.columns, segment.total_row, unit_names), codes, points, given)
+            continue
+        added = sum(points.get(c, 0.0) for c in codes)
         if printed_points is not None and abs(printed_points - added) > TOTAL_TOLERANCE:
             report.warning("points_total_mismatch", sheet.name, sheet.excel_row(segment.total_row),
                            sheet.sheet_col(segment.columns.points), computed=_fmt(round(added, 6)),
                            printed=_fmt(printed_points))
         for unit, name in zip(segment.columns.units, unit_names):
             value = parse_number(cell(sheet.rows, segment.total_row, unit.score))[0] if unit.score is not None else None
-            if value is not None:
+            if value is not None and unit.score is not None:
                 totals[name] = value
+                total_cells[name] = (sheet.name, sheet.excel_row(segment.total_row), sheet.sheet_col(unit.score))
     return Evaluation(project=project, indicators=indicators, units=_unit_tree(unit_names, title.region),
-                      scores=scores, layout="code_list", source_name=filename, reported_unit_totals=totals)
+                      scores=scores, layout="code_list", source_name=filename, reported_unit_totals=totals,
+                      reported_total_cells=total_cells)
 
 
 def _col(sheet: Sheet, columns: _Columns) -> int:
@@ -362,47 +377,57 @@ def _rate_is_percent(sheet: Sheet, rows: list[int], unit: _UnitColumns) -> bool:
     return False
 
 
+def _given_points(scores: pd.DataFrame) -> dict[tuple[str, str], float]:
+    return {(u, c): p for u, c, p in zip(scores["unit"], scores["code"], scores["points"]) if not math.isnan(p)}
+
+
+def _printed_scores(sheet: Sheet, columns: _Columns, row: int, unit_names: list[str]) -> dict[str, float]:
+    out = {}
+    for unit, name in zip(columns.units, unit_names):
+        if unit.score is not None:
+            value = parse_number(cell(sheet.rows, row, unit.score))[0]
+            if value is not None:
+                out[name] = value
+    return out
+
+
+def _check_printed(sheet: Sheet, report: ValidationReport, row: int, points_column: int, name: str,
+                   printed_points: float | None, printed: dict[str, float], codes: list[str],
+                   points: dict[str, float], given: dict[tuple[str, str], float]) -> None:
+    """A subtotal or 合计 row against the leaves it adds up: its 权重, and each unit's 得分."""
+    added = sum(points.get(c, 0.0) for c in codes)
+    if printed_points is not None and abs(printed_points - added) > TOTAL_TOLERANCE:
+        report.warning("codelist_subtotal_points", sheet.name, sheet.excel_row(row), sheet.sheet_col(points_column),
+                       name=name, printed=_fmt(printed_points), computed=_fmt(round(added, 6)))
+    for unit, value in printed.items():
+        if not all((unit, c) in given for c in codes):
+            continue
+        total = sum(given[(unit, c)] for c in codes)
+        difference = abs(total - value)
+        if difference > TOTAL_TOLERANCE:
+            report.add("error" if difference > CONTRADICTION else "warning", "codelist_subtotal_score",
+                       sheet.name, sheet.excel_row(row), None, name=name, printed=_fmt(value),
+                       computed=_fmt(round(total, 6)))
+
+
 def _check_subtotals(sheet: Sheet, segments: list[_Segment], order: list[_Node], points: dict[str, float],
                      scores: pd.DataFrame, unit_names: list[str], report: ValidationReport) -> None:
     """Every subtotal row (a row with children, and each table's 合计 row) against its children."""
-    given = {(u, c): p for u, c, p in zip(scores["unit"], scores["code"], scores["points"]) if not math.isnan(p)}
+    given = _given_points(scores)
 
     def leaf_codes(node: _Node) -> list[str]:
         return [node.code] if not node.children else [c for ch in node.children for c in leaf_codes(ch)]
 
-    def check(node: _Node, row: int, printed_points: float | None, printed: dict[str, float]) -> None:
-        codes = leaf_codes(node)
-        added = sum(points.get(c, 0.0) for c in codes)
-        column = segments[node.segment].columns
-        if printed_points is not None and abs(printed_points - added) > TOTAL_TOLERANCE:
-            report.warning("codelist_subtotal_points", sheet.name, sheet.excel_row(row), sheet.sheet_col(column.points),
-                           name=node.name, printed=_fmt(printed_points), computed=_fmt(round(added, 6)))
-        for unit, value in printed.items():
-            if not all((unit, c) in given for c in codes):
-                continue
-            total = sum(given[(unit, c)] for c in codes)
-            difference = abs(total - value)
-            if difference > TOTAL_TOLERANCE:
-                report.add("error" if difference > CONTRADICTION else "warning", "codelist_subtotal_score",
-                           sheet.name, sheet.excel_row(row), None, name=node.name, printed=_fmt(value),
-                           computed=_fmt(round(total, 6)))
-
-    def printed_scores(columns: _Columns, row: int) -> dict[str, float]:
-        out = {}
-        for unit, name in zip(columns.units, unit_names):
-            if unit.score is not None:
-                value = parse_number(cell(sheet.rows, row, unit.score))[0]
-                if value is not None:
-                    out[name] = value
-        return out
-
     for node in order:
-        columns = segments[node.segment].columns
-        if node.children and node.row is not None:
-            check(node, node.row, node.declared, printed_scores(columns, node.row))
         segment = segments[node.segment]
+        columns = segment.columns
+        if node.children and node.row is not None:
+            _check_printed(sheet, report, node.row, columns.points, node.name, node.declared,
+                           _printed_scores(sheet, columns, node.row, unit_names), leaf_codes(node), points, given)
         if node.parent is None and segment.total_row is not None and _owns_segment(node, segment, segments):
-            check(node, segment.total_row, _total_points(sheet, segment), printed_scores(columns, segment.total_row))
+            _check_printed(sheet, report, segment.total_row, columns.points, node.name, _total_points(sheet, segment),
+                           _printed_scores(sheet, columns, segment.total_row, unit_names), leaf_codes(node), points,
+                           given)
 
 
 def _owns_segment(node: _Node, segment: _Segment, segments: list[_Segment]) -> bool:

@@ -17,8 +17,9 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}（(])")
 # points closing a name: "(15分)", "（15）", "[15分]", "【15分】", "15分" after a CJK character or bracket
 _POINTS_BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?:分值|权重|满分)?[:：]?\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*[)\]]\s*$")
 _POINTS_BARE = re.compile(rf"^(?P<name>.*?[{_CJK})\]])\s*(?P<points>\d+(?:\.\d+)?)\s*分$")
-# a code fused to the front of a name: A, A1, A101, A10101; not "A级", "A类" (names of their own)
-_CODE = re.compile(rf"^(?P<code>[A-Z](?:\d{{1,2}}){{0,3}})\s*(?=[{_CJK}])(?![级类等档])")
+# a code fused to the front of a name: A, A1, A101, A10101; not "A级", "A类", "A档" (names of their
+# own), though "A2档案管理" and "B3等级评定" are codes A2 and B3 (档案 and 等级 are words)
+_CODE = re.compile(rf"^(?P<code>[A-Z](?:\d{{1,2}}){{1,3}}(?=\s*[{_CJK}])(?!\s*[级类])|[A-Z](?=\s*[{_CJK}])(?!\s*[级类等档]))\s*")
 _DOTTED_CODE = re.compile(rf"^(?P<code>\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=\s*[{_CJK}])")
 # "一、" "（一）" "1." "1、" "2.1、" before a name
 _ENUMERATOR = re.compile(

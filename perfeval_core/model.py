@@ -7,6 +7,7 @@ by its source bytes and shared between sessions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -146,6 +147,8 @@ class Evaluation:
     source_sha256: str = ""
     # rows the score table printed as 合计/总分, per unit, for cross-checks
     reported_unit_totals: dict[str, float] = field(default_factory=dict)
+    # where each of those totals is printed: (sheet, 1-based row, 0-based column), for messages
+    reported_total_cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     # the 分值 a score table's 合计/总分 row prints (100 when it agrees with the leaves)
     reported_points_total: float | None = None
 
@@ -176,6 +179,15 @@ class Evaluation:
     def scored_units(self) -> list[str]:
         present = set(self.scores["unit"])
         return [u for u in self.units["name"] if u in present]
+
+
+def figure(value: float) -> str:
+    """A number as messages print it: up to 6 decimals without trailing zeros (100, 2.5, 100000024),
+    never the exponent form ``:g`` falls into beyond six digits (1e+08 for 100000024)."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return str(value)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def positions(values: pd.Series | pd.Index, keys: object) -> np.ndarray:

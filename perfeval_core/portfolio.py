@@ -39,6 +39,7 @@ from .model import (
     UNIT_COLUMNS,
     Evaluation,
     ProjectInfo,
+    figure,
 )
 from .report import LoadRefused, ValidationReport
 from .scoring import ScoringModel, project_unit
@@ -262,7 +263,7 @@ def _assemble(projects: list[_Project], keys: tuple[str, ...], names: tuple[str,
         portfolio_total = float(rates[k] @ np.asarray(points))
         if abs(portfolio_total - p.total) > 0.005:
             report.warning("portfolio_points_differ", None, file=p.file, project=unit_names[k],
-                           own="、".join(f"{n} {x:g}" for n, x in zip(names, p.points)),
+                           own="、".join(f"{n} {figure(x)}" for n, x in zip(names, p.points)),
                            total=f"{p.total:.2f}", rescaled=f"{portfolio_total:.2f}")
 
     unit_rows = [{"name": ROOT_NAME, "parent": None, "tier": "项目组合", "depth": 0, "field_visited": False,

@@ -36,6 +36,7 @@ from .model import (
     UNIT_COLUMNS,
     Evaluation,
     ProjectInfo,
+    figure,
 )
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import Severity, ValidationReport, column_letter
@@ -576,13 +577,19 @@ class _TableReader:
         self.report = report
         self.grid = sheet.filled_merges()
         self.origin: dict[tuple[int, int], tuple[int, int]] = {}
+        width = max((len(r) for r in self.grid), default=0)
         for r0, c0, r1, c1 in sheet.merged:
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
-                    if (r, c) != (r0, c0):
-                        self.origin[(r - sheet.row0, c - sheet.col0)] = (r0 - sheet.row0, c0 - sheet.col0)
+            top, left = r0 - sheet.row0, c0 - sheet.col0
+            if top < 0 or left < 0 or top >= len(self.grid) or left >= len(self.grid[top]):
+                continue  # as filled_merges: a range whose first cell holds nothing fills nothing
+            # clipped to the grid: a range may claim the whole sheet (A1:XFD1048576)
+            for r in range(top, min(r1 - sheet.row0, len(self.grid) - 1) + 1):
+                for c in range(left, min(c1 - sheet.col0, width - 1) + 1):
+                    if (r, c) != (top, left):
+                        self.origin[(r, c)] = (top, left)
         self.roots: list[_Node] = []
         self.totals: dict[int, float] = {}  # index in header.units -> the 合计 row's 得分
+        self.total_row: int | None = None  # the row those 得分 are read from
         self.total_points: tuple[float, int] | None = None  # the 合计 row's 分值, and its row
         self.footer: dict[str, str] = {}  # 'conclusion' / 'problems' / 'measures' / 'rating' -> text
         self.value_columns = {header.points} | {
@@ -771,9 +778,14 @@ class _TableReader:
                 self.footer["rating"] = text  # 总分 | 100 | 96 | 优: the rating printed beside the total
         for k, unit in enumerate(self.header.units):
             if unit.score is not None:
-                value, _ = _number(self.sheet, self.report, i, unit.score, "得分", severity="warning")
+                printed, _ = parse_number(cell(self.sheet.rows, i, unit.score))
+                if printed is not None and math.isfinite(printed) and printed < 0:
+                    value = printed  # contradicts any rows: the cross-check names both figures
+                else:
+                    value, _ = _number(self.sheet, self.report, i, unit.score, "得分", severity="warning")
                 if value is not None:
                     self.totals[k] = value
+                    self.total_row = i
 
 
 def _walk(nodes: list[_Node]):
@@ -825,7 +837,7 @@ def _assign_codes(roots: list[_Node], report: ValidationReport, sheet: Sheet) ->
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
+    return figure(value)
 
 
 def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str = "") -> Evaluation | None:
@@ -959,11 +971,17 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
     budget = pd.DataFrame(budget_rows(head.budget, unit_names[0], sheet, report) if head.budget else [],
                           columns=BUDGET_COLUMNS)
     totals = {unit_names[k]: value for k, value in reader.totals.items()}
+    total_cells: dict[str, tuple[str, int, int]] = {}
+    for k in reader.totals:
+        score_col = header.units[k].score
+        if reader.total_row is not None and score_col is not None:
+            total_cells[unit_names[k]] = (sheet.name, sheet.excel_row(reader.total_row), sheet.sheet_col(score_col))
     if len(unit_names) == 1 and len(totals) == 1:
         project.reported_total = next(iter(totals.values()))
     goals = pd.DataFrame(goal_rows, columns=GOAL_COLUMNS)
     return Evaluation(project=project, indicators=indicators, units=units, scores=scores, budget=budget,
                       goals=goals, layout=layout, source_name=filename, reported_unit_totals=totals,
+                      reported_total_cells=total_cells,
                       reported_points_total=reader.total_points[0] if reader.total_points else None)
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .labels import indicator_label
+from .model import figure
 from .normalize import clean_text, is_blank, normalise_label, parse_number
 from .report import ValidationReport
 from .sheets import Sheet, cell
@@ -195,7 +196,7 @@ def budget_rows(block: BudgetBlock, unit: str, sheet: Sheet, report: ValidationR
             if not math.isnan(printed) and abs(printed - added) > 0.005 + 1e-9:
                 report.warning("selfeval_budget_sum", sheet.name, sheet.excel_row(total.row),
                                block.columns.get(attr), label=total.label, column=label,
-                               total=f"{printed:g}", parts=f"{added:g}")
+                               total=figure(printed), parts=figure(added))
     lines = sources or ([total] if total is not None and total.has_amounts else [])
     out = []
     for line in lines:

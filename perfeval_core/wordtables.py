@@ -43,6 +43,15 @@ def _attr(element: ET.Element | None, name: str) -> str | None:
     return element.get(_W + name)
 
 
+MAX_SPAN = 64  # grid columns one cell may span; a wider table is not a form
+
+
+def _span(value: str | None) -> int:
+    """A w:gridSpan as a column count: 1 when missing or not a whole number ("x", "1.5", "-3")."""
+    text = (value or "").strip()
+    return max(1, min(int(text), MAX_SPAN)) if text.isdigit() and text.isascii() else 1
+
+
 def read_docx_tables(document: bytes, name: str = "Word") -> list[Sheet]:
     """One Sheet per top-level table of the document, named 表1, 表2 …"""
     try:
@@ -79,8 +88,7 @@ def _table_sheet(table: ET.Element, name: str, titles: list[str]) -> Sheet:
         col = 0
         for tc in tr.findall(_W + "tc"):
             props = tc.find(_W + "tcPr")
-            span = int(_attr(props.find(_W + "gridSpan") if props is not None else None, "val") or 1)
-            span = max(1, min(span, 64))
+            span = _span(_attr(props.find(_W + "gridSpan") if props is not None else None, "val"))
             vmerge = props.find(_W + "vMerge") if props is not None else None
             continues = vmerge is not None and (_attr(vmerge, "val") or "continue") == "continue"
             if continues and col in open_vertical:
