@@ -37,6 +37,38 @@ def _text(element: ET.Element) -> str:
     return "\n".join(parts).strip()
 
 
+# content controls and custom XML that Word wraps around tables, rows and cells of forms
+_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
+
+
+def _unwrapped(parent: ET.Element, tag: str) -> list[ET.Element]:
+    """The children of ``parent`` with the given tag, looking inside wrappers (a row or a cell in a
+    content control is still the table's): without this a wrapped cell is lost and the cells right
+    of it move one column left."""
+    found: list[ET.Element] = []
+    stack = list(reversed(list(parent)))  # no recursion: wrappers may nest deeply
+    while stack:
+        child = stack.pop()
+        if child.tag in _WRAPPERS:
+            stack.extend(reversed(list(child)))
+        elif child.tag == tag:
+            found.append(child)
+    return found
+
+
+def _body_parts(body: ET.Element) -> list[ET.Element]:
+    """The paragraphs and tables of the body in order, those inside content controls included."""
+    parts: list[ET.Element] = []
+    stack = list(reversed(list(body)))
+    while stack:
+        child = stack.pop()
+        if child.tag in _WRAPPERS:
+            stack.extend(reversed(list(child)))
+        elif child.tag in (_W + "p", _W + "tbl"):
+            parts.append(child)
+    return parts
+
+
 def _attr(element: ET.Element | None, name: str) -> str | None:
     if element is None:
         return None
@@ -63,7 +95,7 @@ def read_docx_tables(document: bytes, name: str = "Word") -> list[Sheet]:
         raise LoadRefused(Issue("error", "no_sheets"))
     sheets: list[Sheet] = []
     titles: list[str] = []
-    for child in body:
+    for child in _body_parts(body):
         if child.tag == _W + "p":
             text = _text(child)
             if text and len(text) <= MAX_TITLE_LENGTH:
@@ -82,11 +114,11 @@ def _table_sheet(table: ET.Element, name: str, titles: list[str]) -> Sheet:
     rows: list[list[object]] = [[t] for t in titles]
     merged: list[tuple[int, int, int, int]] = []
     open_vertical: dict[int, list[int]] = {}  # grid column -> [first row, last column] of a vertical merge
-    for tr in table.findall(_W + "tr"):  # top-level rows: a table nested in a cell is that cell's text
+    for tr in _unwrapped(table, _W + "tr"):  # the table's rows: a table nested in a cell is that cell's text
         r = len(rows)
         row: list[object] = []
         col = 0
-        for tc in tr.findall(_W + "tc"):
+        for tc in _unwrapped(tr, _W + "tc"):
             props = tc.find(_W + "tcPr")
             span = _span(_attr(props.find(_W + "gridSpan") if props is not None else None, "val"))
             vmerge = props.find(_W + "vMerge") if props is not None else None
