@@ -7,7 +7,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from .model import Evaluation, figure, positions
+from .model import MAX_INDICATORS, Evaluation, figure, positions
 from .report import ValidationReport
 from .scoring import project_unit, rate_from_actual, score
 from .whatif import policy_warnings
@@ -75,6 +75,11 @@ def resolve_scores(ev: Evaluation, report: ValidationReport) -> None:
 def check_evaluation(ev: Evaluation, report: ValidationReport) -> None:
     """Structure and policy checks that warn (or stop when nothing can be scored)."""
     ind = ev.indicators
+    if len(ind) > MAX_INDICATORS:
+        first = ind.iloc[MAX_INDICATORS]
+        report.error("too_many_indicators", _first(ind, "src_sheet"), _row(first["src_row"]), None,
+                     limit=MAX_INDICATORS, first_row=_row(first["src_row"]))
+        return
     level1 = ind[ind["level"] == 1]
     total = float(level1["points"].sum())
     if total <= 0:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .labels import enumerator_style, footer_kind, indicator_label
-from .model import INDICATOR_COLUMNS, SCORE_COLUMNS, Evaluation, ProjectInfo
+from .model import INDICATOR_COLUMNS, MAX_INDICATORS, SCORE_COLUMNS, Evaluation, ProjectInfo
 from .normalize import clean_text, is_blank, parse_number
 from .report import ValidationReport
 from .scoretable import (
@@ -111,10 +112,12 @@ def _code_of(row: list[object], columns: _Columns) -> tuple[str, str, float | No
 
 
 def _segments(sheet: Sheet) -> list[_Segment]:
-    """Every table of the sheet: a header, the rows under it, up to its 合计 row or the next header."""
+    """Every table of the sheet: a header, the rows under it, up to its 合计 row or the next header.
+    Stops at the row past MAX_INDICATORS (the loader refuses that many)."""
     segments: list[_Segment] = []
     current: _Segment | None = None
     title = ""
+    count = 0
     for i, row in enumerate(sheet.rows):
         texts = [clean_text(v) for v in row if not is_blank(v)]
         if not texts:
@@ -144,6 +147,9 @@ def _segments(sheet: Sheet) -> list[_Segment]:
         code, name, _ = _code_of(row, current.columns)
         raw_name = row[current.columns.name] if current.columns.name is not None and current.columns.name < len(row) else ""
         current.rows.append(_Row(i, code, name, None, len(segments) - 1, enumerator_style(raw_name)))
+        count += 1
+        if count > MAX_INDICATORS:
+            break
     return [s for s in segments if s.rows]
 
 
@@ -183,28 +189,39 @@ def _is_code_list(segments: list[_Segment]) -> bool:
     codes = [r.code for r in coded]
     # a code extends an earlier one (A101 under A1), or every code hangs under a level-1 the
     # tables name only in their titles (A1, B1 under 决策 / 过程 tables)
-    return any(_parent_code(c, codes[:k]) is not None for k, c in enumerate(codes)) or all(
-        _root_code(c) != c for c in codes)
+    earlier: set[str] = set()
+    for c in codes:
+        if _parent_code(c, earlier) is not None:
+            return True
+        earlier.add(c)
+    return all(_root_code(c) != c for c in codes)
 
 
-def _extends(code: str, prefix: str) -> bool:
-    if len(prefix) >= len(code) or not code.startswith(prefix):
-        return False
-    if "." in code:
-        return code[len(prefix)] == "."
-    return True
-
-
-def _parent_code(code: str, earlier: list[str]) -> str | None:
-    """The longest earlier code that ``code`` extends (A101 -> A1; 1.1.2 -> 1.1)."""
-    best = None
-    for other in earlier:
-        if _extends(code, other) and (best is None or len(other) > len(best)):
-            best = other
-    return best
+def _parent_code(code: str, earlier: Container[str]) -> str | None:
+    """The longest earlier code that ``code`` extends (A101 -> A1; 1.1.2 -> 1.1): its prefixes
+    looked up, longest first (comparing it with every earlier code is quadratic in the rows)."""
+    dotted = "." in code
+    for k in range(len(code) - 1, 0, -1):
+        if (not dotted or code[k] == ".") and code[:k] in earlier:
+            return code[:k]
+    return None
 
 
 def find_code_list(raw: RawWorkbook) -> tuple[Sheet, list[_Segment]] | None:
+    """The sheet holding a code list and its tables, or None (found once per workbook: the loader
+    asks before reading)."""
+    cached = raw.__dict__.get("_code_list", _UNSEARCHED)
+    if cached is not _UNSEARCHED:
+        return cached  # type: ignore[no-any-return]
+    found = _search(raw)
+    raw.__dict__["_code_list"] = found  # lives and dies with the workbook
+    return found
+
+
+_UNSEARCHED = object()
+
+
+def _search(raw: RawWorkbook) -> tuple[Sheet, list[_Segment]] | None:
     for sheet in raw.sheets:
         head = sheet.rows[:HEADER_SCAN_ROWS]
         if not any(_header(row, i) is not None for i, row in enumerate(head)):
@@ -234,6 +251,11 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
         report.error("header_missing", columns="指标名称、权重/分值、得分")
         return None
     sheet, segments = found
+    rows = [r for s in segments for r in s.rows]
+    if len(rows) > MAX_INDICATORS:
+        report.error("too_many_indicators", sheet.name, sheet.excel_row(rows[MAX_INDICATORS].i), None,
+                     limit=MAX_INDICATORS, first_row=sheet.excel_row(rows[MAX_INDICATORS].i))
+        return None
     first = segments[0].columns
     report.info("layout_detected", sheet.name, sheet.excel_row(first.row), layout=LAYOUT_LABEL)
     unit_names = [u.name or DEFAULT_UNIT for u in first.units]
@@ -257,7 +279,7 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
                 continue
             declared, _ = parse_number(cell(sheet.rows, r.i, segment.columns.points))
             node = _Node(r.code, r.name, r.i, declared, segment=k)
-            parent_code = _parent_code(r.code, [n.code for n in order])
+            parent_code = _parent_code(r.code, nodes)
             if parent_code is None and len(r.code) > 1 and _root_code(r.code) != r.code:
                 # the level-1 of this table is printed only in its title (决策指标得分情况表)
                 root = _Node(_root_code(r.code), _level1_name(segment.title) or _root_code(r.code), None,
@@ -331,12 +353,15 @@ def load_code_list(raw: RawWorkbook, report: ValidationReport, filename: str = "
     total_cells: dict[str, tuple[str, int, int]] = {}
     all_roots = {n.code for n in roots}
     given = _given_points(scores)
+    leaves_by_root: dict[str, list[str]] = {}
+    for leaf in leaves:
+        leaves_by_root.setdefault(_root_code(leaf.code), []).append(leaf.code)
     for segment in segments:
         roots_here = {_root_code(r.code) for r in segment.rows if r.code}
         if segment.total_row is None or len(roots_here) < 2:
             continue
         printed_points = _total_points(sheet, segment)
-        codes = [leaf.code for leaf in leaves if _root_code(leaf.code) in roots_here]
+        codes = [c for root in sorted(roots_here) for c in leaves_by_root.get(root, [])]
         if not roots_here >= all_roots:
             _check_printed(sheet, report, segment.total_row, segment.columns.points, "合计", printed_points,
                            _printed_scores(sheet, segment.columns, segment.total_row, unit_names), codes, points, given)
@@ -418,20 +443,23 @@ def _check_subtotals(sheet: Sheet, segments: list[_Segment], order: list[_Node],
     def leaf_codes(node: _Node) -> list[str]:
         return [node.code] if not node.children else [c for ch in node.children for c in leaf_codes(ch)]
 
+    owners = [_segment_owner(segment) for segment in segments]
     for node in order:
         segment = segments[node.segment]
         columns = segment.columns
         if node.children and node.row is not None:
             _check_printed(sheet, report, node.row, columns.points, node.name, node.declared,
                            _printed_scores(sheet, columns, node.row, unit_names), leaf_codes(node), points, given)
-        if node.parent is None and segment.total_row is not None and _owns_segment(node, segment, segments):
+        if node.parent is None and segment.total_row is not None and owners[node.segment] == node.code:
             _check_printed(sheet, report, segment.total_row, columns.points, node.name, _total_points(sheet, segment),
                            _printed_scores(sheet, columns, segment.total_row, unit_names), leaf_codes(node), points,
                            given)
 
 
-def _owns_segment(node: _Node, segment: _Segment, segments: list[_Segment]) -> bool:
-    """A table's 合计 row totals its level-1 indicator when the table holds that one only."""
+def _segment_owner(segment: _Segment) -> str | None:
+    """The level-1 indicator a table's 合计 row totals: the one the table holds, when it holds one only."""
     roots = {r.code for r in segment.rows if r.code and _root_code(r.code) == r.code}
     descendants = {_root_code(r.code) for r in segment.rows if r.code}
-    return descendants == {node.code} and (not roots or roots == {node.code})
+    if len(descendants) != 1 or (roots and roots != descendants):
+        return None
+    return next(iter(descendants))

@@ -167,6 +167,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一级指标分值合计为 {total}，不是 100",
         "Level-1 points add up to {total}, not 100",
     ),
+    "too_many_indicators": (
+        "指标超过 {limit} 个（从第 {first_row} 行起超出上限），不是正常的指标体系",
+        "More than {limit} indicators (those from row {first_row} on are over the limit); not a usable "
+        "indicator system",
+    ),
     "all_points_zero": ("所有指标分值均为 0，无法评分", "Every indicator has 0 points; nothing to score"),
     "leaf_needs_type": (
         "末级指标“{name}”按实际值评分，但指标类型不是正向或反向",

@@ -22,6 +22,10 @@ EXECUTION_RATE_DEFINITIONS = {"arrived": "实际支出÷实际到位", "adjusted
 # 满意度 = 满意 ÷ 有效样本, or (满意 + 基本满意) ÷ 有效样本
 SATISFACTION_RULES = {"satisfied": "满意÷有效样本", "satisfied_or_basic": "(满意+基本满意)÷有效样本"}
 
+# real indicator systems have tens to a few hundred indicators; scoring keeps a leaves × indicators
+# matrix, so a sheet of 100,000 rows read as indicators would take gigabytes: readers stop here
+MAX_INDICATORS = 2000
+
 # src_* columns locate the value in the workbook for messages: sheet name, 1-based Excel row,
 # 0-based column (the 分值 column for indicators, the score cell for scores)
 SOURCE_COLUMNS = ["src_sheet", "src_row", "src_col"]

@@ -32,6 +32,7 @@ from .model import (
     EVALUATION_MODES,
     GOAL_COLUMNS,
     INDICATOR_COLUMNS,
+    MAX_INDICATORS,
     SCORE_COLUMNS,
     UNIT_COLUMNS,
     Evaluation,
@@ -592,6 +593,8 @@ class _TableReader:
         self.total_row: int | None = None  # the row those 得分 are read from
         self.total_points: tuple[float, int] | None = None  # the 合计 row's 分值, and its row
         self.footer: dict[str, str] = {}  # 'conclusion' / 'problems' / 'measures' / 'rating' -> text
+        self.nodes = 0  # indicators read so far: the reader stops above MAX_INDICATORS
+        self.overflow = False
         self.value_columns = {header.points} | {
             c for u in header.units for c in (u.score, u.rate, u.reason) if c is not None}
 
@@ -660,6 +663,11 @@ class _TableReader:
                     and not self.has_values(i):
                 continue  # ……: a row the printed form keeps for indicators not used
             chain = self.chain(i, cells, previous)
+            if self.nodes > MAX_INDICATORS:
+                self.report.error("too_many_indicators", sheet.name, sheet.excel_row(i), None, limit=MAX_INDICATORS,
+                                  first_row=sheet.excel_row(i))
+                self.overflow = True
+                return
             if chain is None:
                 continue
             previous = chain
@@ -715,6 +723,7 @@ class _TableReader:
                 node = prior
             else:
                 node = _Node(name, depth, parent, i, label_code=label.code)
+                self.nodes += 1
                 (parent.children if parent else self.roots).append(node)
             if declared is not None and node.declared is None:
                 node.declared = (declared, self.sheet.sheet_col(self.header.levels[k]))
@@ -864,6 +873,8 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
         title.name = _strip_suffixes(head.info["project"])
     reader = _TableReader(sheet, header, report)
     reader.read()
+    if reader.overflow:
+        return None
     _prune_placeholders(reader.roots, sheet, header, report)
     if not reader.roots:
         report.error("scoretable_no_indicators", sheet.name, sheet.excel_row(header.row))

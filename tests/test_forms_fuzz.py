@@ -1371,3 +1371,22 @@ def test_a_word_cell_in_a_content_control_keeps_its_column():
     assert result.ok, result.report.lines("en")
     assert result.evaluation.leaves["points"].tolist() == [10, 90]
     assert total_of(result) == {"评价对象": pytest.approx(88)}
+
+
+@pytest.mark.parametrize("kind", ["score_table", "code_list"])
+def test_a_sheet_of_thousands_of_indicator_rows_is_refused_quickly_at_the_row_over_the_limit(kind):
+    import time
+
+    from perfeval_core.model import MAX_INDICATORS
+
+    n = 30_000  # a leaves × indicators matrix of this size would take gigabytes; reading it, minutes
+    if kind == "score_table":
+        rows = [["一级指标", "二级指标", "分值", "得分"]] + [[f"一级{k // 100}", f"指标{k}", 1, 1] for k in range(n)]
+    else:
+        rows = [["指标名称", "权重", "得分"]] + [[f"A{k % 99 + 1}{k // 99 % 99 + 1:02d}指标{k}", 1, 1] for k in range(n)]
+    data = xlsx(_sheet_rows(rows))
+    started = time.monotonic()
+    result = load_bytes(data, "big.xlsx")
+    assert time.monotonic() - started < 10
+    error = next(i for i in result.report.errors if i.key == "too_many_indicators")
+    assert error.sheet == "评分表" and 1 < error.row <= MAX_INDICATORS + 2
