@@ -210,15 +210,7 @@ def _parent_code(code: str, earlier: Container[str]) -> str | None:
 def find_code_list(raw: RawWorkbook) -> tuple[Sheet, list[_Segment]] | None:
     """The sheet holding a code list and its tables, or None (found once per workbook: the loader
     asks before reading)."""
-    cached = raw.__dict__.get("_code_list", _UNSEARCHED)
-    if cached is not _UNSEARCHED:
-        return cached  # type: ignore[no-any-return]
-    found = _search(raw)
-    raw.__dict__["_code_list"] = found  # lives and dies with the workbook
-    return found
-
-
-_UNSEARCHED = object()
+    return raw.found_once("code_list", _search)
 
 
 def _search(raw: RawWorkbook) -> tuple[Sheet, list[_Segment]] | None:

@@ -351,15 +351,7 @@ def _group_units(columns: list[tuple[int, str, str]], duplicates: list[tuple[int
 def _locate(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:
     """The first scored header of any sheet; else the first header of a blank form (found once
     per workbook: the loader asks before reading)."""
-    cached = raw.__dict__.get("_located", _UNSEARCHED)
-    if cached is not _UNSEARCHED:
-        return cached  # type: ignore[no-any-return]
-    found = _search(raw)
-    raw.__dict__["_located"] = found  # lives and dies with the workbook
-    return found
-
-
-_UNSEARCHED = object()
+    return raw.found_once("score_table", _search)
 
 
 def _search(raw: RawWorkbook) -> tuple[Sheet, _Header] | None:

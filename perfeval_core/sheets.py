@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypeVar, cast
 
 import python_calamine as calamine
 
 from . import safety
 from .report import Issue, LoadRefused
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -69,6 +72,15 @@ class RawWorkbook:
     kind: str  # "xlsx" | "xls" | "csv" | "docx"
     sheets: list[Sheet]
     issues: list[Issue]
+    # what a reader's search found in this workbook, by reader (see ``found_once``)
+    _found: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def found_once(self, key: str, search: Callable[[RawWorkbook], T]) -> T:
+        """``search(self)``, run on the first call for ``key`` and kept with the workbook: the
+        loader asks a reader whether its table is there before the reader reads it."""
+        if key not in self._found:
+            self._found[key] = search(self)
+        return cast(T, self._found[key])
 
     def sheet(self, name: str) -> Sheet | None:
         for s in self.sheets:
