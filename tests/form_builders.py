@@ -195,6 +195,11 @@ def docx_table(rows: list[list[object]], merges: list[tuple[int, int, int, int]]
             c = c1 + 1
         body.append("</w:tr>")
     body.append("</w:tbl>")
+    return docx_document(body)
+
+
+def docx_document(body: list[str]) -> bytes:
+    """A minimal .docx whose document body is the given WordprocessingML pieces."""
     document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
                 + "".join(body) + "</w:body></w:document>")

@@ -37,7 +37,7 @@ from perfeval_core.messages import MESSAGES
 from perfeval_core.scoring import project_unit, score
 from perfeval_core.wordtables import read_docx_tables
 
-from .form_builders import SelfEvaluation, self_evaluation_rows
+from .form_builders import SelfEvaluation, docx_document, self_evaluation_rows
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
 LONG_RUN = int(os.environ.get("PERFEVAL_FUZZ_EXAMPLES", "0"))
@@ -355,15 +355,7 @@ def docx(forms: list[Form], span_attr: Callable[[int], str] = str, wrap: str = "
             body.append(f"<w:p><w:r><w:t>{_word_text(line)}</w:t></w:r></w:p>")
         table = "<w:tbl>" + "".join(_cells_xml(form.rows, form.merges, span_attr, wrap)) + "</w:tbl>"
         body.append((_sdt(table) if wrap == "table" else table) + "<w:p/>")
-    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-                + "".join(body) + "</w:body></w:document>")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
-        z.writestr("word/document.xml", document)
-    return out.getvalue()
+    return docx_document(body)
 
 
 def csv_bytes(form: Form, encoding: str = "utf-8") -> bytes:
