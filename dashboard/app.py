@@ -5,16 +5,23 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.access import account_box, allowed, gate
+from dashboard.chrome import speak
 from dashboard.state import language, shared_controls
 from perfeval_core.i18n import t
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
+# a file of ours: a Material or emoji icon makes every browser fetch it from a font host outside
+ICON = Path(__file__).resolve().parent / "favicon.png"
 
-st.set_page_config(page_title=t("app_title", language()), page_icon=":material/analytics:", layout="wide")
+st.set_page_config(page_title=t("app_title", language()), page_icon=str(ICON), layout="wide")
 gate(language())  # when sign-in is on, nothing below runs for an anonymous browser
+# a laptop screen is 768 px high: the title starts near the top, not a tenth of the way down
+st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.2rem;}</style>")
 shared_controls()
 lang = language()
 account_box(lang)
+with st.sidebar:
+    speak(lang)  # Streamlit's own English, in the Chinese UI
 
 
 def page(file: str, key: str, icon: str, default: bool = False) -> st.Page:
@@ -44,5 +51,5 @@ navigation = st.navigation({
         page("data.py", "data", ":material/upload_file:"),
         *([page("admin.py", "admin", ":material/admin_panel_settings:")] if allowed("manage_users") else []),
     ],
-})
+}, expanded=True)  # every page in view: no "View 3 more"
 navigation.run()

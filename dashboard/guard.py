@@ -57,6 +57,9 @@ _UPLOAD_RE = re.compile(r"/_stcore/upload_file/([^/]+)/([^/]+)/?")
 _MEDIA_RE = re.compile(r"/media/([^/]+)")
 _CLOSED_RE = re.compile(r"/_stcore/(?:metrics|script-health-check|agent)(?:/.*)?")
 _STREAM_RE = re.compile(r"/_stcore/stream/?")
+# the default page lives at the root; its own name (a link typed or kept from its title) would
+# open Streamlit's English "Page not found"
+_DEFAULT_PAGE_RE = re.compile(r"/overview/?")
 
 
 def _route(path: str) -> str:
@@ -274,6 +277,15 @@ class Guard:
             await _answer(send, 404)
             return
         method = str(scope.get("method") or "GET").upper()
+        if _DEFAULT_PAGE_RE.fullmatch(path) and method in ("GET", "HEAD"):
+            full = str(scope.get("path") or "")
+            root = full[: len(full) - len(path)] + "/"
+            query = scope.get("query_string") or b""
+            location = root + ("?" + query.decode("latin-1") if query else "")
+            await send({"type": "http.response.start", "status": 308,
+                        "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         match = _UPLOAD_RE.fullmatch(path)
         if match and method == "PUT":
             await self._upload(match.group(1), headers, browser, scope, receive, send)

@@ -125,8 +125,11 @@ def shared_controls() -> None:
         if library.last_error():
             st.warning(plain(library.last_error()), icon=":material/cloud_off:")
         if keys:
+            current = st.session_state.get("eval_key")
+            full = _label(loaded[current][1], loaded[current][0], lang) if current in loaded else ""
             st.selectbox(translate("evaluation", lang), keys, key="eval_key", on_change=_on_eval_change,
-                         format_func=lambda k: _label(loaded[k][1], loaded[k][0], lang))
+                         format_func=lambda k: _label(loaded[k][1], loaded[k][0], lang),
+                         help=plain(translate("evaluation_help", lang, label=full)) if full else None)
         st.segmented_control(translate("language", lang), ["zh", "en"], key="lang", on_change=_on_lang_change,
                              format_func=lambda v: {"zh": "中文", "en": "English"}[v], selection_mode="single")
     if st.session_state.get("lang") is None:  # a segmented control can be deselected
@@ -134,12 +137,13 @@ def shared_controls() -> None:
 
 
 def _label(result: LoadResult, entry: library.Entry, lang: str) -> str:
+    """What tells two evaluations apart comes first (a narrow sidebar cuts the end): year, region,
+    layout, then the project and the file."""
     ev = result.evaluation
     assert ev is not None
-    year = f"{ev.project.year} " if ev.project.year else ""
-    region = f"{ev.project.region} · " if ev.project.region else ""
-    layout = translate(f"{ev.layout}_suffix", lang) if ev.layout != "template" else ""
-    return f"{region}{year}{ev.project.name}{layout}"
+    head = " ".join(str(p) for p in (ev.project.year, ev.project.region) if p)
+    parts = [head, translate(f"layout_{ev.layout}", lang), ev.project.name, entry.filename]
+    return " · ".join(p for p in parts if p)
 
 
 def loaded_evaluations() -> dict[str, tuple[library.Entry, LoadResult]]:

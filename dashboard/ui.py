@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import re
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ from altair.utils import schemapi
 from dashboard.state import Context
 from perfeval_core.charts import spec_without_data
 from perfeval_core.scoring import Scenario
-from perfeval_core.style import BAND_COLORS, NO_RATING_COLOR
+from perfeval_core.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
 
 # Altair validates every schema object as it is built ("debug mode"): half the time a what-if
 # rerun spends building its charts. The dashboard builds the same specs on every slider move, and
@@ -46,6 +47,87 @@ def rating_badge(ctx: Context, label: str | None) -> str:
     """The rating in its band colour, as Markdown (a band's label comes from the workbook: no HTML)."""
     color = band_color(ctx, label)
     return f':material/workspace_premium: **:color[{plain(label or "—")}]{{foreground="{color}"}}**'
+
+
+DRILL_NONE = "—"
+
+
+def _clear_below(key: str, depth: int) -> None:
+    """A unit chosen higher up: the choices below it belonged to another unit."""
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{key}_")]:
+        tail = k[len(key) + 1:]
+        if tail.isdigit() and int(tail) > depth:
+            del st.session_state[k]
+
+
+def drill_path(ctx: Context, key: str, container: object | None = None) -> list[str]:
+    """Cascading choices down the unit tree, from the compared tier (districts) to the deepest
+    (communities): one select box per level, each holding the units under the one chosen above.
+    Returns the chosen units, top first (empty: none chosen). The state of level ``d`` is in
+    ``st.session_state[f"{key}_{d}"]``."""
+    from perfeval_core import views
+
+    ev, t = ctx.evaluation, ctx.t
+    depths = ev.units["depth"]
+    levels = int(depths.max()) - views.main_depth(ev) + 1 if len(depths) else 0
+    if levels <= 0:
+        return []
+    host = container if container is not None else st
+    columns = host.columns(min(levels, 4))  # type: ignore[attr-defined]
+    path: list[str] = []
+    options = views.children(ev, None)
+    depth = 0
+    while options and depth < len(columns):
+        state_key = f"{key}_{depth}"
+        if st.session_state.get(state_key) not in (DRILL_NONE, *options):
+            st.session_state[state_key] = DRILL_NONE
+        label = t("district") if depth == 0 else plain(t("drill_within", unit=path[-1]))
+        everyone = t("drill_all_top") if depth == 0 else t("drill_all")
+        chosen = columns[depth].selectbox(label, [DRILL_NONE, *options], key=state_key, on_change=_clear_below,
+                                          args=(key, depth), format_func=lambda u, e=everyone: e if u == DRILL_NONE else u)
+        if chosen == DRILL_NONE:
+            break
+        path.append(chosen)
+        options = views.children(ev, chosen)
+        depth += 1
+    return path
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _headlines(key: str, lang: str, _evaluation: object) -> dict[str, str]:
+    """Each one-message view's sentence (perfeval_core.slides: the same the deck and 演示模式 say),
+    once per evaluation and language for the whole server."""
+    from perfeval_core import slides
+
+    return {view.key: view.message for view in slides.views(_evaluation, None, lang)}  # type: ignore[arg-type]
+
+
+def headline(ctx: Context, view_key: str) -> None:
+    """The page's one-sentence headline (nothing when the evaluation has no such view)."""
+    ev = ctx.evaluation
+    stamp = str(ctx.adopted.set_at.timestamp()) if ctx.adopted is not None else ""
+    messages = _headlines(f"{st.session_state.get('eval_key')}|{ev.key}|{id(ev)}|{stamp}", ctx.lang, ev)
+    text = messages.get(view_key)
+    if text:  # names in it come from the workbook: escaped before they become HTML
+        st.html(f'<div class="pe-headline" style="font-size:1.3rem;line-height:1.5;font-weight:600;color:{ACCENT};'
+                f'border-left:4px solid {ACCENT};padding:.35rem 0 .35rem .9rem;margin:.2rem 0 .4rem 0">'
+                f'{html.escape(text)}</div>')
+
+
+def kpi_cards(cards: list[dict[str, object]], per_row: int = 4) -> None:
+    """Bordered metric cards, ``per_row`` to a row, only as many as there are figures (no empty
+    cards). A card: label, value, and optionally note (a caption), badge (Markdown), help, delta,
+    delta_color."""
+    for start in range(0, len(cards), per_row):
+        columns = st.columns(per_row)
+        for holder, card in zip(columns, cards[start:start + per_row]):
+            with holder.container(border=True, height="stretch"):
+                st.metric(str(card["label"]), str(card["value"]), delta=card.get("delta"),  # type: ignore[arg-type]
+                          delta_color=card.get("delta_color", "normal"), help=card.get("help"))  # type: ignore[arg-type]
+                if card.get("badge"):
+                    st.markdown(str(card["badge"]))
+                if card.get("note"):
+                    st.caption(str(card["note"]))
 
 
 def no_data(ctx: Context) -> None:

@@ -1,10 +1,11 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, message, no_data, page_header, table
+from dashboard.ui import chart, drill_path, message, no_data, page_header, plain, table
 from perfeval_core import charts, views
+from perfeval_core.budget import by_unit as budget_by_unit
 from perfeval_core.budget import totals as budget_totals
-from perfeval_core.i18n import LIST_LIMIT, fmt_pct, fmt_wan, join_list
+from perfeval_core.i18n import LIST_LIMIT, fmt_number, fmt_pct, join_list
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
@@ -13,23 +14,26 @@ if ev.budget.empty:
     no_data(ctx)
     st.stop()
 
-overall = budget_totals(ev)
-districts = views.children(ev, None)
-ALL = "—"
-scope = st.selectbox(t("district"), [ALL] + districts, key="budget_scope",
-                     format_func=lambda u: t("clear_selection") if u == ALL else u)
-units = districts if scope == ALL else views.children(ev, scope) or [scope]
+path = drill_path(ctx, "budget_scope")
+scope = path[-1] if path else None
+# every figure below is the chosen unit's (its whole subtree), or the project's when none is chosen
+overall = budget_totals(ev) if scope is None else budget_by_unit(ev).loc[scope]
+units = views.children(ev, scope) or ([scope] if scope else [])
 frame = views.budget_by(ev, units)
 
-c1, c2, c3, c4 = st.columns(4, border=True)
-c1.metric(t("budget_wan"), f"{overall['budget']:,.2f}".rstrip("0").rstrip("."))
-c2.metric(t("arrived"), fmt_wan(overall["arrived"], lang))
-c3.metric(t("arrival_rate"), fmt_pct(overall["arrival_rate"]))
-c4.metric(t("execution_rate"), fmt_pct(overall["execution_rate"]))
+cards = st.columns(5, border=True)
+for holder, label, value in ((cards[0], "budget_wan", overall["budget"]), (cards[1], "arrived_wan", overall["arrived"]),
+                             (cards[2], "spent_wan", overall["spent"])):
+    holder.metric(t(label), fmt_number(value))
+cards[3].metric(t("arrival_rate"), fmt_pct(overall["arrival_rate"]))
+cards[4].metric(t("execution_rate"), fmt_pct(overall["execution_rate"]))
+if scope is not None:
+    st.caption(plain(t("budget_scope_note", unit=scope)))
 
+average = t("city_average") if scope is None else t("scope_average", unit=scope)
 target_choice = st.segmented_control(
     t("target"), ["average", "100"], key="budget_target", selection_mode="single", default="average",
-    format_func=lambda v: f"{t('city_average')}" if v == "average" else "100%") or "average"
+    format_func=lambda v: average if v == "average" else "100%") or "average"
 
 left, right = st.columns(2)
 with left:
@@ -46,8 +50,9 @@ for column, holder in (("arrival_rate", left), ("execution_rate", right)):
                             units=join_list(below, lang, LIST_LIMIT, "more_units") if below else t("none")))
 
 unused = views.unused_units(ev)
-if scope != ALL:
-    unused = unused[unused["district"] == scope]
+if scope is not None:
+    inside = set(views.descendants(ev, scope)) | {scope}
+    unused = unused[unused["unit"].isin(inside)]
 with st.expander(t("not_used_units", count=len(unused)), expanded=bool(len(unused))):
     table(unused.rename(columns={"unit": t("unit"), "parent": t("parent_unit"), "district": t("district"),
                                  "budget": t("budget_wan")}))

@@ -1,52 +1,80 @@
+"""总览: the story first (the headline the deck and 演示模式 use, the weakest figure flagged against
+its target, the conclusion and the problems), then the figures and charts behind it."""
+
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, export_buttons, page_header, plain, rating_badge
+from dashboard.ui import chart, export_buttons, headline, kpi_cards, page_header, plain, rating_badge
 from perfeval_core import charts, views
 from perfeval_core.budget import by_level
-from perfeval_core.i18n import fmt_pct, fmt_score, fmt_wan
+from perfeval_core.i18n import fmt_number, fmt_pct, fmt_score, fmt_wan
 from perfeval_core.summary import summary
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
 page_header(ctx, "page_overview")
 d = summary(ev)
+headline(ctx, "headline")
 
-c1, c2, c3, c4 = st.columns(4, border=True)
-with c1:
-    st.metric(t("total_score"), fmt_score(d["total_score"]), help=f"{t('rating')}：{plain(d['rating'])}")
-    st.markdown(rating_badge(ctx, d["rating"]))
-if d["budget"]:
-    b = d["budget"]
-    c2.metric(t("budget_wan"), f"{b['budget']:,.2f}".rstrip("0").rstrip("."),
-              help=" · ".join(f"{plain(lvl['level'])} {fmt_wan(lvl['budget'], lang)}" for lvl in b["by_level"]))
-    c2.caption(" · ".join(f"{plain(lvl['level'])} {lvl['budget']:,.0f}" for lvl in b["by_level"]))
-    c3.metric(t("arrival_rate"), fmt_pct(d["arrival_rate"]), help=d["definitions"]["arrival_rate"])
+weak = d["weakest"]
+
+
+def flag(key: str, definition: str = "") -> dict[str, object]:
+    """The weakest figure's card says how far it is below its target (and its definition)."""
+    if not weak or weak["key"] != key:
+        return {"help": definition} if definition else {}
+    gap = f"-{weak['gap'] * 100:.2f}"
+    note = t("weakest_help", target=fmt_pct(weak["target"], 0))
+    return {"delta": t("weakest_delta", gap=gap), "delta_color": "normal",
+            "help": f"{definition}  \n{note}" if definition else note}
+
+
+cards: list[dict[str, object]] = []
+if d["total_score"] is not None:
+    cards.append({"label": t("total_score"), "value": fmt_score(d["total_score"]), "badge": rating_badge(ctx, d["rating"]),
+                  "help": f"{t('rating')}：{plain(d['rating'] or '—')}"})
+b = d["budget"]
+if b:
+    cards.append({"label": t("budget_wan"), "value": fmt_number(b["budget"]),
+                  "note": " · ".join(f"{plain(lvl['level'])} {fmt_number(lvl['budget'], 0)}" for lvl in b["by_level"])})
     if d["arrival_rate"] is not None:  # a 自评表 prints no 到位 figure
-        c3.caption(f"{t('arrived')} {fmt_wan(b['arrived'], lang)}")
-    c4.metric(t("execution_rate"), fmt_pct(d["execution_rate"]), help=d["definitions"]["execution_rate"])
-    c4.caption(f"{t('spent')} {fmt_wan(b['spent'], lang)}")
-second = []
+        cards.append({"label": t("arrival_rate"), "value": fmt_pct(d["arrival_rate"]),
+                      "note": f"{t('arrived')} {fmt_wan(b['arrived'], lang)}",
+                      **flag("arrival_rate", t(f"def_arrival_{ev.project.arrival_rate_definition}"))})
+    if d["execution_rate"] is not None:
+        cards.append({"label": t("execution_rate"), "value": fmt_pct(d["execution_rate"]),
+                      "note": f"{t('spent')} {fmt_wan(b['spent'], lang)}",
+                      **flag("execution_rate", t(f"def_execution_{ev.project.execution_rate_definition}"))})
 if d["units_budgeted"] is not None:
-    second.append((t("units_budgeted_used"), f"{d['units_budgeted']} / {d['units_used_funds']}"))
+    cards.append({"label": t("units_budgeted_used"), "value": f"{d['units_budgeted']:,} / {d['units_used_funds']:,}"})
 if d["project_count"] is not None:
-    second.append((t("project_count"), f"{d['project_count']:,}"))
-if d["satisfaction"]:
-    second.append((t("satisfaction"), fmt_pct(d["satisfaction"]["overall"])))
-if d["participation"]:
-    second.append((t("participation"), fmt_pct(d["participation"]["overall"])))
-if second:
-    # bordered only where a figure is: a form with one or two figures shows no empty cards
-    for holder, (label, value) in zip(st.columns(4), second):
-        holder.container(border=True).metric(label, value)
+    note = f"{t('out_of_scope')} {d['project_count_out_of_scope']:,}" if d["project_count_out_of_scope"] else ""
+    cards.append({"label": t("project_count"), "value": f"{d['project_count']:,}", "note": note})
+if d["satisfaction"] and d["satisfaction"]["overall"] is not None:
+    cards.append({"label": t("satisfaction"), "value": fmt_pct(d["satisfaction"]["overall"]),
+                  "note": f"{t('respondents')} {d['satisfaction']['respondents']:,}", **flag("satisfaction")})
+if d["participation"] and d["participation"]["overall"] is not None:
+    cards.append({"label": t("participation"), "value": fmt_pct(d["participation"]["overall"])})
+kpi_cards(cards)  # only the figures the evaluation has: no empty cards
+
+if ev.project.conclusion or ev.project.problems:
+    problems = [p.strip() for p in (ev.project.problems or "").replace("\n", "；").split("；") if p.strip()]
+    left, right = st.columns(2) if ev.project.conclusion and problems else (st.container(), None)
+    if ev.project.conclusion:
+        with left.container(border=True):
+            st.markdown(f"**{t('conclusion')}**")
+            st.text(ev.project.conclusion)
+    if problems:
+        with (right or left).container(border=True):
+            st.markdown(f"**{t('main_problems')}**")
+            st.markdown("\n".join(f"{k}. {plain(item)}" for k, item in enumerate(problems, 1)))
 
 left, right = st.columns(2)
-depth = views.main_depth(ev)
 districts = views.scores_of(ev, ctx.official, views.children(ev, None))
 with left:
     if len(districts):
         chart(charts.score_bars(districts, ev.bands, lang, selectable=False), key="overview_scores")
-    if d["budget"]:
+    if b:
         levels = by_level(ev).reset_index(names="level")
         levels["order"] = range(len(levels))
         chart(charts.level_donut(levels, lang), key="overview_levels")
@@ -55,17 +83,8 @@ with right:
     if len(totals):
         chart(charts.category_totals_chart(totals, lang), key="overview_categories")
     table = views.budget_by(ev, views.children(ev, None))
-    if len(table) and d["budget"]:
+    if len(table) and b and d["execution_rate"] is not None:
         chart(charts.rate_bars(table, "execution_rate", float(d["execution_rate"]), lang), key="overview_exec")
-
-if ev.project.conclusion or ev.project.problems:
-    st.subheader(t("conclusion"))
-    if ev.project.conclusion:
-        st.text(ev.project.conclusion)
-    if ev.project.problems:
-        st.markdown(f"**{t('main_problems')}**")
-        for item in [p for p in ev.project.problems.replace("\n", "；").split("；") if p.strip()]:
-            st.markdown(f"- {plain(item)}")
 
 st.subheader(t("exports"))
 export_buttons(ctx)

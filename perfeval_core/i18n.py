@@ -5,6 +5,10 @@ Validation messages live in messages.py; ``t`` looks in both, so every page asks
 
 from __future__ import annotations
 
+import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal
+
 from .messages import MESSAGES
 
 LANGS = ("zh", "en")
@@ -116,6 +120,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "click_to_drill": ("点击柱形查看下辖街道、社区", "Click a bar to see its streets and communities"),
     "selected_unit": ("已选：{unit}", "Selected: {unit}"),
     "clear_selection": ("返回全部地区", "Back to all districts"),
+    "drill_all_top": ("全部地区", "All districts"),
+    "drill_all": ("全部下辖单位", "All units within"),
+    "drill_within": ("{unit}下辖", "Within {unit}"),
+    "scope_average": ("{unit}平均", "{unit} average"),
+    "budget_scope_note": ("以上为{unit}（含下辖单位）的合计；图表为其下辖单位。",
+                          "Totals of {unit} and the units within it; the charts show the units within it."),
+    "arrived_wan": ("到位资金（万元）", "Received (10k yuan)"),
+    "spent_wan": ("支出资金（万元）", "Spent (10k yuan)"),
     "below_target": ("低于目标的单位：{units}", "Below target: {units}"),
     "none": ("无", "none"),
     "not_used_units": ("未使用资金的单位（{count} 个）", "Units that used no funds ({count})"),
@@ -219,6 +231,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "store_unavailable": ("方案库暂不可用：{error}", "The scenario store is unavailable: {error}"),
     # slides and presentation mode
     "msg_headline": ("综合得分 {score}，评级“{rating}”", "Total score {score}, rated “{rating}”"),
+    "msg_weakest": ("{name} {value}，低于目标 {target}，为最弱一项", "{name} {value} is below its {target} target, the weakest figure"),
+    "msg_weakest_mark": ("（低于目标 {target}，为最弱一项）", " (below its {target} target: the weakest figure)"),
+    "weakest_delta": ("{gap} 个百分点", "{gap} pts"),
+    "weakest_help": ("低于目标 {target}。目标说明：到位率与执行率以 100% 为目标，满意度以 90% 为目标。",
+                     "Below its {target} target. Targets: 100 % for the arrival and execution rates, 90 % for satisfaction."),
+    "def_arrival_budget": ("到位资金÷预算资金", "funds received ÷ budget"),
+    "def_arrival_plan": ("到位资金÷计划投入资金", "funds received ÷ planned funds"),
+    "def_execution_arrived": ("实际支出÷实际到位", "spent ÷ received"),
+    "def_execution_adjusted_budget": ("执行数÷调整后预算数", "executed ÷ adjusted budget"),
+    "def_satisfaction_satisfied": ("满意÷有效样本", "satisfied ÷ valid responses"),
+    "def_satisfaction_satisfied_or_basic": ("(满意+基本满意)÷有效样本", "(satisfied + mostly satisfied) ÷ valid responses"),
     "msg_headline_rates": ("资金到位率 {arrival}，预算执行率 {execution}",
                            "funds received {arrival}, budget execution {execution}"),
     "msg_ranking": ("{top}得分最高（{top_score}），{bottom}最低（{bottom_score}）",
@@ -417,14 +440,43 @@ TEXT: dict[str, tuple[str, str]] = {
     # inline labels of pages
     "out_of_scope_item": ("{category}（{count} 项 · {amount}）", "{category} ({count} · {amount})"),
     "finding_note": ("说明", "Note"),
-    "score_table_suffix": ("（评分表）", " (score table)"),
-    "self_evaluation_suffix": ("（自评表）", " (self-evaluation form)"),
-    "code_list_suffix": ("（得分情况表）", " (score list)"),
-    "portfolio_suffix": ("（项目组合）", " (portfolio)"),
+    "layout_template": ("工作簿", "workbook"),
+    "layout_score_table": ("评分表", "score table"),
+    "layout_self_evaluation": ("自评表", "self-evaluation"),
+    "layout_code_list": ("得分情况表", "score list"),
+    "layout_portfolio": ("项目组合", "portfolio"),
+    "evaluation_help": ("当前：{label}", "Shown: {label}"),
     "year_prefix": ("{year}年 ", "{year} "),
     "present_next": ("下一页", "Next"),
     "present_exit": ("退出演示", "Exit presentation"),
 }
+
+
+# Streamlit's own interface strings (its frontend speaks English only), as the Chinese UI shows
+# them: whole texts, and patterns (JavaScript regular expressions) for texts with a number in
+# them. dashboard/chrome.js applies them in the browser.
+STREAMLIT_ZH: dict[str, str] = {
+    "Upload": "上传", "Browse files": "选择文件", "Drag and drop file here": "将文件拖放到此处",
+    "Drag and drop files here": "将文件拖放到此处", "Drag and drop a file here": "将文件拖放到此处",
+    "Drag and drop directories here": "将文件夹拖放到此处",
+    "Page not found": "页面不存在",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+        "所请求的页面不存在，已打开首页。",
+    "Choose an option": "请选择", "Choose options": "请选择", "Choose or add an option": "请选择或输入",
+    "No results": "无匹配项", "View less": "收起",
+    "Press Enter to apply": "按回车键确认", "Press Ctrl+Enter to apply": "按 Ctrl+回车 确认",
+    "Press Enter to submit form": "按回车键提交", "Press Enter to submit": "按回车键提交",
+    "Download as CSV": "下载 CSV", "Search": "搜索", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
+    "Show/hide columns": "显示/隐藏列", "Clear search": "清除搜索", "Close": "关闭", "Clear all": "全部清除",
+    "Clear value": "清除", "Remove": "移除", "Delete": "删除", "Running...": "运行中…", "Stop": "停止",
+    "Connecting": "正在连接", "Please wait...": "请稍候…", "Copy to clipboard": "复制",
+    "Expand sidebar": "展开侧栏", "Collapse sidebar": "收起侧栏", "Increment": "增加", "Decrement": "减少",
+    "Open": "打开", "Select all": "全选", "Deselect all": "全不选",
+}
+STREAMLIT_ZH_PATTERNS: list[tuple[str, str]] = [
+    (r"^View (\d+) more$", "展开其余 $1 项"),
+    (r"^(?:Limit )?(\d+(?:\.\d+)?\s*[KMG]?B) per file(.*)$", "单个文件不超过 $1$2"),
+]
 
 
 def t(key: str, lang: str = "zh", **params: object) -> str:
@@ -440,23 +492,42 @@ def t(key: str, lang: str = "zh", **params: object) -> str:
     return text
 
 
-def fmt_wan(value: float | None, lang: str = "zh") -> str:
-    if value is None or value != value:
+def half_up(value: float, digits: int = 2) -> Decimal:
+    """``value`` rounded half up at ``digits`` decimals, as the reports round (72.735 → 72.74): on
+    the shortest decimal that reads back as the float, not on its binary expansion (72.7349999…)."""
+    exponent = Decimal(1).scaleb(-digits)
+    return Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _missing(value: object) -> bool:
+    return not isinstance(value, numbers.Real) or not math.isfinite(float(value))
+
+
+def fmt_number(value: float | None, digits: int = 2) -> str:
+    """Thousands separated, up to ``digits`` decimals, no trailing zeros: 15,780 · 8,187.5."""
+    if _missing(value):
         return "—"
-    digits = 0 if abs(value - round(value)) < 1e-9 else 2
-    return f"{value:,.{digits}f} " + ("万元" if lang == "zh" else "×10k yuan")
+    text = f"{half_up(value, digits):,.{digits}f}"  # type: ignore[arg-type]
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_wan(value: float | None, lang: str = "zh") -> str:
+    if _missing(value):
+        return "—"
+    digits = 0 if abs(value - round(value)) < 1e-9 else 2  # type: ignore[operator,arg-type]
+    return f"{half_up(value, digits):,.{digits}f} " + ("万元" if lang == "zh" else "×10k yuan")  # type: ignore[arg-type]
 
 
 def fmt_pct(value: float | None, digits: int = 2) -> str:
-    if value is None or value != value:
+    if _missing(value):
         return "—"
-    return f"{value * 100:.{digits}f}%"
+    return f"{half_up(value, digits + 2).scaleb(2):.{digits}f}%"  # type: ignore[arg-type]
 
 
 def fmt_score(value: float | None) -> str:
-    if value is None or value != value:
+    if _missing(value):
         return "—"
-    return f"{value:.2f}"
+    return f"{half_up(value, 2):.2f}"  # type: ignore[arg-type]
 
 
 LIST_LIMIT = 30  # units named in one message on a page; a tier of thousands is summarised

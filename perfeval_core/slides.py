@@ -82,7 +82,10 @@ def _headline(ev: Evaluation, d: dict, lang: str) -> SlideView:
         kpis.append((t("total_score", lang), fmt_score(d["total_score"]), f"{t('rating', lang)}{text('colon', lang)}{d['rating'] or '—'}"))
     b = d["budget"]
     if b:
-        parts.append(text("msg_headline_rates", lang, arrival=fmt_pct(d["arrival_rate"]), execution=fmt_pct(d["execution_rate"])))
+        weak = d.get("weakest") or {}
+        mark = {weak.get("key"): text("msg_weakest_mark", lang, target=fmt_pct(weak["target"], 0))} if weak else {}
+        parts.append(text("msg_headline_rates", lang, arrival=fmt_pct(d["arrival_rate"]) + mark.get("arrival_rate", ""),
+                          execution=fmt_pct(d["execution_rate"]) + mark.get("execution_rate", "")))
         kpis.append((t("budget_wan", lang), _wan_number(b["budget"]),
                      " · ".join(f"{lvl['level']} {lvl['budget']:,.0f}" for lvl in b["by_level"])))
         kpis.append((t("arrival_rate", lang), fmt_pct(d["arrival_rate"]), f"{t('arrived', lang)} {fmt_wan(b['arrived'], lang)}"))
@@ -97,6 +100,10 @@ def _headline(ev: Evaluation, d: dict, lang: str) -> SlideView:
                      f"{t('respondents', lang)} {d['satisfaction']['respondents']:,}"))
     if d["participation"] and _ok(d["participation"]["overall"]):
         kpis.append((t("participation", lang), fmt_pct(d["participation"]["overall"]), ""))
+    weak = d.get("weakest")
+    if weak and weak["key"] == "satisfaction" and parts:  # the rates carry their own mark
+        parts.append(text("msg_weakest", lang, name=t(weak["key"], lang), value=fmt_pct(weak["value"]),
+                          target=fmt_pct(weak["target"], 0)))
     message = text("sep", lang).join(parts) if parts else ev.title
     bullets = []
     if ev.project.conclusion:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import budget as budget_mod
 from . import survey as survey_mod
+from .i18n import half_up
 from .model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES, Bands, Evaluation
 from .scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, project_unit
 
@@ -21,7 +22,7 @@ def _num(x: Any, digits: int = 6) -> float | None:
         f = float(x)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(f) or math.isinf(f) else round(f, digits)
+    return None if math.isnan(f) or math.isinf(f) else float(half_up(f, digits))  # 72.735 → 72.74, as reports round
 
 
 def _amounts(row: pd.Series) -> dict[str, float | None]:
@@ -107,7 +108,28 @@ def summary(ev: Evaluation) -> dict[str, Any]:
             out["field_visits"]["budget_share"] = _num(table.loc[deepest, "budget"].sum() / grand) if grand else None
     out["scored_units"] = len(model.unit_names)
     out["findings"] = int(len(ev.findings))
+    out["weakest"] = weakest(out)
     return out
+
+
+# What a rate is held against when the weakest figure is flagged: the budget's own promise for
+# 到位率 and 执行率 (every yuan received, every yuan spent), and for 满意度 the 90 % that
+# published indicator frameworks most often set as its 年度指标值.
+TARGETS: dict[str, float] = {"arrival_rate": 1.0, "execution_rate": 1.0, "satisfaction": 0.9}
+
+
+def weakest(d: dict[str, Any]) -> dict[str, Any] | None:
+    """The figure of ``summary`` furthest below its target (TARGETS), measured as a share of the
+    target: ``{"key", "value", "target", "gap"}`` (gap = target − value), or None when every
+    known figure meets its target."""
+    satisfaction = d.get("satisfaction") or {}
+    values = {"arrival_rate": d.get("arrival_rate"), "execution_rate": d.get("execution_rate"),
+              "satisfaction": satisfaction.get("overall") if isinstance(satisfaction, dict) else None}
+    short = [(v / TARGETS[k], k, v) for k, v in values.items() if v is not None and v < TARGETS[k] - 1e-9]
+    if not short:
+        return None
+    _, key, value = min(short)
+    return {"key": key, "value": value, "target": TARGETS[key], "gap": _num(TARGETS[key] - value)}
 
 
 def _ancestors(units: set[str], parent: dict[str, Any]) -> set[str]:

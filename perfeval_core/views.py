@@ -43,6 +43,19 @@ def children(ev: Evaluation, unit: str | None) -> list[str]:
     return ev.units[ev.units["parent"] == unit]["name"].tolist()
 
 
+def descendants(ev: Evaluation, unit: str) -> list[str]:
+    """Every unit below ``unit`` (children, their children, ...), in unit order."""
+    parent = ev.units["parent"]
+    inside = {unit}
+    while True:
+        more = set(ev.units.loc[parent.isin(inside), "name"]) - inside
+        if not more:
+            break
+        inside |= more
+    inside.discard(unit)
+    return [u for u in ev.units["name"].tolist() if u in inside]
+
+
 def unit_scores(ev: Evaluation, result: ScoreResult) -> pd.DataFrame:
     """One row per scored unit with its rating, rank, level-1 points and unit attributes."""
     table = result.table()
