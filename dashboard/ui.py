@@ -52,7 +52,7 @@ def rating_badge(ctx: Context, label: str | None) -> str:
 DRILL_NONE = "—"
 
 
-def _clear_below(key: str, depth: int) -> None:
+def clear_below(key: str, depth: int) -> None:
     """A unit chosen higher up: the choices below it belonged to another unit."""
     for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{key}_")]:
         tail = k[len(key) + 1:]
@@ -83,7 +83,7 @@ def drill_path(ctx: Context, key: str, container: object | None = None) -> list[
             st.session_state[state_key] = DRILL_NONE
         label = t("district") if depth == 0 else plain(t("drill_within", unit=path[-1]))
         everyone = t("drill_all_top") if depth == 0 else t("drill_all")
-        chosen = columns[depth].selectbox(label, [DRILL_NONE, *options], key=state_key, on_change=_clear_below,
+        chosen = columns[depth].selectbox(label, [DRILL_NONE, *options], key=state_key, on_change=clear_below,
                                           args=(key, depth), format_func=lambda u, e=everyone: e if u == DRILL_NONE else u)
         if chosen == DRILL_NONE:
             break

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, drill_path, message, no_data, page_header, plain, table
+from dashboard.ui import chart, drill_path, headline, message, no_data, page_header, plain, table
 from perfeval_core import charts, views
 from perfeval_core.budget import by_unit as budget_by_unit
 from perfeval_core.budget import totals as budget_totals
@@ -10,6 +10,7 @@ from perfeval_core.i18n import LIST_LIMIT, fmt_number, fmt_pct, join_list
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
 page_header(ctx, "page_budget")
+headline(ctx, "budget")  # the sentence the deck and 演示模式 say
 if ev.budget.empty:
     no_data(ctx)
     st.stop()

@@ -1,13 +1,14 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, message, no_data, page_header, table
+from dashboard.ui import chart, headline, message, no_data, page_header, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_wan
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
 page_header(ctx, "page_categories")
+headline(ctx, "categories")  # the sentence the deck and 演示模式 say
 totals = views.category_totals(ev)
 if totals.empty:
     no_data(ctx)

@@ -1,12 +1,13 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, no_data, page_header, table
+from dashboard.ui import chart, headline, no_data, page_header, table
 from perfeval_core import charts
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
 page_header(ctx, "page_findings")
+headline(ctx, "findings")  # the sentence the deck and 演示模式 say
 if ev.findings.empty:
     no_data(ctx)
     st.stop()

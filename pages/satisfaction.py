@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard.state import context
-from dashboard.ui import chart, no_data, page_header, plain, table
+from dashboard.ui import chart, headline, no_data, page_header, plain, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_pct
 from perfeval_core.survey import overall
@@ -9,6 +9,7 @@ from perfeval_core.survey import overall
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
 page_header(ctx, "page_satisfaction")
+headline(ctx, "satisfaction")  # the sentence the deck and 演示模式 say
 if ev.survey.empty:
     no_data(ctx)
     st.stop()

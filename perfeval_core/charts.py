@@ -146,6 +146,24 @@ def profile_chart(df: pd.DataFrame, unit: str, lang: str = "zh") -> alt.TopLevel
     return finish(chart, t("chart_profile", lang, unit=unit), 280)
 
 
+def compare_chart(long: pd.DataFrame, units: list[str], lang: str = "zh") -> alt.TopLevelMixin:
+    """Two or three units' level-1 得分率 side by side, with the value on each bar.
+    ``long``: views.level1_long for those units (unit, indicator, order, rate)."""
+    indicators = long.sort_values("order")["indicator"].drop_duplicates().tolist()
+    base = alt.Chart(long).encode(
+        x=alt.X("indicator:N", sort=indicators, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("unit:N", sort=units),
+        y=alt.Y("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0, 1.1]), axis=alt.Axis(format=".0%")))
+    bars = base.mark_bar().encode(
+        color=alt.Color("unit:N", sort=units, scale=alt.Scale(domain=units, range=list(PALETTE[: len(units)])),
+                        title=None, legend=alt.Legend(orient="top", labelLimit=0)),
+        tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("indicator:N", title=t("level1", lang)),
+                 alt.Tooltip("points:Q", title=t("points_scored", lang), format=".2f"),
+                 alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".1%")])
+    labels = base.mark_text(dy=-6, fontSize=12).encode(text=alt.Text("rate:Q", format=".0%"))
+    return finish(alt.layer(bars, labels), t("chart_compare", lang), 300)
+
+
 def budget_levels(long: pd.DataFrame, lang: str = "zh", units: list[str] | None = None) -> alt.TopLevelMixin:
     """预算 by unit stacked by funding level. ``long``: unit, level, level_order, budget, arrived, spent."""
     units = units or long["unit"].drop_duplicates().tolist()

@@ -80,7 +80,7 @@ def test_language_switch_changes_labels():
 def test_districts_drill_down_to_streets():
     at = app()
     at.switch_page(str(ROOT / "pages" / "districts.py")).run()
-    at.selectbox(key="drill_unit").set_value("赛罕区").run()
+    at.selectbox(key="drill_unit_0").set_value("赛罕区").run()
     assert not at.exception
     assert any("赛罕区" in h.value for h in at.subheader)
     assert metrics(at)["排名"] == "1 / 6"

@@ -63,7 +63,7 @@ def test_every_page_runs_on_each_form_family(case):
 def test_a_portfolio_drills_down_from_departments_to_projects():
     at = upload(portfolio_files())
     at.switch_page(str(ROOT / "pages" / "districts.py")).run()
-    at.selectbox(key="drill_unit").set_value("民政局").run()
+    at.selectbox(key="drill_unit_0").set_value("民政局").run()
     assert not at.exception
     assert any("民政局" in h.value for h in at.subheader)
 

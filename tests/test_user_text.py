@@ -278,7 +278,7 @@ def test_every_page_shows_hostile_names_and_texts_as_typed():
         assert not at.exception, (page, [e.message for e in at.exception])
         shown += assert_user_text_inert(at, page)
     at.switch_page(str(ROOT / "pages" / "districts.py")).run()
-    at.selectbox(key="drill_unit").set_value(EAST).run()
+    at.selectbox(key="drill_unit_0").set_value(EAST).run()
     shown += assert_user_text_inert(at, "districts drill-down")
     # scenarios named, signed and noted in hostile text: listed, compared, and one made official
     at.switch_page(str(ROOT / "pages" / "whatif.py")).run()
