@@ -126,9 +126,9 @@ def shared_controls() -> None:
             st.warning(plain(library.last_error()), icon=":material/cloud_off:")
         if keys:
             current = st.session_state.get("eval_key")
-            full = _label(loaded[current][1], loaded[current][0], lang) if current in loaded else ""
+            full = evaluation_label(loaded[current][1], loaded[current][0], lang) if current in loaded else ""
             st.selectbox(translate("evaluation", lang), keys, key="eval_key", on_change=_on_eval_change,
-                         format_func=lambda k: _label(loaded[k][1], loaded[k][0], lang),
+                         format_func=lambda k: evaluation_label(loaded[k][1], loaded[k][0], lang),
                          help=plain(translate("evaluation_help", lang, label=full)) if full else None)
         st.segmented_control(translate("language", lang), ["zh", "en"], key="lang", on_change=_on_lang_change,
                              format_func=lambda v: {"zh": "中文", "en": "English"}[v], selection_mode="single")
@@ -136,7 +136,7 @@ def shared_controls() -> None:
         st.session_state.lang = lang
 
 
-def _label(result: LoadResult, entry: library.Entry, lang: str) -> str:
+def evaluation_label(result: LoadResult, entry: library.Entry, lang: str) -> str:
     """What tells two evaluations apart comes first (a narrow sidebar cuts the end): year, region,
     layout, then the project and the file."""
     ev = result.evaluation

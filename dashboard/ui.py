@@ -14,6 +14,7 @@ from altair.utils import schemapi
 
 from dashboard.state import Context
 from perfeval_core.charts import spec_without_data
+from perfeval_core.i18n import fmt_number, fmt_pct, half_up, half_up_array
 from perfeval_core.scoring import Scenario
 from perfeval_core.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
 
@@ -302,7 +303,53 @@ def _safe_names(mapping: object) -> object:
 def table(df: pd.DataFrame, **kwargs: object) -> None:
     """A grid of ``df`` (``grid_safe``: its download cannot smuggle in a formula); ``column_config``
     and ``column_order`` name the columns as ``df`` does."""
+    df, config = _for_display(df, kwargs.get("column_config"))
+    if config is not None:
+        kwargs["column_config"] = config
     for name in ("column_config", "column_order", "disabled"):
         if name in kwargs:
             kwargs[name] = _safe_names(kwargs[name])
     st.dataframe(grid_safe(df), hide_index=True, width="stretch", **kwargs)
+
+
+_DECIMALS = re.compile(r"%[,']?\.(\d)f")
+
+
+def _cell_text(fmt: str | None, digits: int | None) -> Callable[[float], str]:
+    if fmt == "percent":
+        return fmt_pct
+    if digits is not None:
+        return lambda v: f"{half_up(v, digits):,.{digits}f}" if "," in (fmt or "") else f"{half_up(v, digits):.{digits}f}"
+    return fmt_number
+
+
+def _for_display(df: pd.DataFrame, config: object) -> tuple[pd.DataFrame, dict | None]:
+    """What the grid shows, as the rest of the dashboard writes it:
+    - a number column shown with N decimals (``"%.2f"``) is rounded half up to N first (the grid
+      rounds the binary value: 72.735 would show as 72.73 where the reports write 72.74);
+    - a number column with gaps is shown as text, "—" in the gaps (the grid writes "None", in
+      English, on a canvas no translation reaches), right-aligned like the numbers."""
+    settings = dict(config) if isinstance(config, dict) else {}
+    out = None
+    for column in df.columns:
+        if not pd.api.types.is_float_dtype(df[column]):
+            continue
+        setting = settings.get(column)
+        fmt = ((setting or {}).get("type_config") or {}).get("format") if isinstance(setting, dict) else None
+        match = _DECIMALS.search(fmt) if isinstance(fmt, str) else None
+        digits = int(match.group(1)) if match else None
+        gaps = bool(df[column].isna().any())
+        if not gaps and digits is None:
+            continue
+        out = df.copy() if out is None else out
+        if not gaps:
+            out[column] = half_up_array(out[column], digits)  # type: ignore[arg-type]
+            continue
+        text = _cell_text(fmt if isinstance(fmt, str) else None, digits)
+        out[column] = [text(v) if pd.notna(v) else "—" for v in out[column]]
+        label = setting.get("label") if isinstance(setting, dict) else None
+        help_text = setting.get("help") if isinstance(setting, dict) else None
+        settings[column] = st.column_config.TextColumn(label, help=help_text, alignment="right")
+    if out is None:
+        return df, None
+    return out, settings

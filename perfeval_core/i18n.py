@@ -445,6 +445,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # inline labels of pages
     "out_of_scope_item": ("{category}（{count} 项 · {amount}）", "{category} ({count} · {amount})"),
     "finding_note": ("说明", "Note"),
+    "layout": ("表样", "Layout"),
+    "portfolio_which": ("年度 · 地区 · 表样", "Year · region · layout"),
+    "chart_portfolio": ("各评价综合得分", "Total score of each evaluation"),
+    "file": ("文件", "File"),
+    "portfolio_unscored": ("未计分（空白表或无得分）：{names}", "Not scored (a blank form or no scores): {names}"),
     "layout_template": ("工作簿", "workbook"),
     "layout_score_table": ("评分表", "score table"),
     "layout_self_evaluation": ("自评表", "self-evaluation"),
@@ -502,6 +507,19 @@ def half_up(value: float, digits: int = 2) -> Decimal:
     the shortest decimal that reads back as the float, not on its binary expansion (72.7349999…)."""
     exponent = Decimal(1).scaleb(-digits)
     return Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def half_up_array(values: object, digits: int = 2) -> object:
+    """``half_up`` for an array or Series (vectorised): cents computed to 1e-6 first, so the binary
+    expansion of 72.735 (72.73499…) still rounds up, then halves away from zero."""
+    import numpy as np
+
+    scale = 10.0 ** digits
+    x = np.asarray(values, dtype=float)
+    out = np.sign(x) * np.floor(np.round(np.abs(x) * scale, 6) + 0.5) / scale
+    if hasattr(values, "index"):  # a Series stays a Series
+        return type(values)(out, index=values.index, name=getattr(values, "name", None))  # type: ignore[call-arg,attr-defined]
+    return out
 
 
 def _missing(value: object) -> bool:
