@@ -16,7 +16,7 @@ if totals.empty:
 
 outside = totals[~totals["in_scope"]]
 if len(outside):
-    st.warning(f"{t('out_of_scope')}：" + "、".join(
+    st.warning(t('out_of_scope') + t("colon") + t("list_sep").join(
         message(t, "out_of_scope_item", category=r.category, count=int(r["count"]), amount=fmt_wan(r.amount, lang))
         for _, r in outside.iterrows()), icon=":material/warning:")
 left, right = st.columns([2, 3])

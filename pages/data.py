@@ -105,7 +105,7 @@ for name, result, accepted in st.session_state.get("upload_outcomes", []):
                                icon=":material/download:", key=f"dl_prefilled_{name}")
         indicator_tree(result.indicator_system, key=f"tree_blank_{name}")
     elif result.report.ok and library.last_error():
-        st.error(f"{plain(name)}：{plain(library.last_error())}", icon=":material/cloud_off:")
+        st.error(plain(name) + t("colon") + plain(library.last_error()), icon=":material/cloud_off:")
     else:
         st.error(message(x, "rejected", name=name, count=len(result.report.errors)), icon=":material/error:")
         for issue in result.report.errors[:5]:

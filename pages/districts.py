@@ -73,7 +73,7 @@ if path:
         chart(charts.heatmap_chart(views.heatmap(ev, result, kids["unit"].tolist()), lang, kids["unit"].tolist()),
               key="children_heatmap")
     elif names:
-        st.caption(f"{len(names)} · " + "、".join(map(plain, names[:30])) + ("…" if len(names) > 30 else ""))
+        st.caption(f"{len(names)} · " + t("list_sep").join(map(plain, names[:30])) + ("…" if len(names) > 30 else ""))
     else:
         st.caption(t("deepest_level"))
     candidates = list(dict.fromkeys([*peer_scores["unit"].tolist(), *kids["unit"].tolist()]))

@@ -32,7 +32,7 @@ def flag(key: str, definition: str = "") -> dict[str, object]:
 cards: list[dict[str, object]] = []
 if d["total_score"] is not None:
     cards.append({"label": t("total_score"), "value": fmt_score(d["total_score"]), "badge": rating_badge(ctx, d["rating"]),
-                  "help": f"{t('rating')}：{plain(d['rating'] or '—')}"})
+                  "help": t("rating") + t("colon") + plain(d["rating"] or "—")})
 b = d["budget"]
 if b:
     cards.append({"label": t("budget_wan"), "value": fmt_number(b["budget"]),

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.state import context
 from dashboard.ui import chart, message, page_header, plain, table
 from perfeval_core import charts, robustness, views
-from perfeval_core.i18n import LIST_LIMIT, join_list
+from perfeval_core.i18n import LIST_LIMIT, join_list, paren
 from perfeval_core.whatif import level1_weights
 
 ctx = context()
@@ -60,7 +60,7 @@ if len(be):
     pivot = pivot.sort_values("total", ascending=False)
     current = {g: w for g, w in zip(GROUPS, (weights or level1_weights(model)).values())}
     pivot = pivot.rename(columns={"unit": t("unit"), "rating": t("rating"), "total": t("total_score"),
-                                  **{g: f"{g}（{current[g]:g}）" for g in GROUPS if g in pivot.columns}})
+                                  **{g: g + paren(f"{current[g]:g}", lang) for g in GROUPS if g in pivot.columns}})
     table(pivot, column_config={t("total_score"): st.column_config.NumberColumn(format="%.2f")})
 
 # 2. distance to the neighbouring bands
@@ -92,7 +92,7 @@ if stable:
     st.success(message(t, "rob_stable", units=_listed(stable)), icon=":material/verified:")
 if len(fragile):
     st.warning(message(t, "rob_unstable", units=_listed(
-        [f"{u}（{p:.0%}）" for u, p in zip(fragile["unit"], fragile["p_official_rating"])])), icon=":material/warning:")
+        [u + paren(f"{p:.0%}", lang) for u, p in zip(fragile["unit"], fragile["p_official_rating"])])), icon=":material/warning:")
 skipped = dict(mc.ranks_skipped)
 if tier in skipped:
     st.info(t("rob_ranks_skipped", size=skipped[tier], limit=robustness.RANK_LIMIT), icon=":material/info:")

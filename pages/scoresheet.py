@@ -3,7 +3,7 @@ import streamlit as st
 from dashboard.state import context
 from dashboard.ui import chart, page_header, plain, table
 from perfeval_core import charts, views
-from perfeval_core.i18n import fmt_score
+from perfeval_core.i18n import fmt_score, paren
 from perfeval_core.model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES
 from perfeval_core.scoring import project_unit
 
@@ -45,7 +45,7 @@ if len(units) <= SIDE_BY_SIDE:
                                                                for c in wide.columns})
 else:
     long = result.subtotals()
-    long.columns = [f"{label}（{points:g}）" for label, points in zip(labels, result.node_points)]
+    long.columns = [label + paren(f"{points:g}", lang) for label, points in zip(labels, result.node_points)]
     table(long.reset_index(names=t("unit")), column_config={c: st.column_config.NumberColumn(format="%.2f")
                                                             for c in long.columns})
 

@@ -10,7 +10,7 @@ from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, grid_safe, live_chart, message, page_header, plain, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
 from perfeval_core import charts, views
-from perfeval_core.i18n import LIST_LIMIT, fmt_score, join_list
+from perfeval_core.i18n import LIST_LIMIT, fmt_score, join_list, paren
 from perfeval_core.model import Bands
 from perfeval_core.scoring import project_unit
 from perfeval_core.whatif import (
@@ -149,7 +149,7 @@ def changes(frame: pd.DataFrame, before: str, after: str) -> str:
     """'unit（before→after）' for the first LIST_LIMIT units of ``frame``, the rest counted (a tier
     of thousands is summarised, and not formatted in full)."""
     head = frame.head(LIST_LIMIT)
-    names = [f"{u}（{a}→{b}）" for u, a, b in zip(head["unit"], head[before], head[after])]
+    names = [u + paren(f"{a}→{b}", lang) for u, a, b in zip(head["unit"], head[before], head[after])]
     return join_list(names, lang, LIST_LIMIT, "more_units", len(frame))
 
 
@@ -172,7 +172,7 @@ def whatif() -> None:
         locked = st.pills(t("lock"), CODES, selection_mode="multi", key="locked",
                           format_func=lambda c: plain(NAMES[c]), help=t("lock_help")) or []
         for code in CODES:
-            shown[code] = st.slider(f"{plain(NAMES[code])}（{plain(code)}）", 0.0, 100.0, value=OFFICIAL[code], step=0.5,
+            shown[code] = st.slider(plain(NAMES[code]) + paren(plain(code), lang), 0.0, 100.0, value=OFFICIAL[code], step=0.5,
                                     key=weight_key(code), bind="query-params", on_change=on_slider,
                                     disabled=code in locked, format="%.2f")
         if not st.session_state.get("whatif_truth"):
@@ -210,7 +210,7 @@ def whatif() -> None:
             delta = after - before if before is not None and after is not None else None
             c2.metric(f"{t('overall_change')} · {t('scenario')}", fmt_score(after),
                       f"{delta:+.2f}" if delta is not None and abs(delta) >= 0.005 else None)
-            c2.caption(f"{t('rating')}：{plain(bands.label(after)) if after is not None else '—'}")
+            c2.caption(t("rating") + t("colon") + (plain(bands.label(after)) if after is not None else "—"))
         if st.session_state.get("whatif_tier") not in DEPTHS:  # a tier of another evaluation
             st.session_state.whatif_tier = DEPTH_DEFAULT
         tier = st.segmented_control(
@@ -220,8 +220,16 @@ def whatif() -> None:
         comparison = compare(model, official, result, units)
         changed = comparison[comparison["rating_changed"]]
         if len(changed):
-            st.error(message(t, "rating_changes", units=changes(changed, "official_rating", "scenario_rating")),
-                     icon=":material/swap_vert:")
+            # a better band is good news (green), a worse one a caution (amber): neither is an error
+            order = {label: k for k, label in enumerate(bands.labels)}
+            rank_of = lambda labels: labels.map(order).fillna(len(order))  # noqa: E731  (no rating: below every band)
+            better = rank_of(changed["scenario_rating"]) < rank_of(changed["official_rating"])
+            if better.any():
+                st.success(message(t, "rating_up", units=changes(changed[better], "official_rating", "scenario_rating")),
+                           icon=":material/trending_up:")
+            if (~better).any():
+                st.warning(message(t, "rating_down", units=changes(changed[~better], "official_rating", "scenario_rating")),
+                           icon=":material/trending_down:")
         else:
             st.info(t("no_rating_change"), icon=":material/check:")
         moved = comparison[comparison["rank_change"] != 0]

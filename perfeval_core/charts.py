@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .i18n import t
+from .i18n import FINDING_STATUSES, status_label, t
 from .model import Bands
 from .style import ACCENT, FONT, NO_RATING_COLOR, PALETTE, TARGET_COLOR, band_colors
 
@@ -307,9 +307,9 @@ def survey_unit_heatmap(table: pd.DataFrame, lang: str = "zh", value: str = "sat
 def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     df = findings.copy()
     df["category"] = df["category"].replace("", "—")
-    df["status"] = df["status"].replace("", "—")
+    df["status"] = df["status"].replace("", "—").map(lambda v: status_label(v, lang))
     grouped = df.groupby(["category", "status"], sort=False).size().reset_index(name="count")
-    statuses = ["未整改", "整改中", "已整改", "—"]
+    statuses = [status_label(v, lang) for v in FINDING_STATUSES] + ["—"]
     chart = alt.Chart(grouped).mark_bar().encode(
         y=alt.Y("category:N", sort=df["category"].drop_duplicates().tolist(), title=None),
         x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),

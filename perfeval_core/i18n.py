@@ -167,6 +167,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "overall_change": ("项目综合得分", "Project score"),
     "rating_changes": ("评级发生变化的单位：{units}", "Units whose rating changes: {units}"),
     "no_rating_change": ("没有单位的评级发生变化。", "No unit changes rating."),
+    "rating_up": ("评级提高的单位：{units}", "Units rated higher: {units}"),
+    "rating_down": ("评级降低的单位：{units}", "Units rated lower: {units}"),
     "rank_changes": ("排名变化的单位：{units}", "Units that change rank: {units}"),
     "rank_up": ("排名上升", "Rank up"),
     "rank_same": ("排名不变", "Unchanged"),
@@ -263,6 +265,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "msg_satisfaction_part": ("经常参与率 {rate}", "frequent participation {rate}"),
     "msg_findings": ("发现问题 {total} 项：{parts}", "{total} finding(s): {parts}"),
     "findings_part": ("{status} {count} 项", "{count} {status}"),
+    "status_mark": ("【{status}】", "[{status}] "),
     "msg_scenario_score": ("模拟方案下项目综合得分 {before} → {after}", "Project score {before} → {after} under the scenario"),
     "msg_scenario_changes": ("{count} 个单位评级变化", "rating changes for {count} unit(s)"),
     "msg_scenario_none": ("各单位评级不变", "no unit changes rating"),
@@ -462,6 +465,16 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# 整改 statuses as the workbook writes them (template_spec's choices), and as the English UI says them
+FINDING_STATUSES = ("未整改", "整改中", "已整改")
+_STATUS_EN = {"未整改": "Not rectified", "整改中": "Being rectified", "已整改": "Rectified"}
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """A finding's 整改 status for display (other texts a workbook uses are shown as written)."""
+    return _STATUS_EN.get(status, status) if lang == "en" else status
+
+
 # Streamlit's own interface strings (its frontend speaks English only), as the Chinese UI shows
 # them: whole texts, and patterns (JavaScript regular expressions) for texts with a number in
 # them. dashboard/chrome.js applies them in the browser.
@@ -554,6 +567,11 @@ def fmt_score(value: float | None) -> str:
 
 
 LIST_LIMIT = 30  # units named in one message on a page; a tier of thousands is summarised
+
+
+def paren(inner: object, lang: str = "zh") -> str:
+    """``inner`` in the language's brackets: （…） in Chinese, " (…)" in English."""
+    return f"（{inner}）" if lang == "zh" else f" ({inner})"
 
 
 def join_list(items: list[str], lang: str = "zh", limit: int | None = None, more: str = "and_more",

@@ -16,7 +16,7 @@ import pandas as pd
 from . import budget as budget_mod
 from . import charts
 from . import views as views_mod
-from .i18n import fmt_pct, fmt_score, fmt_wan, join_list, t
+from .i18n import FINDING_STATUSES, fmt_pct, fmt_score, fmt_wan, join_list, paren, status_label, t
 from .model import Evaluation
 from .scoring import Scenario, ScoreResult, ScoringModel, project_unit
 from .summary import summary
@@ -240,9 +240,6 @@ def _satisfaction(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> Sl
     return SlideView("satisfaction", t("page_satisfaction", lang), message, kpis=kpis, chart=chart)
 
 
-FINDING_STATUSES = ("未整改", "整改中", "已整改")
-
-
 def _findings(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideView | None:
     findings = ev.findings
     if findings.empty:
@@ -250,11 +247,12 @@ def _findings(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideV
     counts = findings["status"].fillna("").value_counts()
     statuses = [s for s in FINDING_STATUSES if counts.get(s, 0)]
     statuses += [s for s in counts.index if s and s not in FINDING_STATUSES]
-    parts = [text("findings_part", lang, status=s, count=int(counts[s])) for s in statuses]
+    parts = [text("findings_part", lang, status=status_label(s, lang), count=int(counts[s])) for s in statuses]
     message = text("msg_findings", lang, total=len(findings), parts=text("list_sep", lang).join(parts) or "—")
     order = {s: k for k, s in enumerate(FINDING_STATUSES)}
     ranked = findings.assign(_o=findings["status"].map(order).fillna(len(order))).sort_values("_o", kind="stable")
-    bullets = [(f"【{r.status}】" if r.status else "") + _shorten(r.problem, 60) for r in ranked.itertuples()]
+    bullets = [(text("status_mark", lang, status=status_label(r.status, lang)) if r.status else "") + _shorten(r.problem, 60)
+               for r in ranked.itertuples()]
     chart = charts.findings_chart(findings, lang)
     return SlideView("findings", t("page_findings", lang), message, chart=chart, bullets=bullets[:8])
 
@@ -315,7 +313,7 @@ def _scenario(ev: Evaluation, model: ScoringModel, official: ScoreResult, scenar
             [f"{lbl} ≥ {v:g}" for lbl, v in zip(bands.labels, bands.thresholds)], lang)))
     if len(changed):
         bullets.append(t("rating_changes", lang, units=join_list(
-            [f"{r.unit}（{r.official_rating or '—'}→{r.scenario_rating or '—'}）" for r in changed.itertuples()], lang)))
+            [r.unit + paren(f"{r.official_rating or '—'}→{r.scenario_rating or '—'}", lang) for r in changed.itertuples()], lang)))
     chart = charts.rank_slope(comparison, lang)
     return SlideView("scenario", t("page_whatif", lang), message, chart=chart, table=table, bullets=bullets,
                      rating_columns=(text("official_rating", lang), text("scenario_rating", lang)))
