@@ -11,7 +11,6 @@ from dashboard.access import actor, allowed, current_user
 from dashboard.state import Context
 from dashboard.ui import message, plain, table
 from dashboard.whatif_state import set_level1, set_lower_overrides
-from perfeval_core.model import Bands
 from perfeval_core.store import StoreError, get_store
 from perfeval_core.whatif import compare
 
@@ -121,8 +120,8 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
             first = c1.selectbox("A", ids, format_func=names.get, key="cmp_a")
             second = c2.selectbox("B", ids, index=1, format_func=names.get, key="cmp_b")
             a, b = (next(r for r in records if r.id == i) for i in (first, second))
-            result_a = ctx.model.score(a.to_scenario(), Bands.from_thresholds(a.bands) if a.bands else None)
-            result_b = ctx.model.score(b.to_scenario(), Bands.from_thresholds(b.bands) if b.bands else None)
+            result_a = ctx.model.score(a.to_scenario(), ctx.evaluation.bands.with_thresholds(a.bands) if a.bands else None)
+            result_b = ctx.model.score(b.to_scenario(), ctx.evaluation.bands.with_thresholds(b.bands) if b.bands else None)
             frame = compare(ctx.model, result_a, result_b)
             frame = frame.rename(columns={
                 "unit": t("unit"), "official_total": f"{a.name}·{t('total_score')}",

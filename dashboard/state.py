@@ -7,7 +7,7 @@ refresh or a copied link shows the same evaluation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import streamlit as st
@@ -163,9 +163,24 @@ def context() -> Context:
     assert ev is not None
     record = official_record(ev.key)
     if record is None:
-        model = scoring_model(key, ev)
+        ev = in_language(key, lang, ev)
+        model = scoring_model(f"{key}|{lang}", ev)
         return Context(ev, result, model, model.score(), lang, partial(translate, lang=lang))
     stamp = f"{record.set_at.isoformat()}|{record.scenario_name}"
-    adopted = adopted_evaluation(key, stamp, ev, record)
-    model = scoring_model(f"{key}@{stamp}", adopted)
+    adopted = in_language(f"{key}@{stamp}", lang, adopted_evaluation(key, stamp, ev, record))
+    model = scoring_model(f"{key}@{stamp}|{lang}", adopted)
     return Context(adopted, result, model, model.score(), lang, partial(translate, lang=lang), record)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _relabelled(key: str, lang: str, _evaluation: Evaluation) -> Evaluation:
+    return replace(_evaluation, bands=_evaluation.bands.relabelled(lang))
+
+
+def in_language(key: str, lang: str, evaluation: Evaluation) -> Evaluation:
+    """The evaluation with its default band labels (优/良/中/差) as the UI's language says them
+    (Excellent/Good/Fair/Poor in English); the same object when nothing changes. The scores and
+    thresholds are the evaluation's own; the labels are what every page, chart and export shows."""
+    if evaluation.bands.relabelled(lang) is evaluation.bands:
+        return evaluation
+    return _relabelled(key, lang, evaluation)

@@ -44,12 +44,16 @@ FINDING_COLUMNS = ["problem", "category", "unit", "status", "note"]
 GOAL_COLUMNS = ["unit", "code", "target", "actual", "deviation", *SOURCE_COLUMNS]
 
 
+DEFAULT_BAND_LABELS = ("优", "良", "中", "差")
+ENGLISH_BAND_LABELS = ("Excellent", "Good", "Fair", "Poor")
+
+
 @dataclass(frozen=True)
 class Bands:
     """Rating bands as (label, inclusive lower bound), best first. A score below every bound
     gets the last label."""
 
-    labels: tuple[str, ...] = ("优", "良", "中", "差")
+    labels: tuple[str, ...] = DEFAULT_BAND_LABELS
     lower: tuple[float, ...] = (90.0, 80.0, 60.0, 0.0)
 
     @classmethod
@@ -58,10 +62,23 @@ class Bands:
         """``[90, 80, 60]`` -> 优≥90, 良≥80, 中≥60, 差 below."""
         thresholds = [float(t) for t in thresholds]
         if labels is None:
-            labels = ("优", "良", "中", "差")[: len(thresholds) + 1]
+            labels = DEFAULT_BAND_LABELS[: len(thresholds) + 1]
             if len(labels) < len(thresholds) + 1:
                 raise ValueError("more than three thresholds need explicit labels")
         return cls(tuple(labels), tuple(thresholds) + (0.0,))
+
+    def with_thresholds(self, thresholds: list[float] | tuple[float, ...]) -> Bands:
+        """These bands' labels with other thresholds (a scenario's): the workbook's own labels stay
+        when the number of bands is the same, else the default labels."""
+        if len(thresholds) + 1 == len(self.labels):
+            return Bands.from_thresholds(thresholds, self.labels)
+        return Bands.from_thresholds(thresholds)
+
+    def relabelled(self, lang: str) -> Bands:
+        """The default labels (优/良/中/差) as the UI's language says them; other labels as written."""
+        if lang == "en" and self.labels == DEFAULT_BAND_LABELS[: len(self.labels)]:
+            return Bands(ENGLISH_BAND_LABELS[: len(self.labels)], self.lower)
+        return self
 
     def validate(self) -> str | None:
         """A message key when the bands are unusable, else None."""

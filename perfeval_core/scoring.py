@@ -304,7 +304,7 @@ class ScoringModel:
     def score(self, scenario: Scenario | None = None, bands: Bands | None = None) -> ScoreResult:
         scenario = scenario or Scenario()
         if bands is None:
-            bands = Bands.from_thresholds(scenario.bands) if scenario.bands else self.bands
+            bands = self.bands.with_thresholds(scenario.bands) if scenario.bands else self.bands
         nodes = self.node_points(scenario)
         # the totals are one matrix-vector product (what moves with a slider); the level-1
         # subtotals are computed when something asks for them (ScoreResult.level1)

@@ -199,5 +199,5 @@ def adopt(evaluation: Evaluation, scenario: Scenario) -> Evaluation:
     indicators["points"] = indicators["code"].map(by_code).astype(float)
     scores = evaluation.scores.copy()
     scores["points"] = scores["rate"].astype(float) * scores["code"].map(by_code).astype(float)
-    bands = Bands.from_thresholds(scenario.bands) if scenario.bands else evaluation.bands  # as ScoringModel.score
+    bands = evaluation.bands.with_thresholds(scenario.bands) if scenario.bands else evaluation.bands  # as ScoringModel.score
     return replace(evaluation, indicators=indicators, scores=scores, bands=bands)
