@@ -4,7 +4,6 @@ from dashboard.state import context
 from dashboard.ui import chart, page_header, plain, table
 from perfeval_core import charts, views
 from perfeval_core.i18n import fmt_score, paren
-from perfeval_core.model import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, SATISFACTION_RULES
 from perfeval_core.scoring import project_unit
 
 ctx = context()
@@ -26,7 +25,7 @@ columns = {"name": t("indicator"), "points": t("points"), "score": t("score"), "
 config = {t("points"): st.column_config.NumberColumn(format="%.2f"), t("score"): st.column_config.NumberColumn(format="%.2f"),
           t("score_rate"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)}
 for _, top in sheet[sheet["level"] == 1].iterrows():
-    label = f"{plain(top['name'])}　{fmt_score(top['score'])} / {top['points']:g}"
+    label = f"{plain(top['name'])}  {fmt_score(top['score'])} / {top['points']:g}"
     with st.expander(label, expanded=False):
         part = sheet[sheet["code"].str.startswith(top["code"]) & (sheet["level"] > 1)].copy()
         part["name"] = ["　" * (lvl - 2) + f"{code} {name}" for lvl, code, name in
@@ -57,9 +56,11 @@ with left:
 with right:
     st.subheader(t("definitions"))
     p = ev.project
+    colon, sep = t("colon"), t("list_sep")
+    bands = [f"{plain(lbl)} ≥ {v:g}" for lbl, v in zip(ev.bands.labels, ev.bands.thresholds)]
+    bands.append(f"{plain(ev.bands.labels[-1])} < {ev.bands.thresholds[-1]:g}")
     st.markdown(
-        f"- {t('arrival_rate')}：{ARRIVAL_RATE_DEFINITIONS[p.arrival_rate_definition]}\n"
-        f"- {t('execution_rate')}：{EXECUTION_RATE_DEFINITIONS[p.execution_rate_definition]}\n"
-        f"- {t('satisfaction')}：{SATISFACTION_RULES[p.satisfaction_rule]}\n"
-        f"- {t('bands')}：" + "、".join(f"{plain(lbl)} ≥ {v:g}" for lbl, v in zip(ev.bands.labels, ev.bands.thresholds))
-        + f"、{plain(ev.bands.labels[-1])} < {ev.bands.thresholds[-1]:g}")
+        f"- {t('arrival_rate')}{colon}{t('def_arrival_' + p.arrival_rate_definition)}\n"
+        f"- {t('execution_rate')}{colon}{t('def_execution_' + p.execution_rate_definition)}\n"
+        f"- {t('satisfaction')}{colon}{t('def_satisfaction_' + p.satisfaction_rule)}\n"
+        f"- {t('bands')}{colon}" + sep.join(bands))

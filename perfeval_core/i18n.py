@@ -75,7 +75,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "execution_rate": ("预算执行率", "Budget execution rate"),
     "units_budgeted": ("安排预算单位", "Units budgeted"),
     "units_used": ("使用资金单位", "Units that used funds"),
-    "units_budgeted_used": ("预算单位 / 使用资金", "Units budgeted / used funds"),
+    "units_budgeted_used": ("预算单位 / 使用资金", "Units funded / using"),
     "project_count": ("完成项目数", "Projects completed"),
     "projects": ("项目数", "Projects"),
     "category": ("项目类别", "Category"),
@@ -237,7 +237,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "min_margin": ("最小分差", "Smallest margin"),
     "store_unavailable": ("方案库暂不可用：{error}", "The scenario store is unavailable: {error}"),
     # slides and presentation mode
-    "msg_headline": ("综合得分 {score}，评级“{rating}”", "Total score {score}, rated “{rating}”"),
+    "msg_headline": ("综合得分 {score}，评级“{rating}”", "Total score {score}, rated {rating}"),
     "msg_weakest": ("{name} {value}，低于目标 {target}，为最弱一项", "{name} {value} is below its {target} target, the weakest figure"),
     "msg_weakest_mark": ("（低于目标 {target}，为最弱一项）", " (below its {target} target: the weakest figure)"),
     "weakest_delta": ("{gap} 个百分点", "{gap} pts"),
