@@ -42,6 +42,30 @@ def finish(chart: alt.TopLevelMixin, title: str, height: int | alt.Step | None =
         view=alt.ViewConfig(stroke=None))
 
 
+# what a legend may take across: the plot of a half-width chart beside the sidebar on a 1366-px
+# screen (Vega places a top legend over the plot and does not wrap it; wider, it is cut off)
+LEGEND_ROOM = 240
+
+
+def _text_px(text: str, size: float = 13) -> float:
+    """Rough width of ``text`` at ``size`` px: CJK full width, Latin a little over half."""
+    return sum(size if ord(ch) >= 0x2E80 else size * 0.6 for ch in text)
+
+
+def fitted_legend(labels: list[str], title: str | None = None, room: float = LEGEND_ROOM) -> alt.Legend:
+    """A legend with as many columns as fit in ``room`` px, whole labels (none cut with "…")."""
+    widest = max((_text_px(str(label)) for label in labels), default=0) + 34  # symbol and gaps
+    columns = max(1, min(len(labels), int(room // widest))) if labels else 1
+    return alt.Legend(columns=columns, labelLimit=0, title=title)
+
+
+# a long Chinese axis label on two or three lines of eight characters instead of cut with "…"
+# (居民迫切需要的其他服务事项); Latin labels keep the axis's label limit
+WRAP_LABEL = ("test(/[\u2e80-\u9fff]/, datum.label) && length(datum.label) > 8 ? "
+              "(length(datum.label) > 16 ? [substring(datum.label, 0, 8), substring(datum.label, 8, 16), "
+              "substring(datum.label, 16)] : [substring(datum.label, 0, 8), substring(datum.label, 8)]) : datum.label")
+
+
 def band_scale(bands: Bands) -> alt.Scale:
     labels = list(bands.labels)
     return alt.Scale(domain=labels + ["—"], range=band_colors(labels) + [NO_RATING_COLOR])
@@ -68,7 +92,7 @@ def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str |
     base = alt.Chart(df)
     bars = base.mark_bar(cornerRadiusEnd=3, height={"band": 0.7}).encode(
         y=y, x=alt.X("total:Q", title=t("total_score", lang), scale=alt.Scale(domain=[0, x_max])),
-        color=alt.Color("rating:N", scale=band_scale(bands), title=t("rating", lang)),
+        color=alt.Color("rating:N", scale=band_scale(bands), legend=fitted_legend([*bands.labels, "—"], t("rating", lang))),
         tooltip=tooltip)
     if selectable:
         pick = alt.selection_point(name=SELECT_UNIT, fields=["unit"], on="click", clear="dblclick")
@@ -98,7 +122,7 @@ def level1_stacked(long: pd.DataFrame, lang: str = "zh", order: list[str] | None
         y=alt.Y("unit:N", sort=units, title=None),
         x=alt.X("points:Q", title=t("score", lang), stack="zero"),
         color=alt.Color("indicator:N", sort=indicators, scale=alt.Scale(domain=indicators, range=list(PALETTE)),
-                        title=t("level1", lang)),
+                        legend=fitted_legend(indicators, t("level1", lang))),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("indicator:N", title=t("level1", lang)),
                  alt.Tooltip("points:Q", title=t("score", lang), format=".2f"),
@@ -172,7 +196,7 @@ def budget_levels(long: pd.DataFrame, lang: str = "zh", units: list[str] | None 
         y=alt.Y("unit:N", sort=units, title=None),
         x=alt.X("budget:Q", title=t("budget_wan", lang), axis=alt.Axis(format=",.0f")),
         color=alt.Color("level:N", sort=levels, scale=alt.Scale(domain=levels, range=list(PALETTE)),
-                        title=t("funding_level", lang)),
+                        legend=fitted_legend(levels, t("funding_level", lang))),
         order=alt.Order("level_order:Q"),
         tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("level:N", title=t("funding_level", lang)),
                  alt.Tooltip("budget:Q", title=t("budget", lang), format=",.2f"),
@@ -229,8 +253,10 @@ def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLeve
                alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f"), alt.Tooltip("scope:N", title="")]
     base = alt.Chart(df)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        y=alt.Y("category:N", sort=cats, title=None), x=alt.X("count:Q", title=t("projects", lang)),
-        color=alt.Color("scope:N", scale=alt.Scale(domain=scopes, range=[ACCENT, TARGET_COLOR]), title=None),
+        y=alt.Y("category:N", sort=cats, title=None, axis=alt.Axis(labelExpr=WRAP_LABEL)),
+        x=alt.X("count:Q", title=t("projects", lang)),
+        color=alt.Color("scope:N", scale=alt.Scale(domain=scopes, range=[ACCENT, TARGET_COLOR]),
+                        legend=fitted_legend(scopes)),
         tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, fontSize=13, font=FONT).encode(
         y=alt.Y("category:N", sort=cats), x="count:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)
@@ -247,7 +273,8 @@ def category_units_chart(long: pd.DataFrame, lang: str = "zh", share: bool = Fal
         y=alt.Y("district:N", sort=districts, title=None),
         x=alt.X(f"{measure}:Q", stack="normalize" if share else "zero", title=title_x,
                 axis=alt.Axis(format=".0%" if share else ",.0f")),
-        color=alt.Color("category:N", sort=cats, scale=alt.Scale(domain=cats, range=list(PALETTE)), title=t("category", lang)),
+        color=alt.Color("category:N", sort=cats, scale=alt.Scale(domain=cats, range=list(PALETTE)),
+                        legend=fitted_legend(cats, t("category", lang))),
         order=alt.Order("category_order:Q"),
         tooltip=[alt.Tooltip("district:N", title=t("district", lang)), alt.Tooltip("category:N", title=t("category", lang)),
                  alt.Tooltip("count:Q", title=t("projects", lang), format=","),
@@ -315,7 +342,7 @@ def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixi
         x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("status:N", sort=statuses,
                         scale=alt.Scale(domain=statuses, range=["#C0392B", "#D08A1E", "#2E7D4F", "#9AA5B1"]),
-                        title=t("status", lang)),
+                        legend=fitted_legend(statuses, t("status", lang))),
         tooltip=[alt.Tooltip("category:N", title=t("category", lang)), alt.Tooltip("status:N", title=t("status", lang)),
                  alt.Tooltip("count:Q", title=t("count", lang))])
     return finish(chart, t("chart_findings", lang), _rows(36))
@@ -330,7 +357,7 @@ def level_donut(by_level: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     df["share"] = df["budget"] / df["budget"].sum()
     base = alt.Chart(df).encode(theta=alt.Theta("budget:Q", stack=True),
                                 color=alt.Color("level:N", sort=levels, scale=alt.Scale(domain=levels, range=list(PALETTE)),
-                                                title=t("funding_level", lang)),
+                                                legend=fitted_legend(levels, t("funding_level", lang))),
                                 order=alt.Order("order:Q"), tooltip=tooltip)
     arcs = base.mark_arc(innerRadius=60, outerRadius=110)
     labels = base.mark_text(radius=135, fontSize=13, font=FONT).encode(text=alt.Text("budget:Q", format=",.0f"))
