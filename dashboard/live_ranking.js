@@ -62,8 +62,10 @@ function rescore(data, weights) {
   return { total, rank: ranks(total), rating: total.map((t) => data.labels[bandOf(t, data.thresholds)] ?? "") }
 }
 
-function fmt(x) {  // to the cent as ranks and ratings read it (numpy's rint), not toFixed's halves-up
-  return Number.isFinite(x) ? (rint(x * 100) / 100).toFixed(2) : "—"
+function fmt(x) {  // to the cent, half up on the decimal value as the reports round (i18n.half_up_array)
+  if (!Number.isFinite(x)) return "—"
+  const cents = Math.floor(Math.round(Math.abs(x) * 100 * 1e6) / 1e6 + 0.5)
+  return ((x < 0 ? -cents : cents) / 100).toFixed(2)
 }
 
 function el(tag, attrs = {}, text = null, ns = null) {

@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .i18n import FINDING_STATUSES, status_label, t
+from .i18n import FINDING_STATUSES, half_up_array, status_label, t
 from .model import Bands
 from .style import ACCENT, FONT, NO_RATING_COLOR, PALETTE, TARGET_COLOR, band_colors
 
@@ -80,6 +80,7 @@ def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str |
     """Horizontal bars of total score, best first, coloured by rating, band thresholds drawn.
     ``table``: unit, total, rank, rating, field_visited."""
     df = table.copy()
+    df["total"] = half_up_array(df["total"], 2)  # the label Vega writes (72.735 → 72.74, as the reports round)
     df["rating"] = df["rating"].replace("", "—")
     df["visited"] = df["field_visited"].map({True: t("field_visited", lang), False: ""})
     df["label"] = df["unit"] + df["field_visited"].map({True: " ★", False: ""})
