@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import streamlit as st
+
 from perfeval_core import LoadResult
 from perfeval_core.sandbox import load_bytes
 from perfeval_core.store import Store, StoreError, get_store
@@ -44,22 +46,20 @@ class Entry:
     added: float  # epoch seconds; 0 for bundled samples
 
 
-_LAST_ERROR: str | None = None
+_ERROR_KEY = "_library_error"  # per session: one user's failed database call is not another's message
 
 
 def last_error() -> str | None:
-    """The message of the last database failure, or None when the last access worked."""
-    return _LAST_ERROR
+    """The message of this session's last database failure, or None when its last access worked."""
+    return st.session_state.get(_ERROR_KEY)
 
 
 def _failed(error: StoreError) -> None:
-    global _LAST_ERROR
-    _LAST_ERROR = str(error)
+    st.session_state[_ERROR_KEY] = str(error)
 
 
 def _ok() -> None:
-    global _LAST_ERROR
-    _LAST_ERROR = None
+    st.session_state.pop(_ERROR_KEY, None)
 
 
 def _store() -> Store:
