@@ -188,9 +188,11 @@ def chart_downloads(key: str, make: Callable[[], alt.TopLevelMixin], label: str 
 
 
 def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenario | None] = None) -> None:
-    """The meeting deck and the what-if workbook, built only when asked for. ``scenario`` may be
-    a function, called when a button is clicked: below a fragment, the buttons are not redrawn
-    when the fragment moves the scenario."""
+    """The meeting deck (PowerPoint and PDF), the HTML report and the what-if workbook, built only
+    when asked for. ``scenario`` may be a function, called when a button is clicked: below a
+    fragment, the buttons are not redrawn when the fragment moves the scenario."""
+    from perfeval_core.export_html import report_html
+    from perfeval_core.export_pdf import deck_pdf
     from perfeval_core.export_pptx import deck_bytes
     from perfeval_core.export_xlsx import workbook_bytes
 
@@ -200,11 +202,18 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
     def current() -> Scenario | None:
         return scenario() if callable(scenario) else scenario
 
+    # two rows of two: the longest English label needs about half the main column at 1366 px
     c1, c2 = st.columns(2)
     c1.download_button(ctx.t("export_pptx"), lambda: deck_bytes(ev, current(), lang), file_name=f"{stem}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="export_pptx", icon=":material/slideshow:", width="stretch")
-    c2.download_button(ctx.t("export_xlsx"), lambda: workbook_bytes(ev, current(), lang), file_name=f"{stem}.xlsx",
+    c2.download_button(ctx.t("export_pdf"), lambda: deck_pdf(ev, current(), lang), file_name=f"{stem}.pdf",
+                       mime="application/pdf", key="export_pdf", icon=":material/picture_as_pdf:", width="stretch")
+    c3, c4 = st.columns(2)
+    c3.download_button(ctx.t("export_html"), lambda: report_html(ev, current(), lang).encode("utf-8"),
+                       file_name=f"{stem}.html", mime="text/html", key="export_html", icon=":material/article:",
+                       width="stretch")
+    c4.download_button(ctx.t("export_xlsx"), lambda: workbook_bytes(ev, current(), lang), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="export_xlsx", icon=":material/table_view:", width="stretch")
 

@@ -221,8 +221,8 @@ def _print_robustness_text(d: dict[str, Any], lang: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if not args.pptx and not args.xlsx:
-        print("参数错误：请至少指定 --pptx 或 --xlsx", file=sys.stderr)
+    if not (args.pptx or args.xlsx or args.pdf or args.html):
+        print("参数错误：请至少指定 --pptx、--xlsx、--pdf 或 --html", file=sys.stderr)
         return 2
     prepared = _prepare(args)
     if isinstance(prepared, int):
@@ -231,16 +231,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     scenario = Scenario(weights=weights, mode="renormalise", bands=bands.thresholds if bands else None) \
         if (weights or bands) else None
     try:
-        if args.xlsx:
-            from .export_xlsx import workbook_bytes
+        from .export_html import report_html
+        from .export_pdf import deck_pdf
+        from .export_pptx import deck_bytes
+        from .export_xlsx import workbook_bytes
 
-            Path(args.xlsx).write_bytes(workbook_bytes(evaluation, scenario, args.lang))
-            print(args.xlsx)
-        if args.pptx:
-            from .export_pptx import deck_bytes
-
-            Path(args.pptx).write_bytes(deck_bytes(evaluation, scenario, args.lang))
-            print(args.pptx)
+        builders: list[tuple[str | None, Callable[[], bytes]]] = [
+            (args.xlsx, lambda: workbook_bytes(evaluation, scenario, args.lang)),
+            (args.pptx, lambda: deck_bytes(evaluation, scenario, args.lang)),
+            (args.pdf, lambda: deck_pdf(evaluation, scenario, args.lang)),
+            (args.html, lambda: report_html(evaluation, scenario, args.lang).encode("utf-8")),
+        ]
+        for path, build in builders:
+            if path:
+                Path(path).write_bytes(build())
+                print(path)
     except (KeyError, ValueError) as exc:
         return _argument_error(exc)
     except OSError as exc:
@@ -330,12 +335,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_robustness)
-    e = sub.add_parser("export", help="write a slide deck (.pptx) and/or a what-if workbook (.xlsx)")
+    e = sub.add_parser("export", help="write a slide deck (.pptx, .pdf), a what-if workbook (.xlsx) and/or "
+                                      "a one-file HTML report")
     e.add_argument("file")
     e.add_argument("--weights", help="a scenario, e.g. 效益=40 (level-1 changes keep the total at 100)")
     e.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
     e.add_argument("--pptx", help="output deck, e.g. OUT.pptx")
     e.add_argument("--xlsx", help="output workbook, e.g. OUT.xlsx")
+    e.add_argument("--pdf", help="output deck as PDF (the .pptx's slides), e.g. OUT.pdf")
+    e.add_argument("--html", help="output report, one self-contained HTML file, e.g. OUT.html")
     e.set_defaults(func=cmd_export)
     u = sub.add_parser("users", help="manage the local user file for PERFEVAL_AUTH=local / oidc")
     u.add_argument("action", choices=["list", "add", "passwd", "role", "remove"])

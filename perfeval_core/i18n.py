@@ -149,6 +149,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_present": ("演示模式", "Presentation"),
     "export_pptx": ("下载演示文稿（PPT）", "Download the slide deck (PPTX)"),
     "export_xlsx": ("下载可调权重的 Excel", "Download the what-if workbook (XLSX)"),
+    "export_pdf": ("下载演示文稿（PDF）", "Download the slide deck (PDF)"),
+    "export_html": ("下载 HTML 报告", "Download the HTML report"),
+    "report_contents": ("目录", "Contents"),
     "exports": ("导出", "Export"),
     "help_present": ("会议投屏：每页一个结论，大字号，上一页/下一页；有模拟方案时包含官方与模拟对比。",
                      "For the meeting room: one message per full-screen view, large type, previous/next."),
@@ -462,6 +465,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "year_prefix": ("{year}年 ", "{year} "),
     "present_next": ("下一页", "Next"),
     "present_exit": ("退出演示", "Exit presentation"),
+    "present_more": ("……另有 {count} 条", "… and {count} more"),
 }
 
 
