@@ -38,6 +38,15 @@ from .style import ACCENT, BAND_COLORS, NO_RATING_COLOR
 DECK_FONT = "Microsoft YaHei"
 LANG_TAG = {"zh": "zh-CN", "en": "en-US"}
 
+# characters XML 1.0 cannot hold (a workbook's cell can: _x0007_): python-pptx refuses them
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: object) -> str:
+    """``text`` without the control characters a slide cannot hold (a name from a workbook)."""
+    return _NOT_XML.sub("", str(text))
+
+
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.55
 CONTENT_W = SLIDE_W - 2 * MARGIN
@@ -135,7 +144,7 @@ def _add_paragraph(tf: TextFrame, text: str, size: float, bold: bool = False, co
         for el in (bu_color, bu_font, bu_char):  # after lnSpc/spcBef/spcAft, as the schema wants
             pPr.append(el)
     run = p.add_run()
-    run.text = text
+    run.text = xml_text(text)
     set_run_font(run, size, bold, color, lang)
 
 
@@ -542,7 +551,7 @@ def deck(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "
     prs.slide_width = Inches(SLIDE_W)
     prs.slide_height = Inches(SLIDE_H)
     _patch_theme(prs)
-    prs.core_properties.title = deck_title(evaluation, lang)
+    prs.core_properties.title = xml_text(deck_title(evaluation, lang))
     prs.core_properties.language = LANG_TAG.get(lang, "zh-CN")
     _title_slide(prs, evaluation, lang, any(v.key == "scenario" for v in shown))
     total = len(shown) + 1

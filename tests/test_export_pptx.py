@@ -283,3 +283,15 @@ def test_a_long_ranking_shows_its_ends_on_the_slide():
     assert any("共 80 个单位" in b for b in ranking.bullets)
     shown = ranking.table.iloc[:, 1].tolist()
     assert shown[0] == "第79区" and shown[-1] == "第0区"  # the best and the worst are both there
+
+
+def test_control_characters_from_a_workbook_do_not_stop_the_deck(tangshan):
+    """A cell may hold _x0007_ (BEL) and the like; python-pptx refuses them in XML: they are dropped."""
+    from dataclasses import replace
+
+    ev = tangshan.evaluation
+    hostile = replace(ev, project=replace(ev.project, name="城市\x07社区\x1b项目"))
+    deck = Presentation(io.BytesIO(deck_bytes(hostile, None, "zh")))
+    assert deck.core_properties.title and "\x07" not in deck.core_properties.title
+    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("城市社区项目" in text for text in texts)
