@@ -59,13 +59,6 @@ def fitted_legend(labels: list[str], title: str | None = None, room: float = LEG
     return alt.Legend(columns=columns, labelLimit=0, title=title)
 
 
-# a long Chinese axis label on two or three lines of eight characters instead of cut with "…"
-# (居民迫切需要的其他服务事项); Latin labels keep the axis's label limit
-WRAP_LABEL = ("test(/[\u2e80-\u9fff]/, datum.label) && length(datum.label) > 8 ? "
-              "(length(datum.label) > 16 ? [substring(datum.label, 0, 8), substring(datum.label, 8, 16), "
-              "substring(datum.label, 16)] : [substring(datum.label, 0, 8), substring(datum.label, 8)]) : datum.label")
-
-
 def band_scale(bands: Bands) -> alt.Scale:
     labels = list(bands.labels)
     return alt.Scale(domain=labels + ["—"], range=band_colors(labels) + [NO_RATING_COLOR])
@@ -254,7 +247,7 @@ def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLeve
                alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f"), alt.Tooltip("scope:N", title="")]
     base = alt.Chart(df)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        y=alt.Y("category:N", sort=cats, title=None, axis=alt.Axis(labelExpr=WRAP_LABEL)),
+        y=alt.Y("category:N", sort=cats, title=None),
         x=alt.X("count:Q", title=t("projects", lang)),
         color=alt.Color("scope:N", scale=alt.Scale(domain=scopes, range=[ACCENT, TARGET_COLOR]),
                         legend=fitted_legend(scopes)),
