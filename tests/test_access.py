@@ -373,7 +373,9 @@ def test_an_editor_sets_the_official_weights_and_every_page_follows(signed):
 # --- kept sign-ins: the hand-over to the browser and the cookie routes -------------------------------
 
 def _route_calls(at: AppTest) -> list[dict]:
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    """The cookie-route calls among the page's components (the interface-text component is another)."""
+    calls = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    return [c for c in calls if isinstance(c, dict) and "path" in c]
 
 
 def test_a_sign_in_is_handed_to_the_browser_once_and_sign_out_ends_it(signed):
