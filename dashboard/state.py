@@ -134,6 +134,14 @@ def shared_controls() -> None:
                              format_func=lambda v: {"zh": "中文", "en": "English"}[v], selection_mode="single")
     if st.session_state.get("lang") is None:  # a segmented control can be deselected
         st.session_state.lang = lang
+    # the address keeps the view on every page (a page switch clears the query): a copied link or
+    # a new tab shows the same evaluation in the same language
+    wanted_query = {"lang": str(st.session_state.lang)}
+    if st.session_state.get("eval_key"):
+        wanted_query["eval"] = str(st.session_state.eval_key)[:12]
+    for name, value in wanted_query.items():
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def evaluation_label(result: LoadResult, entry: library.Entry, lang: str) -> str:

@@ -25,7 +25,8 @@ frame = views.budget_by(ev, units)
 cards = st.columns(5, border=True)
 for holder, label, value in ((cards[0], "budget_wan", overall["budget"]), (cards[1], "arrived_wan", overall["arrived"]),
                              (cards[2], "spent_wan", overall["spent"])):
-    holder.metric(t(label), fmt_number(value))
+    # a card holds seven digits: six-figure amounts (a 50,000-unit programme) without their decimals
+    holder.metric(t(label), fmt_number(value, 0 if abs(value) >= 100_000 else 2))
 cards[3].metric(t("arrival_rate"), fmt_pct(overall["arrival_rate"]))
 cards[4].metric(t("execution_rate"), fmt_pct(overall["execution_rate"]))
 if scope is not None:

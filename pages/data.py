@@ -1,4 +1,5 @@
 import io
+import time
 import zipfile
 
 import pandas as pd
@@ -131,7 +132,9 @@ current = loaded_evaluations().get(st.session_state.get("eval_key", ""))
 if current is not None and current[1].evaluation is not None:
     st.subheader(x("tree"), help=x("tree_help"))
     indicator_tree(current[1].evaluation, key="tree_current",
-                   caption=message(x, "tree_of", title=current[1].evaluation.title))
+                   caption=message(x, "tree_of", title=(t("year_prefix", year=current[1].evaluation.project.year)
+                                                         if current[1].evaluation.project.year else "")
+                                   + (current[1].evaluation.project.name or current[1].evaluation.source_name)))
 
 st.subheader(x("library"))
 library_entries = library.entries()
@@ -139,10 +142,11 @@ if library.last_error():
     st.warning(plain(library.last_error()), icon=":material/cloud_off:")
 for entry in library_entries:
     cols = st.columns([6, 2, 1], vertical_alignment="center")
-    cols[0].markdown(f"**{plain(entry.filename)}** · `{entry.key[:12]}`")
+    added = f" · {time.strftime('%Y-%m-%d %H:%M', time.localtime(entry.added))}" if entry.added else ""
+    cols[0].markdown(f"**{plain(entry.filename)}**{added}")  # the content hash is for the log, not the reader
     cols[1].caption(x("bundled") if entry.bundled else x("uploaded"))
     if (not entry.bundled and allowed("manage_library")
-            and cols[2].button(x("remove"), key=f"remove_{entry.key}", icon=":material/delete:")):
+            and cols[2].button("", key=f"remove_{entry.key}", icon=":material/delete:", help=x("remove"))):
         library.remove(entry.key, actor=actor())
         st.toast(message(x, "removed", name=entry.filename))
         st.rerun()

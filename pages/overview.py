@@ -46,7 +46,12 @@ if b:
                       "note": f"{t('spent')} {fmt_wan(b['spent'], lang)}",
                       **flag("execution_rate", t(f"def_execution_{ev.project.execution_rate_definition}"))})
 if d["units_budgeted"] is not None:
-    cards.append({"label": t("units_budgeted_used"), "value": f"{d['units_budgeted']:,} / {d['units_used_funds']:,}"})
+    pair = f"{d['units_budgeted']:,} / {d['units_used_funds']:,}"
+    if len(pair) <= 11:
+        cards.append({"label": t("units_budgeted_used"), "value": pair})
+    else:  # 44,999 / 44,999 is wider than a card: the count budgeted, and below it the count that used funds
+        cards.append({"label": t("units_budgeted"), "value": f"{d['units_budgeted']:,}",
+                      "note": t("units_used_note", count=f"{d['units_used_funds']:,}")})
 if d["project_count"] is not None:
     note = f"{t('out_of_scope')} {d['project_count_out_of_scope']:,}" if d["project_count_out_of_scope"] else ""
     cards.append({"label": t("project_count"), "value": f"{d['project_count']:,}", "note": note})

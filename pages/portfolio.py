@@ -27,6 +27,8 @@ for entry, result in loaded_evaluations().values():
     row["full"] = evaluation_label(result, entry, lang)
     rows.append(row)
 frame = pd.DataFrame(rows)
+bands = Bands().relabelled(lang)  # the default bands as the UI's language says them
+frame["rating"] = frame["rating"].map(lambda r: dict(zip(Bands().labels, bands.labels)).get(r, r))
 for column in ("budget", "arrived", "spent", "arrival_rate", "execution_rate"):
     # numbers, NaN where an evaluation has none (a 评分表 carries no budget): shown empty, not "None"
     frame[column] = pd.to_numeric(frame[column], errors="coerce") if column in frame else float("nan")
@@ -39,7 +41,7 @@ if len(scored):
                 axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0, labelFontSize=13)),
         x=alt.X("total:Q", scale=alt.Scale(domain=[0, 105]), title=t("total_score")))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        color=alt.Color("rating:N", scale=band_scale(Bands()), title=t("rating"), legend=alt.Legend(orient="top")),
+        color=alt.Color("rating:N", scale=band_scale(bands), title=t("rating"), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("full:N", title=t("project")), alt.Tooltip("total:Q", format=".2f", title=t("total_score")),
                  alt.Tooltip("rating:N", title=t("rating")), alt.Tooltip("budget:Q", format=",.2f", title=t("budget_wan")),
                  alt.Tooltip("execution_rate:Q", format=".2%", title=t("execution_rate")),
@@ -54,7 +56,8 @@ frame["which"] = [" ".join(str(p) for p in (y, r, lay) if p) for y, r, lay in zi
 table(frame[["project", "which", "total", "rating", "budget", "arrival_rate", "execution_rate"]].rename(columns={
     "project": t("project"), "which": t("portfolio_which"), "total": t("total_score"), "rating": t("rating"),
     "budget": t("budget_wan"), "arrival_rate": t("arrival_rate"), "execution_rate": t("execution_rate")}),
-    column_config={t("arrival_rate"): st.column_config.NumberColumn(format="percent"),
-                   t("execution_rate"): st.column_config.NumberColumn(format="percent"),
-                   t("total_score"): st.column_config.NumberColumn(format="%.2f"),
-                   t("budget_wan"): st.column_config.NumberColumn(format="localized")})
+    column_config={t("arrival_rate"): st.column_config.NumberColumn(format="percent", width="small"),
+                   t("execution_rate"): st.column_config.NumberColumn(format="percent", width="small"),
+                   t("total_score"): st.column_config.NumberColumn(format="%.2f", width="small"),
+                   t("rating"): st.column_config.Column(width="small"),
+                   t("budget_wan"): st.column_config.NumberColumn(format="localized", width="small")})

@@ -18,13 +18,13 @@ GROUPS = [tree.names[i] for i in tree.level1]
 scenario = st.session_state.get("current_scenario")
 options = ["official"] + (["scenario"] if scenario is not None else [])
 c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 1])
-basis = c1.segmented_control(t("rob_basis"), options, default="official", key="rob_basis", selection_mode="single",
-                             format_func=lambda v: t(f"rob_basis_{v}")) or "official"
+# radio buttons wrap their labels in a narrow column (a segmented control cut them off at 1366 px)
+basis = c1.radio(t("rob_basis"), options, key="rob_basis", format_func=lambda v: t(f"rob_basis_{v}")) or "official"
 weights = level1_weights(model, scenario) if basis == "scenario" else None
 spread = c2.slider(t("rob_spread"), 0.0, 0.5, 0.2, 0.05, key="rob_spread", format="%.2f")
 draws = c3.select_slider(t("rob_draws"), [1_000, 2_000, 5_000, 10_000, 20_000], value=10_000, key="rob_draws")
-method = c4.segmented_control(t("rob_method"), ["uniform", "dirichlet"], default="uniform", key="rob_method",
-                              selection_mode="single", format_func=lambda v: t(f"rob_{v}")) or "uniform"
+method = c4.radio(t("rob_method"), ["uniform", "dirichlet"], key="rob_method",
+                  format_func=lambda v: t(f"rob_{v}")) or "uniform"
 seed = c5.number_input(t("rob_seed"), 0, 10_000, 0, key="rob_seed")
 
 depths = sorted(set(int(d) for d in model.unit_depth))

@@ -40,13 +40,16 @@ if len(units) <= SIDE_BY_SIDE:
     wide = result.subtotals().T
     wide.insert(0, t("points"), result.node_points)
     wide.index = labels
-    table(wide.reset_index(names=t("indicator")), column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                                               for c in wide.columns})
+    # a matrix wider than the screen scrolls sideways by design; the indicator column stays pinned
+    table(wide.reset_index(names=t("indicator")), column_config={
+        t("indicator"): st.column_config.TextColumn(pinned=True),
+        **{c: st.column_config.NumberColumn(format="%.2f") for c in wide.columns}})
 else:
     long = result.subtotals()
     long.columns = [label + paren(f"{points:g}", lang) for label, points in zip(labels, result.node_points)]
-    table(long.reset_index(names=t("unit")), column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                                            for c in long.columns})
+    table(long.reset_index(names=t("unit")), column_config={
+        t("unit"): st.column_config.TextColumn(pinned=True),
+        **{c: st.column_config.NumberColumn(format="%.2f") for c in long.columns}})
 
 left, right = st.columns(2)
 with left:

@@ -240,14 +240,16 @@ def whatif() -> None:
     idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))
     live_ranking(ranking_data(comparison, basis_of(idx), CODES, weights, locked, {c: weight_key(c) for c in CODES},
                               bands, lang))
-    columns = comparison[["unit", "official_total", "scenario_total", "delta", "official_rank", "scenario_rank",
-                          "official_rating", "scenario_rating"]].rename(columns={
+    # ratings next to the scores, ranks after: what a leader reads first is in view at 1366 px
+    columns = comparison[["unit", "official_total", "scenario_total", "delta", "official_rating", "scenario_rating",
+                          "official_rank", "scenario_rank"]].rename(columns={
         "unit": t("unit"), "official_total": f"{t('official')}·{t('total_score')}",
         "scenario_total": f"{t('scenario')}·{t('total_score')}", "delta": t("delta"),
         "official_rank": f"{t('official')}·{t('rank')}", "scenario_rank": f"{t('scenario')}·{t('rank')}",
         "official_rating": f"{t('official')}·{t('rating')}", "scenario_rating": f"{t('scenario')}·{t('rating')}"})
     with st.expander(t("full_table")):
-        table(columns, column_config={c: st.column_config.NumberColumn(format="%.2f") for c in columns.columns[1:4]})
+        table(columns, column_config={**{c: st.column_config.NumberColumn(format="%.2f", width="small") for c in columns.columns[1:4]},
+                                      **{c: st.column_config.Column(width="small") for c in columns.columns[4:]}})
     leaves = effective_leaves(model, result)
     bars = (charts.weight_bars_data(leaves, lang), tuple(leaves["code"] + " " + leaves["name"]), lang)
     LIVE["leaf_weights"] = bars

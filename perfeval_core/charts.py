@@ -250,7 +250,7 @@ def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLeve
         y=alt.Y("category:N", sort=cats, title=None),
         x=alt.X("count:Q", title=t("projects", lang)),
         color=alt.Color("scope:N", scale=alt.Scale(domain=scopes, range=[ACCENT, TARGET_COLOR]),
-                        legend=fitted_legend(scopes)),
+                        legend=fitted_legend(scopes, room=150)),  # beside labels up to 220 px: one column
         tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, fontSize=13, font=FONT).encode(
         y=alt.Y("category:N", sort=cats), x="count:Q", text=alt.Text("count:Q", format=","), tooltip=tooltip)

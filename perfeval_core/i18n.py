@@ -71,11 +71,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "amount_wan": ("金额（万元）", "Amount (10k yuan)"),
     "wan": ("万元", "×10k yuan"),
     "funding_level": ("资金层级", "Funding level"),
-    "arrival_rate": ("资金到位率", "Funds received rate"),
-    "execution_rate": ("预算执行率", "Budget execution rate"),
+    "arrival_rate": ("资金到位率", "Arrival rate"),
+    "execution_rate": ("预算执行率", "Execution rate"),
     "units_budgeted": ("安排预算单位", "Units budgeted"),
     "units_used": ("使用资金单位", "Units that used funds"),
     "units_budgeted_used": ("预算单位 / 使用资金", "Units funded / using"),
+    "units_used_note": ("使用资金 {count} 个", "{count} used funds"),
     "project_count": ("完成项目数", "Projects completed"),
     "projects": ("项目数", "Projects"),
     "category": ("项目类别", "Category"),
@@ -203,7 +204,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "median_rank": ("排名中位数", "Median rank"),
     "probability": ("概率", "Probability"),
     "chart_rank_interval": ("排名区间（5%–95%，圆点为中位数，红线为官方排名）",
-                            "Rank interval (5–95 %, dot: median, red: official rank)"),
+                            "Rank range (5–95 %; dot median, red official)"),
     "chart_band_probability": ("各评级出现的概率", "Probability of each rating"),
     "rob_basis": ("基于", "Based on"),
     "rob_basis_official": ("官方权重", "Official weights"),
@@ -389,10 +390,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_removed": ("已移除 {name}", "Removed {name}"),
     "data_template": ("下载空白模板", "Download the blank template"),
     "data_samples": ("下载示例", "Download samples"),
-    "data_format_help": ("模板各工作表与列的说明见 docs/workbook-format.md；也可直接上传评价报告中的评分表、"
+    "data_format_help": ("模板各工作表与列的说明见“填写说明”工作表（下载空白模板）；也可直接上传评价报告中的评分表、"
                          "项目支出绩效自评表、指标得分情况表（Excel 或 Word）。",
-                         "The template format is described in docs/workbook-format.md; score tables, project "
-                         "self-evaluation forms and coded score lists from reports (Excel or Word) load too."),
+                         "The blank template's first sheet explains its sheets and columns; score "
+                         "tables, project self-evaluation forms and coded score lists from reports (Excel or Word) load too."),
     "data_viewer_note": ("当前角色只能浏览；上传工作簿需要编辑者权限。", "Your role can browse only; uploading needs the editor role."),
     "data_entry_missing": ("工作簿 {name} 已不在文件库中（文件被移走或删除），其余评价不受影响。",
                            "Workbook {name} is no longer in the library (the file was moved or deleted); other evaluations are unaffected."),
