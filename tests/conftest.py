@@ -30,3 +30,14 @@ def tangshan():
     result = load_path(SAMPLES / "tangshan_2024_evaluation.xlsx")
     assert result.evaluation is not None, result.report.lines()
     return result
+
+
+# the modules that drive Chromium against a live server: marked ``browser`` (``-m "not browser"``
+# leaves them out of a quick loop; scripts/test.sh runs everything)
+BROWSER_MODULES = ("test_browser", "test_server_guard")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name.startswith(BROWSER_MODULES):
+            item.add_marker(pytest.mark.browser)
