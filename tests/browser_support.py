@@ -63,9 +63,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_streamlit(extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """``streamlit run dashboard/serve.py`` (the app and its sign-in routes, as scripts/run.sh) on a free port with an empty data dir; yields its URL."""
-    data_dir = Path(tempfile.mkdtemp(prefix="perfeval-browser-"))
+def running_streamlit(extra_env: dict[str, str] | None = None, data_dir: Path | None = None) -> Iterator[str]:
+    """``streamlit run dashboard/serve.py`` (the app and its sign-in routes, as scripts/run.sh) on a free port;
+    yields its URL. The data dir is a new empty one unless ``data_dir`` is given (a library prepared before)."""
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="perfeval-browser-"))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PERFEVAL_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
