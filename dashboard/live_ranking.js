@@ -222,7 +222,18 @@ export default function (component) {
   if (!data || !data.units) return
   draw(inst, data.scenario, "server")
   watchSliders(inst)
+  // the sliders may be drawn after this component on a first, slow load: look again until every one
+  // is followed (a few seconds at most), or the first move would wait for the server
+  clearTimeout(inst.retry)
+  let tries = 0
+  const again = () => {
+    if (Object.keys(inst.data.sliders || {}).every((code) => inst.watched.has(code)) || ++tries > 50) return
+    watchSliders(inst)
+    inst.retry = setTimeout(again, 200)
+  }
+  inst.retry = setTimeout(again, 200)
   return () => {
+    clearTimeout(inst.retry)
     for (const o of inst.observers) o.disconnect()
     INSTANCES.delete(parentElement)
   }
