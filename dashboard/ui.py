@@ -341,6 +341,10 @@ def _for_display(df: pd.DataFrame, config: object) -> tuple[pd.DataFrame, dict |
     settings = dict(config) if isinstance(config, dict) else {}
     out = None
     for column in df.columns:
+        if df[column].dtype == object and df[column].isna().any():  # None in a text column: the grid says "None"
+            out = df.copy() if out is None else out
+            out[column] = out[column].map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
+            continue
         if not pd.api.types.is_float_dtype(df[column]):
             continue
         setting = settings.get(column)

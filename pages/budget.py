@@ -22,7 +22,9 @@ overall = budget_totals(ev) if scope is None else budget_by_unit(ev).loc[scope]
 units = views.children(ev, scope) or ([scope] if scope else [])
 frame = views.budget_by(ev, units)
 
-cards = st.columns(5, border=True)
+# five cards across a 1366-px screen: their figures a size smaller than Streamlit's, so 100.00% fits
+st.html("<style>.st-key-budget_cards [data-testid='stMetricValue'] {font-size: 1.85rem;}</style>")
+cards = st.container(key="budget_cards").columns(5, border=True)
 for holder, label, value in ((cards[0], "budget_wan", overall["budget"]), (cards[1], "arrived_wan", overall["arrived"]),
                              (cards[2], "spent_wan", overall["spent"])):
     # a card holds seven digits: six-figure amounts (a 50,000-unit programme) without their decimals
@@ -56,8 +58,11 @@ if scope is not None:
     inside = set(views.descendants(ev, scope)) | {scope}
     unused = unused[unused["unit"].isin(inside)]
 with st.expander(t("not_used_units", count=len(unused)), expanded=bool(len(unused))):
-    table(unused.rename(columns={"unit": t("unit"), "parent": t("parent_unit"), "district": t("district"),
-                                 "budget": t("budget_wan")}))
+    if len(unused):
+        table(unused.rename(columns={"unit": t("unit"), "parent": t("parent_unit"), "district": t("district"),
+                                     "budget": t("budget_wan")}))
+    else:  # an empty grid says "empty", in English
+        st.caption(t("none"))
 percent = frame.assign(arrival_rate=frame["arrival_rate"] * 100, execution_rate=frame["execution_rate"] * 100)
 table(percent[["unit", "budget", "arrived", "spent", "arrival_rate", "execution_rate"]].rename(columns={
     "unit": t("unit"), "budget": t("budget"), "arrived": t("arrived"), "spent": t("spent"),

@@ -240,9 +240,10 @@ def rate_bars(table: pd.DataFrame, column: str, target: float, lang: str = "zh")
 
 def category_totals_chart(totals: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     df = totals.copy()
-    df["scope"] = df["in_scope"].map({True: t("in_scope", lang), False: t("out_of_scope", lang)})
+    # the legend's words short: it sits over a plot narrowed by long category names
+    df["scope"] = df["in_scope"].map({True: t("in_scope_short", lang), False: t("out_of_scope_short", lang)})
     cats = df.sort_values("order")["category"].tolist()
-    scopes = [t("in_scope", lang), t("out_of_scope", lang)]
+    scopes = [t("in_scope_short", lang), t("out_of_scope_short", lang)]
     tooltip = [alt.Tooltip("category:N", title=t("category", lang)), alt.Tooltip("count:Q", title=t("projects", lang), format=","),
                alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f"), alt.Tooltip("scope:N", title="")]
     base = alt.Chart(df)

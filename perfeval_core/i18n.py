@@ -83,6 +83,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "share": ("占比", "Share"),
     "in_scope": ("规定范围内", "Allowed category"),
     "out_of_scope": ("规定范围外", "Outside allowed categories"),
+    "in_scope_short": ("规定范围内", "Allowed"),
+    "out_of_scope_short": ("规定范围外", "Not allowed"),
     "satisfaction": ("满意度", "Satisfaction"),
     "participation": ("经常参与率", "Frequent participation"),
     "age_group": ("年龄段", "Age group"),
