@@ -262,23 +262,12 @@ def test_deck_renders_in_libreoffice(office, name, hohhot_deck_bytes, tangshan_d
 
 def test_a_long_ranking_shows_its_ends_on_the_slide():
     """500 districts do not fit a projector: the slide shows the first and last 15 and says so."""
-    import numpy as np
+    from perfeval_core.slides import SLIDE_ENDS
 
-    from perfeval_core.model import Evaluation, ProjectInfo
-    from perfeval_core.slides import SLIDE_ENDS, views
+    from .test_present_screen import long_ranking  # one builder of a long ranking for both tests
 
     n = 80
-    indicators = pd.DataFrame({"code": ["A", "A1"], "name": ["决策", "立项"], "parent": [None, "A"], "level": [1, 2],
-                               "points": [100.0, 100.0], "kind": "", "target": np.nan, "unit": "", "explanation": "",
-                               "criteria": "", "src_sheet": "", "src_row": 0, "src_col": 0})
-    names = ["市"] + [f"第{i}区" for i in range(n)]
-    units = pd.DataFrame({"name": names, "parent": [None] + ["市"] * n, "tier": ["市"] + ["区"] * n,
-                          "depth": [0] + [1] * n, "field_visited": False, "note": ""})
-    rates = np.linspace(0.5, 1.0, n + 1)
-    scores = pd.DataFrame({"unit": names, "code": "A1", "points": rates * 100, "rate": rates, "actual": np.nan,
-                           "reason": "", "src_sheet": "", "src_row": 0, "src_col": 0})
-    ev = Evaluation(ProjectInfo(name="长名单"), indicators, units, scores)
-    ranking = next(v for v in views(ev, None, "zh") if v.key == "ranking")
+    ranking = long_ranking(n, "zh")
     assert len(ranking.table) == 2 * SLIDE_ENDS
     assert any("共 80 个单位" in b for b in ranking.bullets)
     shown = ranking.table.iloc[:, 1].tolist()
