@@ -14,7 +14,7 @@ from altair.utils import schemapi
 
 from dashboard.state import Context
 from perfeval_core.charts import spec_without_data
-from perfeval_core.i18n import fmt_number, fmt_pct, half_up, half_up_array
+from perfeval_core.i18n import fmt_amount, fmt_number, fmt_pct, half_up_array
 from perfeval_core.scoring import Scenario
 from perfeval_core.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
 
@@ -61,7 +61,7 @@ def clear_below(key: str, depth: int) -> None:
             del st.session_state[k]
 
 
-def drill_path(ctx: Context, key: str, container: object | None = None) -> list[str]:
+def drill_path(ctx: Context, key: str) -> list[str]:
     """Cascading choices down the unit tree, from the compared tier (districts) to the deepest
     (communities): one select box per level, each holding the units under the one chosen above.
     Returns the chosen units, top first (empty: none chosen). The state of level ``d`` is in
@@ -73,8 +73,7 @@ def drill_path(ctx: Context, key: str, container: object | None = None) -> list[
     levels = int(depths.max()) - views.main_depth(ev) + 1 if len(depths) else 0
     if levels <= 0:
         return []
-    host = container if container is not None else st
-    columns = host.columns(min(levels, 4))  # type: ignore[attr-defined]
+    columns = st.columns(min(levels, 4))
     path: list[str] = []
     options = views.children(ev, None)
     depth = 0
@@ -328,7 +327,7 @@ def _cell_text(fmt: str | None, digits: int | None) -> Callable[[float], str]:
     if fmt == "percent":
         return fmt_pct
     if digits is not None:
-        return lambda v: f"{half_up(v, digits):,.{digits}f}" if "," in (fmt or "") else f"{half_up(v, digits):.{digits}f}"
+        return lambda v: fmt_amount(v, digits, thousands="," in (fmt or ""))
     return fmt_number
 
 

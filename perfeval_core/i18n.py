@@ -554,6 +554,13 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def fmt_amount(value: float | None, digits: int = 2, thousands: bool = True) -> str:
+    """``digits`` decimals always (a table's column of amounts): 3,046.42 · 13.75."""
+    if _missing(value):
+        return "—"
+    return f"{half_up(value, digits):{',' if thousands else ''}.{digits}f}"  # type: ignore[arg-type]
+
+
 def fmt_wan(value: float | None, lang: str = "zh") -> str:
     if _missing(value):
         return "—"

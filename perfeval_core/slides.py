@@ -16,7 +16,18 @@ import pandas as pd
 from . import budget as budget_mod
 from . import charts
 from . import views as views_mod
-from .i18n import FINDING_STATUSES, fmt_pct, fmt_score, fmt_wan, join_list, paren, status_label, t
+from .i18n import (
+    FINDING_STATUSES,
+    fmt_amount,
+    fmt_number,
+    fmt_pct,
+    fmt_score,
+    fmt_wan,
+    join_list,
+    paren,
+    status_label,
+    t,
+)
 from .model import Evaluation
 from .scoring import Scenario, ScoreResult, ScoringModel, project_unit
 from .summary import summary
@@ -41,10 +52,6 @@ class SlideView:
     table: pd.DataFrame | None = None
     bullets: list[str] = field(default_factory=list)
     rating_columns: tuple[str, ...] = ()
-
-
-def _wan_number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _ok(value: object) -> bool:
@@ -86,7 +93,7 @@ def _headline(ev: Evaluation, d: dict, lang: str) -> SlideView:
         mark = {weak.get("key"): text("msg_weakest_mark", lang, target=fmt_pct(weak["target"], 0))} if weak else {}
         parts.append(text("msg_headline_rates", lang, arrival=fmt_pct(d["arrival_rate"]) + mark.get("arrival_rate", ""),
                           execution=fmt_pct(d["execution_rate"]) + mark.get("execution_rate", "")))
-        kpis.append((t("budget_wan", lang), _wan_number(b["budget"]),
+        kpis.append((t("budget_wan", lang), fmt_number(b["budget"]),
                      " · ".join(f"{lvl['level']} {lvl['budget']:,.0f}" for lvl in b["by_level"])))
         kpis.append((t("arrival_rate", lang), fmt_pct(d["arrival_rate"]), f"{t('arrived', lang)} {fmt_wan(b['arrived'], lang)}"))
         kpis.append((t("execution_rate", lang), fmt_pct(d["execution_rate"]), f"{t('spent', lang)} {fmt_wan(b['spent'], lang)}"))
@@ -172,9 +179,9 @@ def _budget(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVie
     chart = charts.rate_bars(frame, "execution_rate", target, lang)
     table = pd.DataFrame({
         t("unit", lang): frame["unit"],
-        t("budget", lang): frame["budget"].map(_wan_number),
-        t("arrived", lang): frame["arrived"].map(_wan_number),
-        t("spent", lang): frame["spent"].map(_wan_number),
+        t("budget", lang): frame["budget"].map(fmt_number),
+        t("arrived", lang): frame["arrived"].map(fmt_number),
+        t("spent", lang): frame["spent"].map(fmt_number),
         t("arrival_rate", lang): frame["arrival_rate"].map(fmt_pct),
         t("execution_rate", lang): frame["execution_rate"].map(fmt_pct),
     })
@@ -211,7 +218,7 @@ def _categories(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> Slid
     table = pd.DataFrame({
         t("category", lang): totals["category"] + totals["in_scope"].map({True: "", False: f" {mark}"}),
         t("projects", lang): totals["count"].map(lambda v: f"{int(v):,}"),
-        t("amount_wan", lang): amount.map(lambda v: f"{v:,.2f}" if np.isfinite(v) else "—"),
+        t("amount_wan", lang): amount.map(fmt_amount),
     })
     chart = charts.category_totals_chart(totals, lang)
     return SlideView("categories", t("page_categories", lang), message, chart=chart, table=table, bullets=bullets)
