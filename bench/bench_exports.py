@@ -14,9 +14,9 @@ from common import measure, report, write_results
 from make_workbooks import ensure
 
 from perfeval_core import load_path
-from perfeval_core.export_pptx import deck_bytes
-from perfeval_core.export_xlsx import workbook_bytes
-from perfeval_core.scoring import Scenario
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.present.export_pptx import deck_bytes
+from perfeval_core.present.export_xlsx import workbook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from common import measure, peak_mb, report, synthetic_indicators
 
-from perfeval_core.scoring import Scenario, ScoringModel
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from common import line, measure, peak_mb, report, synthetic_indicators
 
-from perfeval_core.robustness import (
+from perfeval_core.analysis.robustness import (
     band_distance,
     break_even,
     level1_rates,
@@ -28,7 +28,7 @@ from perfeval_core.robustness import (
     rating_break_even,
     robust_pairs,
 )
-from perfeval_core.scoring import ScoringModel
+from perfeval_core.analysis.scoring import ScoringModel
 
 
 def synthetic_model(units: int, seed: int = 0) -> ScoringModel:

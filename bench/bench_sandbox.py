@@ -1,5 +1,5 @@
-"""What parsing in a child process costs: ``perfeval_core.sandbox.load_bytes`` (a forked child
-with limits, the result pickled back) against ``perfeval_core.loader.load_bytes`` in this process,
+"""What parsing in a child process costs: ``perfeval_core.io.sandbox.load_bytes`` (a forked child
+with limits, the result pickled back) against ``perfeval_core.io.loader.load_bytes`` in this process,
 on the same bytes in the same run - with the caller single-threaded (a plain fork, as the CLI)
 and with another thread running (the fork server, as the dashboard).
 
@@ -20,7 +20,7 @@ from make_workbooks import ensure
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from perfeval_core import loader, sandbox  # noqa: E402
+from perfeval_core.io import loader, sandbox  # noqa: E402
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import synthetic_indicators  # noqa: E402
 
-from perfeval_core import template_spec as spec  # noqa: E402
+from perfeval_core.io import template_spec as spec  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "data"
 SIZES = (1_000, 50_000, 200_000)

@@ -1,4 +1,4 @@
-"""Sign-in and permissions in the dashboard (the rules themselves are in ``perfeval_core.auth``).
+"""Sign-in and permissions in the dashboard (the rules themselves are in ``perfeval_core.auth.users``).
 
 ``gate()`` runs in ``dashboard/app.py`` before anything reads data: when sign-in is on and nobody is
 signed in it draws the sign-in screen and stops the script, so no page, navigation entry or
@@ -20,9 +20,9 @@ import streamlit as st
 
 from dashboard import guard
 from dashboard.ui import plain
-from perfeval_core.auth import ROLE_LABELS, AuthConfig, AuthError, User, UserFile, auth_config, can, local_user
-from perfeval_core.i18n import t
-from perfeval_core.store import StoreError, get_store
+from perfeval_core.auth.users import ROLE_LABELS, AuthConfig, AuthError, User, UserFile, auth_config, can, local_user
+from perfeval_core.present.i18n import t
+from perfeval_core.store.database import StoreError, get_store
 
 _USER_KEY = "_signed_in"
 # how the session's user signed in: ("form", connection) - on this browser connection, with the

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.access import account_box, allowed, gate
 from dashboard.chrome import speak
 from dashboard.state import language, shared_controls
-from perfeval_core.i18n import t
+from perfeval_core.present.i18n import t
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 # a file of ours: a Material or emoji icon makes every browser fetch it from a font host outside

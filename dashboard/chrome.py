@@ -3,7 +3,7 @@
 Streamlit's frontend speaks English only (the file uploader's "Upload" and "100MB per file",
 "Choose an option", "Page not found", the dataframe toolbar). ``speak`` mounts a small component
 (custom components v2, ``chrome.js``) that replaces those texts with the catalogue's
-(``perfeval_core.i18n.STREAMLIT_ZH``) as they appear, and does nothing in the English UI.
+(``perfeval_core.present.i18n.STREAMLIT_ZH``) as they appear, and does nothing in the English UI.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from perfeval_core.i18n import STREAMLIT_ZH, STREAMLIT_ZH_PATTERNS
+from perfeval_core.present.i18n import STREAMLIT_ZH, STREAMLIT_ZH_PATTERNS
 
 _COMPONENT = st.components.v2.component(
     "perfeval_chrome", js=(Path(__file__).resolve().parent / "chrome.js").read_text(encoding="utf-8"))

@@ -125,7 +125,7 @@ def _runtime() -> Any:
 
 def _sign_in_on() -> bool:
     try:
-        from perfeval_core.auth import auth_config
+        from perfeval_core.auth.users import auth_config
 
         return auth_config().mode != "off"
     except Exception:  # a misconfigured server is treated as closed

@@ -1,7 +1,7 @@
 """The workbook library: accepted workbooks stored server-side, keyed by content hash, so a
 browser refresh or a second user sees them. Bundled samples are always listed.
 
-Uploaded workbooks live in the shared database (``perfeval_core.store``: the bytes in the
+Uploaded workbooks live in the shared database (``perfeval_core.store.database``: the bytes in the
 ``workbooks`` table), so several app servers pointed at one ``PERFEVAL_DATABASE_URL`` share one
 library. Without that variable the database is the SQLite file ``<data_dir()>/perfeval.db``.
 When the database cannot be reached the bundled samples are still listed and ``last_error()``
@@ -20,8 +20,8 @@ from pathlib import Path
 import streamlit as st
 
 from perfeval_core import LoadResult
-from perfeval_core.sandbox import load_bytes
-from perfeval_core.store import Store, StoreError, get_store
+from perfeval_core.io.sandbox import load_bytes
+from perfeval_core.store.database import Store, StoreError, get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 # the same limit as server.maxUploadSize in .streamlit/config.toml, enforced again here because a
@@ -142,7 +142,7 @@ def add(data: bytes, filename: str, loader: Callable[[bytes, str], LoadResult] =
     """Validate and, when there is no error, store. A rejected file changes nothing. When the database
     fails the entry is None too and ``last_error()`` says why."""
     if len(data) > MAX_UPLOAD_BYTES:
-        from perfeval_core.report import ValidationReport
+        from perfeval_core.model.report import ValidationReport
 
         report = ValidationReport()
         mb = 1024 * 1024  # the unit of server.maxUploadSize

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from perfeval_core.charts import SLOPE_LIMIT
-from perfeval_core.i18n import t
-from perfeval_core.model import Bands
-from perfeval_core.style import band_colors
+from perfeval_core.model.evaluation import Bands
+from perfeval_core.present.charts import SLOPE_LIMIT
+from perfeval_core.present.i18n import t
+from perfeval_core.present.style import band_colors
 
 HERE = Path(__file__).resolve().parent
 PREVIEW_LIMIT = 5_000  # units a browser rescores itself while a slider moves; more wait for the server

@@ -1,4 +1,4 @@
-"""How a view of ``perfeval_core.slides`` fits one 16:9 screen in 演示模式 (pages/present.py).
+"""How a view of ``perfeval_core.present.slides`` fits one 16:9 screen in 演示模式 (pages/present.py).
 
 No Streamlit here: plain functions on a chart's Vega-Lite spec (a dict) and on the view's
 bullets. The page's CSS (dashboard/present.css) sizes the slide in viewport units, so the body
@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from perfeval_core import charts, slides
-from perfeval_core.i18n import t
+from perfeval_core.present import charts, slides
+from perfeval_core.present.i18n import t
 
 # chart text (axes, legends, values) in px: 2.6 % of the height of the largest 16:9 frame in the
 # window, as the slide's CSS type (--pe-u); at least 18 px (20 px at 1366×768, 28 px at 1920×1080).

@@ -11,8 +11,8 @@ from dashboard.access import actor, allowed, current_user
 from dashboard.state import Context
 from dashboard.ui import message, plain, table
 from dashboard.whatif_state import set_level1, set_lower_overrides
-from perfeval_core.store import StoreError, get_store
-from perfeval_core.whatif import compare
+from perfeval_core.analysis.whatif import compare
+from perfeval_core.store.database import StoreError, get_store
 
 
 def _load(record_id: int, level1_codes: list[str]) -> None:

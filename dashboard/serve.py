@@ -26,8 +26,8 @@ from starlette.routing import Route
 
 from dashboard.access import COOKIE, END_PATH, KEEP_PATH
 from dashboard.guard import Guard
-from perfeval_core.auth import AuthError, auth_config
-from perfeval_core.store import MAX_TOKEN_CHARS, StoreError, get_store
+from perfeval_core.auth.users import AuthError, auth_config
+from perfeval_core.store.database import MAX_TOKEN_CHARS, StoreError, get_store
 
 
 def _https(request: Request) -> bool:

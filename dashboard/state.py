@@ -14,11 +14,11 @@ import streamlit as st
 
 from dashboard import library
 from perfeval_core import LoadResult, ScoreResult, ScoringModel
-from perfeval_core.i18n import t as translate
-from perfeval_core.model import Evaluation
-from perfeval_core.sandbox import load_bytes
-from perfeval_core.store import OfficialWeights, StoreError, get_store
-from perfeval_core.whatif import adopt
+from perfeval_core.analysis.whatif import adopt
+from perfeval_core.io.sandbox import load_bytes
+from perfeval_core.model.evaluation import Evaluation
+from perfeval_core.present.i18n import t as translate
+from perfeval_core.store.database import OfficialWeights, StoreError, get_store
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

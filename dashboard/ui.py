@@ -13,10 +13,10 @@ import streamlit as st
 from altair.utils import schemapi
 
 from dashboard.state import Context
-from perfeval_core.charts import spec_without_data
-from perfeval_core.i18n import fmt_amount, fmt_number, fmt_pct, half_up_array
-from perfeval_core.scoring import Scenario
-from perfeval_core.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.present.charts import spec_without_data
+from perfeval_core.present.i18n import fmt_amount, fmt_number, fmt_pct, half_up_array
+from perfeval_core.present.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
 
 # Altair validates every schema object as it is built ("debug mode"): half the time a what-if
 # rerun spends building its charts. The dashboard builds the same specs on every slider move, and
@@ -66,7 +66,7 @@ def drill_path(ctx: Context, key: str) -> list[str]:
     (communities): one select box per level, each holding the units under the one chosen above.
     Returns the chosen units, top first (empty: none chosen). The state of level ``d`` is in
     ``st.session_state[f"{key}_{d}"]``."""
-    from perfeval_core import views
+    from perfeval_core.present import views
 
     ev, t = ctx.evaluation, ctx.t
     depths = ev.units["depth"]
@@ -95,9 +95,9 @@ def drill_path(ctx: Context, key: str) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _headlines(key: str, lang: str, _evaluation: object) -> dict[str, str]:
-    """Each one-message view's sentence (perfeval_core.slides: the same the deck and 演示模式 say),
+    """Each one-message view's sentence (perfeval_core.present.slides: the same the deck and 演示模式 say),
     once per evaluation and language for the whole server."""
-    from perfeval_core import slides
+    from perfeval_core.present import slides
 
     return {view.key: view.message for view in slides.views(_evaluation, None, lang)}  # type: ignore[arg-type]
 
@@ -175,7 +175,7 @@ def live_chart(build: Callable[..., alt.TopLevelMixin], data: pd.DataFrame, shap
 def chart_downloads(key: str, make: Callable[[], alt.TopLevelMixin], label: str | None = None) -> None:
     """PNG and SVG of a chart, drawn on the server (vl-convert, CJK fonts) only when clicked;
     ``make`` builds the Altair chart then."""
-    from perfeval_core.export_images import chart_png, chart_svg
+    from perfeval_core.present.export_images import chart_png, chart_svg
 
     if label:
         st.caption(label)
@@ -190,10 +190,10 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
     """The meeting deck (PowerPoint and PDF), the HTML report and the what-if workbook, built only
     when asked for. ``scenario`` may be a function, called when a button is clicked: below a
     fragment, the buttons are not redrawn when the fragment moves the scenario."""
-    from perfeval_core.export_html import report_html
-    from perfeval_core.export_pdf import deck_pdf
-    from perfeval_core.export_pptx import deck_bytes
-    from perfeval_core.export_xlsx import workbook_bytes
+    from perfeval_core.present.export_html import report_html
+    from perfeval_core.present.export_pdf import deck_pdf
+    from perfeval_core.present.export_pptx import deck_bytes
+    from perfeval_core.present.export_xlsx import workbook_bytes
 
     ev, lang = ctx.evaluation, ctx.lang
     stem = f"{ev.project.year or ''}{ev.project.name}"[:40] or "perfeval"

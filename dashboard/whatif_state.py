@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from perfeval_core.whatif import encode_overrides
+from perfeval_core.analysis.whatif import encode_overrides
 
 HISTORY = 30  # recent weight sets kept to recognise values the browser echoes back late
 

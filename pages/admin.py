@@ -6,9 +6,9 @@ import streamlit as st
 from dashboard.access import actor, require, user_file
 from dashboard.state import language
 from dashboard.ui import message, plain, table
-from perfeval_core.auth import ROLE_LABELS, ROLES, AuthError, auth_config
-from perfeval_core.i18n import t as translate
-from perfeval_core.store import StoreError, get_store
+from perfeval_core.auth.users import ROLE_LABELS, ROLES, AuthError, auth_config
+from perfeval_core.present.i18n import t as translate
+from perfeval_core.store.database import StoreError, get_store
 
 lang = language()
 

@@ -2,10 +2,10 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, drill_path, headline, message, no_data, page_header, plain, table
-from perfeval_core import charts, views
-from perfeval_core.budget import by_unit as budget_by_unit
-from perfeval_core.budget import totals as budget_totals
-from perfeval_core.i18n import LIST_LIMIT, fmt_number, fmt_pct, join_list
+from perfeval_core.analysis.budget import by_unit as budget_by_unit
+from perfeval_core.analysis.budget import totals as budget_totals
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import LIST_LIMIT, fmt_number, fmt_pct, join_list
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation

@@ -2,8 +2,8 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, headline, message, no_data, page_header, table
-from perfeval_core import charts, views
-from perfeval_core.i18n import fmt_wan
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import fmt_wan
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation

@@ -9,12 +9,12 @@ from dashboard import library
 from dashboard.access import actor, allowed
 from dashboard.state import language, load_cached, loaded_evaluations
 from dashboard.ui import message, plain, table
-from perfeval_core.i18n import t as translate
-from perfeval_core.loader import LAYOUT_NAMES
-from perfeval_core.model import Evaluation
-from perfeval_core.report import SEVERITY_LABELS
-from perfeval_core.summary import indicators_json
-from perfeval_core.template_io import prefilled_bytes, template_bytes
+from perfeval_core.io.loader import LAYOUT_NAMES
+from perfeval_core.io.template_io import prefilled_bytes, template_bytes
+from perfeval_core.model.evaluation import Evaluation
+from perfeval_core.model.report import SEVERITY_LABELS
+from perfeval_core.present.i18n import t as translate
+from perfeval_core.present.summary import indicators_json
 
 lang = language()
 

@@ -13,9 +13,9 @@ from dashboard.ui import (
     rating_badge,
     table,
 )
-from perfeval_core import charts, views
-from perfeval_core.charts import SELECT_UNIT
-from perfeval_core.i18n import fmt_number, fmt_pct, fmt_score
+from perfeval_core.present import charts, views
+from perfeval_core.present.charts import SELECT_UNIT
+from perfeval_core.present.i18n import fmt_number, fmt_pct, fmt_score
 
 ctx = context()
 t, lang, ev, result = ctx.t, ctx.lang, ctx.evaluation, ctx.official

@@ -2,8 +2,8 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, headline, no_data, page_header, table
-from perfeval_core import charts
-from perfeval_core.i18n import FINDING_STATUSES, status_label
+from perfeval_core.present import charts
+from perfeval_core.present.i18n import FINDING_STATUSES, status_label
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation

@@ -5,10 +5,10 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, export_buttons, headline, kpi_cards, page_header, plain, rating_badge
-from perfeval_core import charts, views
-from perfeval_core.budget import by_level
-from perfeval_core.i18n import fmt_number, fmt_pct, fmt_score, fmt_wan
-from perfeval_core.summary import summary
+from perfeval_core.analysis.budget import by_level
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import fmt_number, fmt_pct, fmt_score, fmt_wan
+from perfeval_core.present.summary import summary
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation

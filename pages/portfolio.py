@@ -6,10 +6,10 @@ import streamlit as st
 
 from dashboard.state import context, evaluation_label, loaded_evaluations
 from dashboard.ui import chart, plain, table
-from perfeval_core import views
-from perfeval_core.charts import band_scale, finish
-from perfeval_core.i18n import half_up_array
-from perfeval_core.model import Bands
+from perfeval_core.model.evaluation import Bands
+from perfeval_core.present import views
+from perfeval_core.present.charts import band_scale, finish
+from perfeval_core.present.i18n import half_up_array
 
 ctx = context()
 t, lang = ctx.t, ctx.lang

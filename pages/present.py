@@ -16,9 +16,9 @@ import streamlit as st
 from dashboard import present_screen as screen
 from dashboard.state import context
 from dashboard.ui import grid_safe
-from perfeval_core import slides
-from perfeval_core.scoring import Scenario
-from perfeval_core.style import ACCENT
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.present import slides
+from perfeval_core.present.style import ACCENT
 
 PAGES = Path(__file__).resolve().parent
 CSS = (PAGES.parent / "dashboard" / "present.css").read_text(encoding="utf-8")

@@ -5,9 +5,10 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, message, page_header, plain, table
-from perfeval_core import charts, robustness, views
-from perfeval_core.i18n import LIST_LIMIT, join_list, paren
-from perfeval_core.whatif import level1_weights
+from perfeval_core.analysis import robustness
+from perfeval_core.analysis.whatif import level1_weights
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import LIST_LIMIT, join_list, paren
 
 ctx = context()
 t, lang, ev, model = ctx.t, ctx.lang, ctx.evaluation, ctx.model

@@ -2,9 +2,9 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, headline, no_data, page_header, plain, table
-from perfeval_core import charts, views
-from perfeval_core.i18n import fmt_pct
-from perfeval_core.survey import overall
+from perfeval_core.analysis.survey import overall
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import fmt_pct
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation

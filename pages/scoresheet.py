@@ -2,9 +2,9 @@ import streamlit as st
 
 from dashboard.state import context
 from dashboard.ui import chart, page_header, plain, table
-from perfeval_core import charts, views
-from perfeval_core.i18n import fmt_score, paren
-from perfeval_core.scoring import project_unit
+from perfeval_core.analysis.scoring import project_unit
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import fmt_score, paren
 
 ctx = context()
 t, lang, ev, result = ctx.t, ctx.lang, ctx.evaluation, ctx.official

@@ -9,11 +9,8 @@ from dashboard.live_ranking import live_ranking, ranking_data
 from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, grid_safe, live_chart, message, page_header, plain, table
 from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
-from perfeval_core import charts, views
-from perfeval_core.i18n import LIST_LIMIT, fmt_score, join_list, paren
-from perfeval_core.model import Bands
-from perfeval_core.scoring import project_unit
-from perfeval_core.whatif import (
+from perfeval_core.analysis.scoring import project_unit
+from perfeval_core.analysis.whatif import (
     compare,
     decode_overrides,
     effective_leaves,
@@ -22,6 +19,9 @@ from perfeval_core.whatif import (
     rebalance,
     scenario_from_state,
 )
+from perfeval_core.model.evaluation import Bands
+from perfeval_core.present import charts, views
+from perfeval_core.present.i18n import LIST_LIMIT, fmt_score, join_list, paren
 
 ctx = context()
 t, lang, ev, model, official = ctx.t, ctx.lang, ctx.evaluation, ctx.model, ctx.official

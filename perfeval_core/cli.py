@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .loader import LAYOUT_NAMES, LoadResult
-from .messages import render
-from .model import Bands, Evaluation
-from .sandbox import load_path
-from .scoring import Scenario
-from .summary import as_jsonable, indicators_json, score_json, summary
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.io.loader import LAYOUT_NAMES, LoadResult
+from perfeval_core.io.sandbox import load_path
+from perfeval_core.model.evaluation import Bands, Evaluation
+from perfeval_core.model.messages import render
+from perfeval_core.present.summary import as_jsonable, indicators_json, score_json, summary
 
 
 def _print_json(data: Any) -> None:
@@ -169,8 +169,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_robustness(args: argparse.Namespace) -> int:
-    from .robustness import robustness_json
-    from .scoring import ScoringModel
+    from perfeval_core.analysis.robustness import robustness_json
+    from perfeval_core.analysis.scoring import ScoringModel
 
     def check() -> None:
         if args.draws < 1:
@@ -231,10 +231,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     scenario = Scenario(weights=weights, mode="renormalise", bands=bands.thresholds if bands else None) \
         if (weights or bands) else None
     try:
-        from .export_html import report_html
-        from .export_pdf import deck_pdf
-        from .export_pptx import deck_bytes
-        from .export_xlsx import workbook_bytes
+        from perfeval_core.present.export_html import report_html
+        from perfeval_core.present.export_pdf import deck_pdf
+        from perfeval_core.present.export_pptx import deck_bytes
+        from perfeval_core.present.export_xlsx import workbook_bytes
 
         builders: list[tuple[str | None, Callable[[], bytes]]] = [
             (args.xlsx, lambda: workbook_bytes(evaluation, scenario, args.lang)),
@@ -258,7 +258,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     """Manage the local user file (the first admin has to be made here, before anyone can sign in)."""
     import getpass
 
-    from .auth import AuthError, UserFile, auth_config
+    from perfeval_core.auth.users import AuthError, UserFile, auth_config
 
     try:
         users = UserFile(Path(args.file) if args.file else auth_config().users_file)

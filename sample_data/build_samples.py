@@ -18,7 +18,7 @@ import numpy as np
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from perfeval_core.template_io import write_workbook
+from perfeval_core.io.template_io import write_workbook
 
 HERE = Path(__file__).resolve().parent
 
@@ -407,7 +407,7 @@ def write_score_table(path: Path, scores: list[list], data: dict) -> None:
     """The same Hohhot evaluation as the single-sheet 评分表 a report prints: title row, merged
     level-1/2 cells carrying their points, the city and the six areas side by side (unit name
     merged over its 得分 / 扣分原因 pair), a 合计 row."""
-    from perfeval_core.scoring import rate_from_actual
+    from perfeval_core.analysis.scoring import rate_from_actual
 
     targets = {r[0]: (r[4], r[5]) for r in HOHHOT_INDICATORS}
     leaf_points = {r[0]: float(r[3]) for r in HOHHOT_INDICATORS if r[3] is not None}
@@ -563,7 +563,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     write_hohhot(out)
     write_tangshan(out)
-    from perfeval_core.template_io import template_bytes
+    from perfeval_core.io.template_io import template_bytes
 
     (out / "template.xlsx").write_bytes(template_bytes())
     print(f"samples written to {out}")

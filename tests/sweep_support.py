@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfeval_core.model import DEFAULT_BAND_LABELS, Evaluation
+from perfeval_core.model.evaluation import DEFAULT_BAND_LABELS, Evaluation
 
 # --- what a finding is ---------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from perfeval_core import auth
-from perfeval_core.auth import AuthError, User, UserFile, auth_config, can
-from perfeval_core.store import clear_store_cache, get_store
+from perfeval_core.auth import users as auth
+from perfeval_core.auth.users import AuthError, User, UserFile, auth_config, can
+from perfeval_core.store.database import clear_store_cache, get_store
 
 from .conftest import ROOT, SAMPLES
 

@@ -141,7 +141,7 @@ def test_score_table_sample_is_selectable_and_renders():
 def test_rating_colours_are_defined_once():
     import tomllib
 
-    from perfeval_core.style import BAND_COLORS
+    from perfeval_core.present.style import BAND_COLORS
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["theme"]["chartCategoricalColors"][: len(BAND_COLORS)] == list(BAND_COLORS)
@@ -169,7 +169,8 @@ def test_robustness_page_on_a_tier_over_the_limits(monkeypatch):
     workbook ran the server out of memory) says what it leaves out, still shows the rating
     probabilities, and draws only the least certain units; here the limits are lowered so the
     sample's 6 districts exceed them."""
-    from perfeval_core import charts, robustness
+    from perfeval_core.analysis import robustness
+    from perfeval_core.present import charts
 
     monkeypatch.setattr(robustness, "RANK_LIMIT", 5)
     monkeypatch.setattr(robustness, "PAIR_LIMIT", 5)

@@ -25,7 +25,7 @@ skip_module_unless_browser()
 
 from playwright.sync_api import expect  # noqa: E402
 
-from perfeval_core.i18n import t as translate  # noqa: E402
+from perfeval_core.present.i18n import t as translate  # noqa: E402
 
 
 def _pages() -> dict[str, str]:

@@ -18,7 +18,7 @@ skip_module_unless_browser()
 
 from playwright.sync_api import expect  # noqa: E402
 
-from perfeval_core.auth import UserFile  # noqa: E402
+from perfeval_core.auth.users import UserFile  # noqa: E402
 
 PASSWORD = "correct horse battery"
 SIGN_IN = {"name": "登录", "exact": True}  # not "退出登录" (sign out), which contains it

@@ -72,7 +72,7 @@ from .browser_support import (
 skip_module_unless_browser()
 
 from perfeval_core import load_path  # noqa: E402
-from perfeval_core.i18n import t as translate  # noqa: E402
+from perfeval_core.present.i18n import t as translate  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -33,8 +33,8 @@ skip_module_unless_browser()
 from playwright.sync_api import expect  # noqa: E402
 
 from perfeval_core import load_path  # noqa: E402
-from perfeval_core.scoring import ScoringModel  # noqa: E402
-from perfeval_core.whatif import compare, rebalance, scenario_from_state  # noqa: E402
+from perfeval_core.analysis.scoring import ScoringModel  # noqa: E402
+from perfeval_core.analysis.whatif import compare, rebalance, scenario_from_state  # noqa: E402
 
 HOHHOT = ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx"
 PROJECT_UNIT = "呼和浩特市"
@@ -262,7 +262,7 @@ def test_exports_below_the_fragment_follow_the_sliders(page, expected, tmp_path)
     under the moved weights), not what it showed when the page last ran in full."""
     from python_calamine import CalamineWorkbook
 
-    from perfeval_core.export_xlsx import score_columns
+    from perfeval_core.present.export_xlsx import score_columns
 
     open_page(page, "whatif")
     move_benefit_with_keyboard(page)

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from perfeval_core import charts
-from perfeval_core.export_images import register_fonts
-from perfeval_core.scoring import Scenario, ScoringModel
-from perfeval_core.whatif import compare, effective_leaves
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
+from perfeval_core.analysis.whatif import compare, effective_leaves
+from perfeval_core.present import charts
+from perfeval_core.present.export_images import register_fonts
 
 SCENARIOS = [None, Scenario({"D": 40}, "renormalise"), Scenario({"A": 5, "D": 60}, "renormalise")]
 

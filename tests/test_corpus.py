@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import plain
 from perfeval_core import load_bytes
-from perfeval_core.export_xlsx import workbook_bytes
-from perfeval_core.store import clear_store_cache
+from perfeval_core.present.export_xlsx import workbook_bytes
+from perfeval_core.store.database import clear_store_cache
 from tests import hostile_corpus as hc
 from tests import workbook_corpus as wc
 
@@ -93,7 +93,7 @@ def test_formula_like_and_control_text_stays_inert_text():
 MEMORY_PROBE = """
 import json, re, sys, time
 from perfeval_core import load_bytes
-from perfeval_core.export_xlsx import workbook_bytes
+from perfeval_core.present.export_xlsx import workbook_bytes
 
 def high_water_mb():  # VmHWM belongs to this process image (ru_maxrss can carry the parent's over a fork)
     with open("/proc/self/status") as status:

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from perfeval_core.export_html import inline_svg, report_html
-from perfeval_core.export_pptx import deck_title
-from perfeval_core.scoring import Scenario
-from perfeval_core.slides import views
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.present.export_html import inline_svg, report_html
+from perfeval_core.present.export_pptx import deck_title
+from perfeval_core.present.slides import views
 
 SCENARIO = Scenario(weights={"效益": 40, "决策": 5}, mode="renormalise")
 CASES = [("hohhot", "zh"), ("hohhot", "en"), ("tangshan", "zh"), ("tangshan", "en")]

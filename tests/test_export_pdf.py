@@ -12,11 +12,11 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
+from perfeval_core.analysis.scoring import Scenario
 from perfeval_core.cli import main
-from perfeval_core.export_pdf import PAGE_H, PAGE_W, deck_pdf, pages_svg, wrap
-from perfeval_core.export_pptx import deck_bytes, deck_title, text_em
-from perfeval_core.scoring import Scenario
-from perfeval_core.slides import views
+from perfeval_core.present.export_pdf import PAGE_H, PAGE_W, deck_pdf, pages_svg, wrap
+from perfeval_core.present.export_pptx import deck_bytes, deck_title, text_em
+from perfeval_core.present.slides import views
 
 from .conftest import ROOT, SAMPLES
 

@@ -13,12 +13,12 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
-from perfeval_core.export_images import chart_png, chart_svg, png_size, register_fonts
-from perfeval_core.export_pptx import DECK_FONT, deck_bytes
-from perfeval_core.i18n import t
-from perfeval_core.scoring import Scenario
-from perfeval_core.slides import SlideView, views
-from perfeval_core.style import BAND_COLORS
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.present.export_images import chart_png, chart_svg, png_size, register_fonts
+from perfeval_core.present.export_pptx import DECK_FONT, deck_bytes
+from perfeval_core.present.i18n import t
+from perfeval_core.present.slides import SlideView, views
+from perfeval_core.present.style import BAND_COLORS
 
 from .conftest import ROOT
 
@@ -262,7 +262,7 @@ def test_deck_renders_in_libreoffice(office, name, hohhot_deck_bytes, tangshan_d
 
 def test_a_long_ranking_shows_its_ends_on_the_slide():
     """500 districts do not fit a projector: the slide shows the first and last 15 and says so."""
-    from perfeval_core.slides import SLIDE_ENDS
+    from perfeval_core.present.slides import SLIDE_ENDS
 
     from .test_present_screen import long_ranking  # one builder of a long ranking for both tests
 

@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from perfeval_core import budget as budget_mod
 from perfeval_core import load_path
-from perfeval_core.export_xlsx import label, score_columns, sheet_name, workbook_bytes
-from perfeval_core.model import Bands, Evaluation
-from perfeval_core.scoring import Scenario, ScoringModel, project_unit
-from perfeval_core.style import BAND_COLORS
+from perfeval_core.analysis import budget as budget_mod
+from perfeval_core.analysis.scoring import Scenario, ScoringModel, project_unit
+from perfeval_core.model.evaluation import Bands, Evaluation
+from perfeval_core.present.export_xlsx import label, score_columns, sheet_name, workbook_bytes
+from perfeval_core.present.style import BAND_COLORS
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUR_LEVELS = ROOT / "tests" / "fixtures" / "scoretables" / "four_levels.xls"
@@ -403,7 +403,7 @@ def test_constant_memory_writes_the_same_workbook(path):
     """The export spools rows to disk (constant_memory), where xlsxwriter silently drops a write
     to a row above the last one written: the file must hold exactly what the in-memory writer
     produces, sheet by sheet and cell by cell."""
-    from perfeval_core.export_xlsx import _Writer
+    from perfeval_core.present.export_xlsx import _Writer
 
     ev = load_path(ROOT / path).evaluation
     assert ev is not None
@@ -424,7 +424,7 @@ def test_formula_fast_path_prepares_formulas_as_xlsxwriter_does(ev):
     text is xlsxwriter's own."""
     from xlsxwriter.worksheet import Worksheet
 
-    from perfeval_core.export_xlsx import _Sheet
+    from perfeval_core.present.export_xlsx import _Sheet
 
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(ev, SCENARIOS["mixed"])))
     formulas = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from perfeval_core.store import clear_store_cache, get_store
+from perfeval_core.store.database import clear_store_cache, get_store
 
 from .conftest import ROOT, SAMPLES
 

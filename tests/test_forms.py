@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from perfeval_core.analysis.scoring import score
 from perfeval_core.cli import main
-from perfeval_core.labels import footer_kind, indicator_label
-from perfeval_core.loader import load_bytes, load_path
-from perfeval_core.scoring import score
-from perfeval_core.template_io import prefilled_bytes
+from perfeval_core.io.labels import footer_kind, indicator_label
+from perfeval_core.io.loader import load_bytes, load_path
+from perfeval_core.io.template_io import prefilled_bytes
 
 from .form_builders import (
     DEFAULT_TREE,

@@ -32,10 +32,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from perfeval_core.loader import LoadResult, load_bytes
-from perfeval_core.messages import MESSAGES
-from perfeval_core.scoring import project_unit, score
-from perfeval_core.wordtables import read_docx_tables
+from perfeval_core.analysis.scoring import project_unit, score
+from perfeval_core.io.loader import LoadResult, load_bytes
+from perfeval_core.io.wordtables import read_docx_tables
+from perfeval_core.model.messages import MESSAGES
 
 from .form_builders import SelfEvaluation, docx_document, self_evaluation_rows
 
@@ -1327,9 +1327,9 @@ def test_a_word_cell_spanning_a_non_number_of_columns_spans_one(span):
 def test_a_merged_range_claiming_the_whole_sheet_is_clipped_not_walked():
     import time
 
-    from perfeval_core.report import ValidationReport
-    from perfeval_core.scoretable import load_score_table
-    from perfeval_core.sheets import RawWorkbook, Sheet
+    from perfeval_core.io.scoretable import load_score_table
+    from perfeval_core.io.sheets import RawWorkbook, Sheet
+    from perfeval_core.model.report import ValidationReport
 
     rows, merges = self_evaluation_rows(SelfEvaluation())
     sheet = Sheet("自评表", [list(r) for r in rows], merged=merges + [(20, 0, 1048575, 16383)])
@@ -1369,7 +1369,7 @@ def test_a_word_cell_in_a_content_control_keeps_its_column():
 def test_a_sheet_of_thousands_of_indicator_rows_is_refused_quickly_at_the_row_over_the_limit(kind):
     import time
 
-    from perfeval_core.model import MAX_INDICATORS
+    from perfeval_core.model.evaluation import MAX_INDICATORS
 
     n = 30_000  # a leaves × indicators matrix of this size would take gigabytes; reading it, minutes
     if kind == "score_table":

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from perfeval_core import safety, sandbox
-from perfeval_core.auth import MAX_FAILURES, AuthError, UserFile
-from perfeval_core.loader import load_bytes
+from perfeval_core.auth.users import MAX_FAILURES, AuthError, UserFile
+from perfeval_core.io import safety, sandbox
+from perfeval_core.io.loader import load_bytes
 
 from .hostile_corpus import (
     MAIN_NS,

@@ -12,7 +12,7 @@ class Block:
         if name == "streamlit" or name.startswith("streamlit."):
             raise ImportError("streamlit is blocked in this test")
 sys.meta_path.insert(0, Block())
-import perfeval_core, perfeval_core.cli, perfeval_core.summary, perfeval_core.template_io
+import perfeval_core, perfeval_core.cli, perfeval_core.present.summary, perfeval_core.io.template_io
 from perfeval_core import load_path
 result = load_path("sample_data/hohhot_2023_evaluation.xlsx")
 assert result.ok, result.report.lines()

@@ -15,7 +15,7 @@ SAMPLE = ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx"
 
 def test_collector_is_paused_during_a_load_and_restored_after(monkeypatch):
     seen: list[bool] = []
-    from perfeval_core import loader
+    from perfeval_core.io import loader
 
     real = loader._load
 

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval_core.normalize import MAX_TEXT, clean_text, has_control_chars, is_blank, row_has_value
+from perfeval_core.model.normalize import MAX_TEXT, clean_text, has_control_chars, is_blank, row_has_value
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 SPACES = re.compile(r"\s+")

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from dashboard import present_screen as screen
-from perfeval_core import charts, slides
-from perfeval_core.i18n import t
-from perfeval_core.model import Bands, Evaluation, ProjectInfo
+from perfeval_core.model.evaluation import Bands, Evaluation, ProjectInfo
+from perfeval_core.present import charts, slides
+from perfeval_core.present.i18n import t
 
 LANGS = ["zh", "en"]
 

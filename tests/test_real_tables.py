@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from perfeval_core.loader import load_path
-from perfeval_core.scoring import score
+from perfeval_core.analysis.scoring import score
+from perfeval_core.io.loader import load_path
 
 from .conftest import ROOT
 

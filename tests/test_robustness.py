@@ -16,9 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from perfeval_core.cli import main
-from perfeval_core.model import Bands
-from perfeval_core.robustness import (
+from perfeval_core.analysis.robustness import (
     band_distance,
     break_even,
     dirichlet_concentration,
@@ -29,7 +27,9 @@ from perfeval_core.robustness import (
     robust_pairs,
     same_depth_pairs,
 )
-from perfeval_core.scoring import Scenario, ScoringModel, competition_rank
+from perfeval_core.analysis.scoring import Scenario, ScoringModel, competition_rank
+from perfeval_core.cli import main
+from perfeval_core.model.evaluation import Bands
 
 from .conftest import SAMPLES
 
@@ -650,7 +650,7 @@ def test_groups_too_large_keep_their_ratings_and_lose_only_rank_statistics(model
     """Rank counts take m² integers for a depth group of m units and pairs m²/2 rows: groups over
     the limits are left out of those (45,000 communities killed the server), while every unit's
     rating probabilities are still counted, identical to an unlimited run."""
-    from perfeval_core import robustness
+    from perfeval_core.analysis import robustness
 
     full = monte_carlo(model, draws=300, seed=3)
     sizes = pd.Series(model.unit_depth).value_counts()
@@ -678,7 +678,7 @@ def test_groups_too_large_keep_their_ratings_and_lose_only_rank_statistics(model
 
 
 def test_cli_text_without_rank_intervals_for_a_tier_over_the_limit(capsys, monkeypatch):
-    from perfeval_core import robustness
+    from perfeval_core.analysis import robustness
 
     monkeypatch.setattr(robustness, "RANK_LIMIT", 3)
     assert main(["robustness", HOHHOT, "--draws", "200"]) == 0

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfeval_core import safety
-from perfeval_core.report import LoadRefused
-from perfeval_core.sheets import read_workbook
+from perfeval_core.io import safety
+from perfeval_core.io.sheets import read_workbook
+from perfeval_core.model.report import LoadRefused
 from tests import hostile_corpus as hc
 
 LOADS = {

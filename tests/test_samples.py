@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from perfeval_core import load_path
-from perfeval_core.summary import summary
+from perfeval_core.present.summary import summary
 
 from .conftest import SAMPLES
 
@@ -119,7 +119,7 @@ def test_score_table_sample_matches_the_template(hohhot):
     table = load_path(SAMPLES / "hohhot_2023_score_table.xlsx")
     assert table.evaluation is not None, table.report.lines()
     assert table.report.layout == "score_table"
-    from perfeval_core.scoring import score
+    from perfeval_core.analysis.scoring import score
 
     template_scores = score(hohhot.evaluation)
     table_scores = score(table.evaluation)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from perfeval_core.model import INDICATOR_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
-from perfeval_core.report import ValidationReport
-from perfeval_core.scoretable import find_score_table, load_score_table
-from perfeval_core.sheets import read_workbook
+from perfeval_core.io.scoretable import find_score_table, load_score_table
+from perfeval_core.io.sheets import read_workbook
+from perfeval_core.model.evaluation import INDICATOR_COLUMNS, SCORE_COLUMNS, UNIT_COLUMNS
+from perfeval_core.model.report import ValidationReport
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scoretables"
 

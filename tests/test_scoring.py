@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from perfeval_core.model import Bands, Evaluation, ProjectInfo
-from perfeval_core.scoring import IndicatorTree, Scenario, ScoringModel, competition_rank, rate_from_actual
+from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoringModel, competition_rank, rate_from_actual
+from perfeval_core.model.evaluation import Bands, Evaluation, ProjectInfo
 
 TREE = [  # code, name, parent, level, points
     ("A", "决策", None, 1, 20.0), ("A1", "项目立项", "A", 2, 8.0), ("A101", "立项依据", "A1", 3, 4.0),
@@ -186,7 +186,7 @@ def test_rescoring_a_million_units_is_a_matrix_product():
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from([80.0, 85.5, 90.0, 72.25, 60.0]), st.integers(0, 2)), min_size=1, max_size=40))
 def test_competition_rank_matches_brute_force(pairs):
-    from perfeval_core.scoring import competition_rank
+    from perfeval_core.analysis.scoring import competition_rank
 
     totals = np.array([t for t, _ in pairs])
     groups = np.array([g for _, g in pairs])
@@ -199,7 +199,7 @@ def test_competition_rank_matches_brute_force(pairs):
        st.sampled_from([1, 100, 10_000]))
 def test_counting_rank_equals_the_sorting_rank(pairs, grain):
     """Totals on a coarse grid force ties; both algorithms must agree exactly, groups included."""
-    from perfeval_core.scoring import _rank_by_sort
+    from perfeval_core.analysis.scoring import _rank_by_sort
 
     total = np.array([round(v * grain) / grain for v, _ in pairs])
     groups = np.array([g for _, g in pairs])
@@ -251,7 +251,7 @@ def test_a_vanishing_weight_is_a_zero_weight_not_an_overflow(hohhot, tiny):
     NaN totals); below scoring.NEGLIGIBLE it is no weight at all."""
     import warnings
 
-    from perfeval_core.whatif import scenario_from_state
+    from perfeval_core.analysis.whatif import scenario_from_state
 
     model = ScoringModel(hohhot.evaluation)
     tree = model.tree

@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 from dashboard.guard import UPLOAD_LIMITS
-from perfeval_core import auth, safety
-from perfeval_core.sandbox import Limits
+from perfeval_core.auth import users as auth
+from perfeval_core.io import safety
+from perfeval_core.io.sandbox import Limits
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
 ROWS = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", DOC, re.M))

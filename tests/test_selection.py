@@ -11,11 +11,11 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from perfeval_core import views
-from perfeval_core.budget import by_unit
-from perfeval_core.i18n import fmt_number, fmt_pct, fmt_score
-from perfeval_core.loader import load_path
-from perfeval_core.scoring import ScoringModel
+from perfeval_core.analysis.budget import by_unit
+from perfeval_core.analysis.scoring import ScoringModel
+from perfeval_core.io.loader import load_path
+from perfeval_core.present import views
+from perfeval_core.present.i18n import fmt_number, fmt_pct, fmt_score
 
 from .conftest import ROOT, SAMPLES
 from .test_app import app, metrics, select_evaluation

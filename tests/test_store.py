@@ -1,4 +1,4 @@
-"""perfeval_core.store on SQLite and on a real PostgreSQL server (started by tests/pg_support.py),
+"""perfeval_core.store.database on SQLite and on a real PostgreSQL server (started by tests/pg_support.py),
 and the DB-backed dashboard library."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from perfeval_core.scoring import Scenario
-from perfeval_core.store import (
+from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.store.database import (
     ScenarioNameTaken,
     ScenarioNotFound,
     Store,
@@ -114,7 +114,7 @@ def test_scenario_round_trip(store):
 
 
 def test_a_scenario_can_be_made_the_official_weighting(store):
-    from perfeval_core.store import ScenarioNotFound
+    from perfeval_core.store.database import ScenarioNotFound
 
     saved = store.save_scenario("ev-a", "效益加权", {"D": 40}, "renormalise", [85, 75, 60], author="甲")
     other = store.save_scenario("ev-b", "别的评价", {"D": 20}, "renormalise", None)
@@ -381,7 +381,7 @@ def test_unopenable_sqlite_and_bad_urls_are_store_unavailable(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys, threading
-    from perfeval_core.store import Store
+    from perfeval_core.store.database import Store
 
     store = Store(sys.argv[1])
     lock = threading.Lock()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 @given(st.lists(st.integers(-1, 40), min_size=1, max_size=40), st.sets(st.integers(0, 39), max_size=40))
 def test_ancestors_of_a_set_equals_the_walk_from_each(parents, chosen):
     """summary._ancestors: every unit above any chosen unit, as walking up from each one finds."""
-    from perfeval_core.summary import _ancestors
+    from perfeval_core.present.summary import _ancestors
 
     names = [f"u{i}" for i in range(len(parents))]
     # parent j < i only: a forest, no cycles (the loader refuses cyclic trees)
@@ -32,7 +32,7 @@ def test_rollup_adds_every_unit_to_all_its_ancestors(parents, data):
     import numpy as np
     import pandas as pd
 
-    from perfeval_core.budget import rollup
+    from perfeval_core.analysis.budget import rollup
 
     n = len(parents)
     names = [f"单位{i}" for i in range(n)]

@@ -8,10 +8,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from perfeval_core import load_bytes
-from perfeval_core import template_spec as spec
-from perfeval_core.scoring import score
-from perfeval_core.summary import summary
-from perfeval_core.template_io import format_docs, template_bytes, write_workbook
+from perfeval_core.analysis.scoring import score
+from perfeval_core.io import template_spec as spec
+from perfeval_core.io.template_io import format_docs, template_bytes, write_workbook
+from perfeval_core.present.summary import summary
 
 from .conftest import ROOT, SAMPLES
 from .workbook_corpus import INDICATORS, PROJECT, UNITS

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import WORD_JOINER, formula_like, grid_safe, plain
-from perfeval_core.export_xlsx import workbook_bytes
-from perfeval_core.template_io import prefilled_bytes
+from perfeval_core.io.template_io import prefilled_bytes
+from perfeval_core.present.export_xlsx import workbook_bytes
 
 from .conftest import ROOT
 from .test_app import APP, PAGES

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfeval_core.scoring import Scenario, ScoringModel
-from perfeval_core.whatif import (
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
+from perfeval_core.analysis.whatif import (
     compare,
     decode_overrides,
     effective_leaves,
@@ -105,7 +105,7 @@ def test_overrides_round_trip_through_the_url_text():
 ])
 @pytest.mark.parametrize("sample", ["hohhot", "tangshan"])
 def test_adopting_a_scenario_makes_its_scores_the_official_ones(scenario, sample, request):
-    from perfeval_core.whatif import adopt
+    from perfeval_core.analysis.whatif import adopt
 
     evaluation = request.getfixturevalue(sample).evaluation
     expected = ScoringModel(evaluation).score(scenario)

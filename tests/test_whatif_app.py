@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from perfeval_core.i18n import half_up
-from perfeval_core.scoring import ScoringModel
-from perfeval_core.store import clear_store_cache
-from perfeval_core.whatif import rebalance, scenario_from_state
+from perfeval_core.analysis.scoring import ScoringModel
+from perfeval_core.analysis.whatif import rebalance, scenario_from_state
+from perfeval_core.present.i18n import half_up
+from perfeval_core.store.database import clear_store_cache
 
 from .conftest import ROOT
 
@@ -143,9 +143,9 @@ def test_a_tier_too_big_for_the_browser_gets_its_table_rows_and_biggest_movers()
     import pandas as pd
 
     from dashboard.live_ranking import MAX_ROWS, PREVIEW_LIMIT, ranking_data
-    from perfeval_core.charts import SLOPE_LIMIT
-    from perfeval_core.model import Bands
-    from perfeval_core.scoring import competition_rank
+    from perfeval_core.analysis.scoring import competition_rank
+    from perfeval_core.model.evaluation import Bands
+    from perfeval_core.present.charts import SLOPE_LIMIT
 
     n = PREVIEW_LIMIT + 1000
     rng = np.random.default_rng(0)
@@ -172,7 +172,7 @@ def test_a_long_tier_names_at_most_thirty_units_in_its_change_messages(tmp_path)
     import sys
 
     from dashboard import library
-    from perfeval_core.i18n import LIST_LIMIT
+    from perfeval_core.present.i18n import LIST_LIMIT
 
     sys.path.insert(0, str(ROOT / "bench"))
     from make_workbooks import write

@@ -19,8 +19,8 @@ from typing import Any
 
 import openpyxl
 
-from perfeval_core import template_spec as spec
-from perfeval_core.template_io import write_workbook
+from perfeval_core.io import template_spec as spec
+from perfeval_core.io.template_io import write_workbook
 from tests import hostile_corpus as hc
 
 Case = tuple[str, bytes]

@@ -1,0 +1,203 @@
+"""What-if weighting: slider rebalancing, official-vs-scenario comparison, policy checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, competition_rank
+from perfeval_core.model.evaluation import Bands, Evaluation
+from perfeval_core.model.normalize import normalise_label
+
+TOTAL = 100.0
+
+
+def rebalance(weights: Mapping[str, float], moved: str, value: float, locked: Iterable[str] = (),
+              total: float = TOTAL, digits: int = 6) -> dict[str, float]:
+    """New weights after one is moved to ``value``: locked weights stay, the moved one takes
+    ``value`` (capped so the locked ones still fit), the others absorb the difference in
+    proportion to their current values (equally when they are all zero). The result adds up to
+    ``total`` exactly after rounding to ``digits``."""
+    locked = {k for k in locked if k in weights and k != moved}
+    free = [k for k in weights if k != moved and k not in locked]
+    locked_sum = sum(weights[k] for k in locked)
+    room = max(total - locked_sum, 0.0)
+    if not free:
+        value = room  # nothing else can move: the moved weight is pinned by the locks
+    value = float(min(max(value, 0.0), room))
+    rest = room - value
+    current = np.array([max(weights[k], 0.0) for k in free], dtype=float)
+    shares = current / current.sum() if current.sum() > 0 else np.full(len(free), 1.0 / max(len(free), 1))
+    out = dict(weights)
+    out[moved] = round(value, digits)
+    for k, share in zip(free, shares):
+        out[k] = round(float(rest * share), digits)
+    # the rounding residual goes to the largest free weight, so the total is exact
+    if free:
+        residual = round(total - sum(out.values()), digits)
+        biggest = max(free, key=lambda k: out[k])
+        out[biggest] = round(out[biggest] + residual, digits)
+    return {k: float(v) for k, v in out.items()}
+
+
+def level1_weights(model: ScoringModel, scenario: Scenario | None = None) -> dict[str, float]:
+    """Level-1 code -> points under a scenario (official when None)."""
+    points = model.node_points(scenario)
+    return {model.tree.codes[i]: float(points[i]) for i in model.tree.level1}
+
+
+def compare(model: ScoringModel, official: ScoreResult, scenario: ScoreResult,
+            units: list[str] | None = None) -> pd.DataFrame:
+    """Per unit: official and scenario total, rank and rating, and the changes. When ``units``
+    is given, ranks are among those units (e.g. the districts)."""
+    names = model.unit_names
+    idx = np.arange(len(names)) if units is None else np.array([model.index_of(u) for u in units
+                                                                if model.index_of(u) is not None], dtype=int)
+    depth = model.unit_depth[idx]
+    off_total, new_total = official.total[idx], scenario.total[idx]
+    off_rank = competition_rank(off_total, depth)
+    new_rank = competition_rank(new_total, depth)
+    off_band, new_band = official.band_index[idx], scenario.band_index[idx]
+    frame = pd.DataFrame({
+        "unit": [names[i] for i in idx], "depth": depth,
+        "official_total": off_total, "scenario_total": new_total, "delta": new_total - off_total,
+        "official_rank": off_rank, "scenario_rank": new_rank, "rank_change": off_rank - new_rank,
+        "official_rating": [official.bands.labels[b] if b >= 0 else "" for b in off_band],
+        "scenario_rating": [scenario.bands.labels[b] if b >= 0 else "" for b in new_band],
+    })
+    frame["rating_changed"] = frame["official_rating"] != frame["scenario_rating"]
+    return frame.sort_values(["depth", "scenario_rank", "unit"]).reset_index(drop=True)
+
+
+def effective_leaves(model: ScoringModel, result: ScoreResult) -> pd.DataFrame:
+    tree = model.tree
+    rows = []
+    for i in tree.leaves:
+        parent = tree.parent[i]
+        top = i
+        while tree.parent[top] >= 0:
+            top = tree.parent[top]
+        rows.append({"code": tree.codes[i], "name": tree.names[i], "level1": tree.names[top],
+                     "official": float(tree.points[i]), "scenario": float(result.node_points[i]),
+                     "parent": tree.codes[parent] if parent >= 0 else None})
+    frame = pd.DataFrame(rows)
+    frame["delta"] = frame["scenario"] - frame["official"]
+    return frame
+
+
+def policy_warnings(ev: Evaluation, points: np.ndarray) -> list[tuple[str, dict[str, str]]]:
+    """The weight rules of DOMAIN §3 under the given node points, as (message key, params)."""
+    ind = ev.indicators.reset_index(drop=True)
+    names = [normalise_label(n) for n in ind["name"]]
+    level1 = ind.index[ind["level"] == 1]
+    out: list[tuple[str, dict[str, str]]] = []
+    mode = ev.project.mode
+    if mode in ("部门评价", "财政评价"):
+        weight = sum(points[i] for i in level1 if any(k in names[i] for k in ("产出", "效益", "效果")))
+        if weight < 60 - 1e-9 and any("产出" in names[i] for i in level1):
+            out.append(("output_benefit_low", {"mode": mode, "total": f"{weight:g}"}))
+    elif mode == "单位自评":
+        expected = {"预算执行率": ("执行率", 10.0), "产出": ("产出", 50.0), "效益": ("效益", 30.0),
+                    "满意度": ("满意度", 10.0)}
+        found = {}
+        for label, (needle, _) in expected.items():
+            hits = [i for i in range(len(ind)) if needle in names[i]]
+            if hits:
+                found[label] = float(points[min(hits, key=lambda i: ind.at[i, "level"])])
+        sat = [i for i in range(len(ind)) if "满意度" in names[i]]
+        benefit = [i for i in range(len(ind)) if "效益" in names[i]]
+        if sat and benefit:
+            s = min(sat, key=lambda i: ind.at[i, "level"])
+            b = min(benefit, key=lambda i: ind.at[i, "level"])
+            if _is_descendant(ind, s, b):
+                found["效益"] -= found["满意度"]
+        if any(abs(found.get(k, -1) - v) > 1e-6 for k, (_, v) in expected.items()):
+            text = "、".join(f"{k} {found[k]:g}" for k in expected if k in found) or "—"
+            out.append(("self_eval_weights", {"found": text}))
+    return out
+
+
+def _is_descendant(ind: pd.DataFrame, node: int, ancestor: int) -> bool:
+    parent_of = dict(zip(ind["code"], ind["parent"]))
+    code = parent_of.get(ind.at[node, "code"])
+    target = ind.at[ancestor, "code"]
+    while code is not None and code == code:  # NaN-safe
+        if code == target:
+            return True
+        code = parent_of.get(code)
+    return False
+
+
+def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndarray | None = None,
+                 tol: float = 1e-9) -> np.ndarray | None:
+    """Units × level-1 indicators: B with ``total = B @ w`` for every level-1 weighting ``w`` (in
+    the page's order, adding up to 100) under these lower-level weights, so a browser can rescore
+    while a slider moves with four multiply-adds per unit. Each column is a unit's points per
+    point of weight on that indicator: its 得分率 weighted by each leaf's share of the indicator.
+
+    That holds when every leaf keeps its share of its level-1 indicator as the indicator's weight
+    changes, which is so without lower-level weights; a lower-level weight pinned in points is
+    not rescaled with its indicator (the leaves are then affine in the weight, with a bend where
+    the pinned points no longer fit), or weights the engine refuses: then None. Leaf points are 0
+    at weight 0 and piecewise linear in their own indicator's weight, so agreeing at an even
+    weighting (which gives the shares), at 100 on each indicator and on one uneven weighting rules
+    a bend out. ``units``: row indices."""
+    tree = model.tree
+    level1 = [tree.codes[i] for i in tree.level1]
+    top = tree.leaf_level1
+    even = np.full(len(level1), 100.0 / len(level1))
+    uneven = np.arange(1, len(level1) + 1, dtype=float)
+    try:
+        shares = model.leaf_points(scenario_from_state(dict(zip(level1, even)), lower)) / even[top]
+        for probe in [uneven * 100.0 / uneven.sum(), *(np.eye(len(level1)) * 100.0)]:
+            points = model.leaf_points(scenario_from_state(dict(zip(level1, probe)), lower))
+            if not np.allclose(points, shares * probe[top], rtol=0, atol=tol):
+                return None
+    except (KeyError, ValueError):  # e.g. a lower-level weight naming no indicator: the server says so
+        return None
+    basis = model.level1_points(shares)  # the level-1 subtotals when each leaf carries its share
+    return basis if units is None else basis[units]
+
+
+def scenario_from_state(level1: Mapping[str, float], lower: Mapping[str, float],
+                        bands: Bands | None = None) -> Scenario:
+    weights = {**{k: float(v) for k, v in level1.items()}, **{k: float(v) for k, v in lower.items()}}
+    return Scenario(weights=weights, mode="renormalise", bands=tuple(bands.thresholds) if bands else None)
+
+
+def encode_overrides(overrides: Mapping[str, float]) -> str:
+    return ",".join(f"{k}:{v:g}" for k, v in overrides.items())
+
+
+def decode_overrides(text: str | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in (text or "").split(","):
+        if ":" in part:
+            key, value = part.split(":", 1)
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if np.isfinite(number) and number >= 0:
+                out[key.strip()] = number
+    return out
+
+
+def adopt(evaluation: Evaluation, scenario: Scenario) -> Evaluation:
+    """The evaluation with a scenario's weights (and bands) made the official ones: every
+    indicator's points become its effective points under the scenario, each given 得分 follows
+    its 得分率, and everything downstream (scores, ranks, ratings, what-if, exports) treats them
+    as the workbook's own. The 得分率 of every unit and leaf is unchanged."""
+    from dataclasses import replace
+
+    model = ScoringModel(evaluation)
+    points = model.node_points(scenario)
+    indicators = evaluation.indicators.copy()
+    by_code = dict(zip(model.tree.codes, points))
+    indicators["points"] = indicators["code"].map(by_code).astype(float)
+    scores = evaluation.scores.copy()
+    scores["points"] = scores["rate"].astype(float) * scores["code"].map(by_code).astype(float)
+    bands = evaluation.bands.with_thresholds(scenario.bands) if scenario.bands else evaluation.bands  # as ScoringModel.score
+    return replace(evaluation, indicators=indicators, scores=scores, bands=bands)
