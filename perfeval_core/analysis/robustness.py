@@ -1,5 +1,9 @@
 """How robust are the totals, ranks and ratings to the level-1 weights? (DOMAIN §8)
 
+Longer than 600 lines because its four analyses (break-even weights, rank swaps, the distance to
+a band, Monte Carlo draws) share the level-1 notation and helpers at its top and are read
+together; each is one section below.
+
 Notation: unit i, level-1 group j (决策/过程/产出/效益) with points w_j (Σ_j w_j = W_tot, the
 official total, normally 100) and score rate r_ij = the unit's subtotal on group j ÷ w_j. A
 unit's total is linear in the weights::

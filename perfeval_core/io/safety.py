@@ -14,6 +14,9 @@ damaged, is encrypted, or could make the parser run out of memory:
 * anything else must decode as text (UTF-8, UTF-16 with BOM, GB18030) and becomes CSV.
 
 ``preflight`` never raises anything but ``LoadRefused``, whatever the bytes.
+
+Longer than 600 lines because the three container walkers (zip/OOXML, OLE/BIFF, text) share one
+budget of bytes, cells and time and one refusal path; apart, each limit would be stated twice.
 """
 
 from __future__ import annotations

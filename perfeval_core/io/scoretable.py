@@ -8,6 +8,9 @@ and put several units side by side, either as ``赛罕区得分`` columns or as 
 得分 / 扣分原因 pair. A 自评表 is the same table with 年度指标值 / 实际完成值 / 偏差原因 columns, a
 block label down its left, placeholder and 其中 rows, footer rows, and an info and budget block
 above it (``selfeval``); the label rules every form shares are in ``labels``.
+
+Longer than 600 lines because finding the header, the level columns, the unit columns, the
+footer and the 合计 row is one search over the same grid whose steps use each other's findings.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ therefore written strictly row by row):
 Every formula carries the engine's number as its cached value, so readers that do not
 recalculate (calamine, pandas, previews) see the same numbers as the dashboard. Text that comes
 from uploaded data is always written as a string, never as a formula.
+
+Longer than 600 lines because the sheets' formulas refer to each other's cells by position: one
+layout object places every sheet, and splitting it would hide which cell a formula reads.
 """
 
 from __future__ import annotations

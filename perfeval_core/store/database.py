@@ -17,6 +17,9 @@ SQLite runs in WAL mode with ``synchronous=FULL``: a save that returned survives
 
 Failures to reach or open the database are raised as ``StoreUnavailable`` with a plain Chinese
 message the UI can show. No Streamlit here.
+
+Longer than 600 lines because scenarios, the library, the audit log and sign-ins are written in
+shared transactions through one statement set for both backends.
 """
 
 from __future__ import annotations
