@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,8 @@ import streamlit as st
 
 from perfeval_core import LoadResult
 from perfeval_core.io.sandbox import load_bytes
-from perfeval_core.store.database import Store, StoreError, get_store
+from perfeval_core.present.i18n import t
+from perfeval_core.store.database import Store, StoreError, data_dir, get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 # the same limit as server.maxUploadSize in .streamlit/config.toml, enforced again here because a
@@ -30,11 +30,6 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 SAMPLES_DIR = ROOT / "sample_data"
 SAMPLES = ("hohhot_2023_evaluation.xlsx", "tangshan_2024_evaluation.xlsx", "hohhot_2023_score_table.xlsx")
 DEFAULT_SAMPLE = SAMPLES[0]
-
-
-def data_dir() -> Path:
-    """Where the default SQLite database lives: ``PERFEVAL_DATA_DIR`` or ``<repo>/data``."""
-    return Path(os.environ.get("PERFEVAL_DATA_DIR") or ROOT / "data")
 
 
 @dataclass(frozen=True)
@@ -103,7 +98,7 @@ def _import_legacy_files() -> None:
             continue
         if hashlib.sha256(data).hexdigest() != key:
             continue
-        _store().add_workbook(key, filename, data, added_by="导入旧版文件库")
+        _store().add_workbook(key, filename, data, added_by=t("library_import_author"))
         for path in (meta_path, blob_path):
             try:
                 path.rename(path.with_name(path.name + ".imported"))

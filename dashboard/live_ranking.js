@@ -4,35 +4,34 @@
 // level-1 slider is moved by the user (keys or pointer), this rescores every unit from the slider's
 // value at once (rebalancing the other weights as the server will), without waiting for the
 // server's rerun; when the rerun's data arrives it draws that, which is the same ranking.
-// Keep the arithmetic in step with perfeval_core: whatif.rebalance, model.Bands.rate (cents,
-// half-to-even), scoring.competition_rank (cents, ties share the best rank), charts.rank_slope_data.
+// Keep the arithmetic in step with perfeval_core: whatif.rebalance and charts.rank_slope_data.
+// Ratings and ranks follow model.rating, whose rule arrives with the data (`data.rule`: threshold
+// cents, labels and the nudge of its half-up cents), so nothing here holds a threshold of its own.
 
 const INSTANCES = new WeakMap()
 const SVG = "http://www.w3.org/2000/svg"
-const CHANGE_COLORS = { up: "#2E7D4F", same: "#9AA5B1", down: "#C0392B" }
 const ROW_PX = 26
 const LABEL_PX = 190
 const SPAN_PX = 380
 
-function rint(x) {  // numpy's rint: halves to even
-  const r = Math.round(x)
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r
+function cents(x, rule) {  // model.rating.cents: half up on the decimal value, in cents
+  return Math.sign(x) * Math.floor(Math.abs(x) * 100 + 0.5 + rule.nudge)
 }
 
-function bandOf(total, thresholds) {
+function bandOf(total, rule) {
   if (!Number.isFinite(total)) return -1
-  const cents = rint(total * 100)
-  let band = thresholds.length
-  for (const t of thresholds) if (cents >= t * 100 - 1e-7) band -= 1
+  const c = cents(total, rule)
+  let band = rule.threshold_cents.length
+  for (const t of rule.threshold_cents) if (c >= t) band -= 1
   return band
 }
 
-function ranks(totals) {  // competition ranks by cents: 1, 2, 2, 4
-  const cents = totals.map((t) => rint(t * 100))
-  const order = cents.map((_, i) => i).sort((a, b) => cents[b] - cents[a])
+function ranks(totals, rule) {  // model.rating.competition_rank: by cents, 1, 2, 2, 4
+  const c = totals.map((t) => cents(t, rule))
+  const order = c.map((_, i) => i).sort((a, b) => c[b] - c[a])
   const out = new Array(totals.length)
   order.forEach((i, p) => {
-    out[i] = p > 0 && cents[order[p - 1]] === cents[i] ? out[order[p - 1]] : p + 1
+    out[i] = p > 0 && c[order[p - 1]] === c[i] ? out[order[p - 1]] : p + 1
   })
   return out
 }
@@ -59,13 +58,12 @@ function rebalance(weights, codes, moved, value, locked, total = 100) {
 function rescore(data, weights) {
   const w = data.codes.map((c) => weights[c])
   const total = data.basis.map((row) => row.reduce((s, b, k) => s + b * w[k], 0))
-  return { total, rank: ranks(total), rating: total.map((t) => data.labels[bandOf(t, data.thresholds)] ?? "") }
+  return { total, rank: ranks(total, data.rule), rating: total.map((t) => data.rule.labels[bandOf(t, data.rule)] ?? "") }
 }
 
-function fmt(x) {  // to the cent, half up on the decimal value as the reports round (i18n.half_up_array)
+function fmt(x, rule) {  // to the cent, half up on the decimal value as the reports round (model.rating)
   if (!Number.isFinite(x)) return "—"
-  const cents = Math.floor(Math.round(Math.abs(x) * 100 * 1e6) / 1e6 + 0.5)
-  return ((x < 0 ? -cents : cents) / 100).toFixed(2)
+  return (cents(x, rule) / 100).toFixed(2)
 }
 
 function el(tag, attrs = {}, text = null, ns = null) {
@@ -104,11 +102,11 @@ function slope(data, scenario, width) {
   svg.append(el("text", { x: String(x1), y: "16", "text-anchor": "middle", class: "head" }, data.text.scenario, SVG))
   for (const i of keep) {
     const change = scenario.rank[i] < off.rank[i] ? "up" : scenario.rank[i] > off.rank[i] ? "down" : "same"
-    const color = CHANGE_COLORS[change]
+    const color = data.change_colors[change]
     const ya = y(left(i))
     const yb = y(right(i))
     const g = el("g", { "data-unit": data.units[i] }, null, SVG)
-    g.append(el("title", {}, `${data.units[i]}：${off.rank[i]} → ${scenario.rank[i]}（${fmt(off.total[i])} → ${fmt(scenario.total[i])}）`, SVG))
+    g.append(el("title", {}, `${data.units[i]}：${off.rank[i]} → ${scenario.rank[i]}（${fmt(off.total[i], data.rule)} → ${fmt(scenario.total[i], data.rule)}）`, SVG))
     g.append(el("line", { x1: String(x0), y1: String(ya), x2: String(x1), y2: String(yb), stroke: color,
       "stroke-width": "2.5" }, null, SVG))
     g.append(el("circle", { cx: String(x0), cy: String(ya), r: "5", fill: color }, null, SVG))
@@ -143,8 +141,8 @@ function table(data, scenario) {
     const delta = scenario.total[i] - off.total[i]
     const tr = el("tr", { "data-unit": data.units[i] })
     tr.append(el("td", { class: "unit" }, data.units[i]))
-    tr.append(el("td", { class: "num" }, fmt(off.total[i])))
-    tr.append(el("td", { class: "num scenario-total" }, fmt(scenario.total[i])))
+    tr.append(el("td", { class: "num" }, fmt(off.total[i], data.rule)))
+    tr.append(el("td", { class: "num scenario-total" }, fmt(scenario.total[i], data.rule)))
     const d = Math.abs(delta) < 0.005 ? "0.00" : (delta > 0 ? "+" : "") + delta.toFixed(2)
     tr.append(el("td", { class: `num ${delta >= 0.005 ? "up" : delta <= -0.005 ? "down" : ""}` }, d))
     tr.append(el("td", { class: "num" }, String(off.rank[i])))
@@ -172,7 +170,7 @@ function draw(inst, scenario, source) {
   const legend = el("div", { class: "legend" })
   for (const change of ["up", "same", "down"]) {
     const item = el("span", { class: "key" }, data.text[change])
-    item.prepend(el("i", { style: `background:${CHANGE_COLORS[change]}` }))
+    item.prepend(el("i", { style: `background:${data.change_colors[change]}` }))
     legend.append(item)
   }
   chart.append(el("div", { class: "title" }, title), legend, slope(data, scenario, width))

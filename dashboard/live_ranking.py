@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from perfeval_core.model.evaluation import Bands
+from perfeval_core.model.rating import browser_rule
 from perfeval_core.present.charts import SLOPE_LIMIT
 from perfeval_core.present.i18n import t
-from perfeval_core.present.style import band_colors
+from perfeval_core.present.style import RANK_CHANGE_COLORS, band_colors
 
 HERE = Path(__file__).resolve().parent
 PREVIEW_LIMIT = 5_000  # units a browser rescores itself while a slider moves; more wait for the server
@@ -50,8 +51,9 @@ def ranking_data(comparison: pd.DataFrame, basis: np.ndarray | None, codes: list
         "units": frame["unit"].astype(str).tolist(), **side,
         "basis": None if basis is None else np.asarray(basis, dtype=float).tolist(),
         "codes": codes, "truth": [float(truth[c]) for c in codes], "locked": list(locked), "sliders": sliders,
-        "thresholds": [float(v) for v in bands.thresholds], "labels": list(bands.labels),
+        "rule": browser_rule(bands.thresholds, bands.labels),
         "colors": dict(zip(bands.labels, band_colors(bands.labels))),
+        "change_colors": dict(zip(("up", "same", "down"), RANK_CHANGE_COLORS)),
         "limit": SLOPE_LIMIT, "max_rows": MAX_ROWS,
         "text": {"chart": t("chart_rank_change", lang), "table": t("compare_table", lang),
                  "movers": t("chart_rank_movers", lang, shown=min(SLOPE_LIMIT, n), total=n),

@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import streamlit as st
 
 from dashboard.access import actor, allowed, current_user
 from dashboard.state import Context
 from dashboard.ui import message, plain, table
-from dashboard.whatif_state import set_level1, set_lower_overrides
+from dashboard.whatif_state import KEY, put
 from perfeval_core.analysis.whatif import compare
+from perfeval_core.analysis.whatif_state import WhatIfState
 from perfeval_core.store.database import StoreError, get_store
 
 
-def _load(record_id: int, level1_codes: list[str]) -> None:
-    """Callback: put a saved scenario into the widgets (before they render)."""
+def _load(record_id: int) -> None:
+    """Callback: put a saved scenario into the what-if state and its widgets (before they render)."""
     try:
         record = get_store().get_scenario(record_id)
     except StoreError as exc:
         st.session_state.scenario_error = str(exc)
         return
-    if record is None:
+    state = st.session_state.get(KEY)
+    if record is None or not isinstance(state, WhatIfState):
         return
-    set_level1({code: float(record.weights[code]) for code in level1_codes if code in record.weights})
-    for k, value in enumerate(record.bands or []):
-        st.session_state[f"band_{k}"] = float(value)
-    set_lower_overrides({k: v for k, v in record.weights.items() if k not in level1_codes})
+    put(state.adopt(record.weights, record.bands))
 
 
-def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: dict[str, float]) -> None:
+def render(ctx: Context, state: WhatIfState) -> None:
     t = ctx.t
     st.divider()
     st.subheader(t("scenarios"))
@@ -40,7 +37,6 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
     except StoreError as exc:
         st.warning(message(t, "store_unavailable", error=str(exc)), icon=":material/cloud_off:")
         return
-    level1_codes = [ctx.model.tree.codes[i] for i in ctx.model.tree.level1]
     if st.session_state.get("scenario_error"):
         st.warning(message(t, "store_unavailable", error=st.session_state.pop("scenario_error")))
     user = current_user()
@@ -57,11 +53,9 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
                 author = c2.text_input(t("author"), key="scenario_author", max_chars=40)
             note = c3.text_input(t("scenario_note"), key="scenario_note", max_chars=400)
             if st.form_submit_button(t("save_scenario"), icon=":material/save:") and name.strip():
-                bands = [float(st.session_state.get(f"band_{k}", v))
-                         for k, v in enumerate(ctx.evaluation.bands.thresholds)]
                 try:
-                    store.save_scenario(ctx.evaluation.key, name.strip(), {**current_level1(), **lower},
-                                        "renormalise", bands, note=note, author=author)
+                    store.save_scenario(ctx.evaluation.key, name.strip(), {**state.weights, **state.lower},
+                                        "renormalise", state.usable_bands, note=note, author=author)
                     st.toast(message(t, "saved", name=name.strip()), icon=":material/check:")
                     records = store.list_scenarios(ctx.evaluation.key)
                 except StoreError as exc:
@@ -86,7 +80,7 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
         cols[0].markdown(f"**{plain(record.name)}**")
         cols[1].caption(f"{plain(record.author or '—')} · {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
         cols[2].caption(plain(record.note or " · ".join(f"{k} {v:g}" for k, v in list(record.weights.items())[:4])))
-        cols[3].button(t("load_scenario"), key=f"load_{record.id}", on_click=_load, args=(record.id, level1_codes))
+        cols[3].button(t("load_scenario"), key=f"load_{record.id}", on_click=_load, args=(record.id,))
         if not can_edit:
             continue
         with cols[4].popover(t("rename")):
@@ -120,8 +114,7 @@ def render(ctx: Context, current_level1: Callable[[], dict[str, float]], lower: 
             first = c1.selectbox("A", ids, format_func=names.get, key="cmp_a")
             second = c2.selectbox("B", ids, index=1, format_func=names.get, key="cmp_b")
             a, b = (next(r for r in records if r.id == i) for i in (first, second))
-            result_a = ctx.model.score(a.to_scenario(), ctx.evaluation.bands.with_thresholds(a.bands) if a.bands else None)
-            result_b = ctx.model.score(b.to_scenario(), ctx.evaluation.bands.with_thresholds(b.bands) if b.bands else None)
+            result_a, result_b = ctx.model.score(a.to_scenario()), ctx.model.score(b.to_scenario())
             frame = compare(ctx.model, result_a, result_b)
             frame = frame.rename(columns={
                 "unit": t("unit"), "official_total": f"{a.name}·{t('total_score')}",

@@ -17,6 +17,7 @@ from perfeval_core import LoadResult, ScoreResult, ScoringModel
 from perfeval_core.analysis.whatif import adopt
 from perfeval_core.io.sandbox import load_bytes
 from perfeval_core.model.evaluation import Evaluation
+from perfeval_core.present.i18n import LANG_NAMES
 from perfeval_core.present.i18n import t as translate
 from perfeval_core.store.database import OfficialWeights, StoreError, get_store
 
@@ -131,7 +132,7 @@ def shared_controls() -> None:
                          format_func=lambda k: evaluation_label(loaded[k][1], loaded[k][0], lang),
                          help=plain(translate("evaluation_help", lang, label=full)) if full else None)
         st.segmented_control(translate("language", lang), ["zh", "en"], key="lang", on_change=_on_lang_change,
-                             format_func=lambda v: {"zh": "中文", "en": "English"}[v], selection_mode="single")
+                             format_func=LANG_NAMES.__getitem__, selection_mode="single")
     if st.session_state.get("lang") is None:  # a segmented control can be deselected
         st.session_state.lang = lang
     # the address keeps the view on every page (a page switch clears the query): a copied link or

@@ -13,10 +13,10 @@ import streamlit as st
 from altair.utils import schemapi
 
 from dashboard.state import Context
-from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.present.charts import spec_without_data
 from perfeval_core.present.i18n import fmt_amount, fmt_number, fmt_pct, half_up_array
-from perfeval_core.present.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
+from perfeval_core.present.style import ACCENT, NO_RATING_COLOR, band_color_map
 
 # Altair validates every schema object as it is built ("debug mode"): half the time a what-if
 # rerun spends building its charts. The dashboard builds the same specs on every slider move, and
@@ -38,10 +38,7 @@ def page_header(ctx: Context, title_key: str) -> None:
 
 
 def band_color(ctx: Context, label: str | None) -> str:
-    labels = list(ctx.evaluation.bands.labels)
-    if label in labels:
-        return BAND_COLORS[min(labels.index(label), len(BAND_COLORS) - 1)]
-    return NO_RATING_COLOR
+    return band_color_map(ctx.evaluation.bands.labels).get(label or "", NO_RATING_COLOR)
 
 
 def rating_badge(ctx: Context, label: str | None) -> str:
@@ -94,19 +91,19 @@ def drill_path(ctx: Context, key: str) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _headlines(key: str, lang: str, _evaluation: object) -> dict[str, str]:
+def _headlines(key: str, lang: str, _model: ScoringModel) -> dict[str, str]:
     """Each one-message view's sentence (perfeval_core.present.slides: the same the deck and 演示模式 say),
     once per evaluation and language for the whole server."""
     from perfeval_core.present import slides
 
-    return {view.key: view.message for view in slides.views(_evaluation, None, lang)}  # type: ignore[arg-type]
+    return {view.key: view.message for view in slides.views(_model, None, lang)}
 
 
 def headline(ctx: Context, view_key: str) -> None:
     """The page's one-sentence headline (nothing when the evaluation has no such view)."""
     ev = ctx.evaluation
     stamp = str(ctx.adopted.set_at.timestamp()) if ctx.adopted is not None else ""
-    messages = _headlines(f"{st.session_state.get('eval_key')}|{ev.key}|{id(ev)}|{stamp}", ctx.lang, ev)
+    messages = _headlines(f"{st.session_state.get('eval_key')}|{ev.key}|{id(ev)}|{stamp}", ctx.lang, ctx.model)
     text = messages.get(view_key)
     if text:  # names in it come from the workbook: escaped before they become HTML
         st.html(f'<div class="pe-headline" style="font-size:1.3rem;line-height:1.5;font-weight:600;color:{ACCENT};'
@@ -203,16 +200,16 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
 
     # two rows of two: the longest English label needs about half the main column at 1366 px
     c1, c2 = st.columns(2)
-    c1.download_button(ctx.t("export_pptx"), lambda: deck_bytes(ev, current(), lang), file_name=f"{stem}.pptx",
+    c1.download_button(ctx.t("export_pptx"), lambda: deck_bytes(ctx.model, current(), lang), file_name=f"{stem}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="export_pptx", icon=":material/slideshow:", width="stretch")
-    c2.download_button(ctx.t("export_pdf"), lambda: deck_pdf(ev, current(), lang), file_name=f"{stem}.pdf",
+    c2.download_button(ctx.t("export_pdf"), lambda: deck_pdf(ctx.model, current(), lang), file_name=f"{stem}.pdf",
                        mime="application/pdf", key="export_pdf", icon=":material/picture_as_pdf:", width="stretch")
     c3, c4 = st.columns(2)
-    c3.download_button(ctx.t("export_html"), lambda: report_html(ev, current(), lang).encode("utf-8"),
+    c3.download_button(ctx.t("export_html"), lambda: report_html(ctx.model, current(), lang).encode("utf-8"),
                        file_name=f"{stem}.html", mime="text/html", key="export_html", icon=":material/article:",
                        width="stretch")
-    c4.download_button(ctx.t("export_xlsx"), lambda: workbook_bytes(ev, current(), lang), file_name=f"{stem}.xlsx",
+    c4.download_button(ctx.t("export_xlsx"), lambda: workbook_bytes(ctx.model, current(), lang), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="export_xlsx", icon=":material/table_view:", width="stretch")
 

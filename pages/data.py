@@ -101,7 +101,7 @@ for name, result, accepted in st.session_state.get("upload_outcomes", []):
                    icon=":material/draft:")
         prefilled = st.session_state.get("blank_forms", {}).get(name)
         if prefilled is not None:
-            st.download_button(x("prefilled"), prefilled, file_name=f"{name.rsplit('.', 1)[0]}_模板.xlsx",
+            st.download_button(x("prefilled"), prefilled, file_name=translate("prefilled_file", lang, stem=name.rsplit(".", 1)[0]),
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/download:", key=f"dl_prefilled_{name}")
         indicator_tree(result.indicator_system, key=f"tree_blank_{name}")

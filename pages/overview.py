@@ -13,7 +13,7 @@ from perfeval_core.present.summary import summary
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
 page_header(ctx, "page_overview")
-d = summary(ev)
+d = summary(ctx.model)
 headline(ctx, "headline")
 
 weak = d["weakest"]

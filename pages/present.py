@@ -18,14 +18,15 @@ from dashboard.state import context
 from dashboard.ui import grid_safe
 from perfeval_core.analysis.scoring import Scenario
 from perfeval_core.present import slides
-from perfeval_core.present.style import ACCENT
+from perfeval_core.present.style import SCREEN_CSS_VARS, css_vars
 
 PAGES = Path(__file__).resolve().parent
 CSS = (PAGES.parent / "dashboard" / "present.css").read_text(encoding="utf-8")
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
-st.html(f"<style>:root {{--pe-accent: {ACCENT};}}\n{CSS}</style>")
+# the style sheet names its colours var(--pe-…); their values come from style.py
+st.html(f"<style>{css_vars(SCREEN_CSS_VARS)}\n{CSS}</style>")
 
 scenario = st.session_state.get("current_scenario")
 use_scenario = isinstance(scenario, Scenario) and bool(scenario.weights)
@@ -34,7 +35,7 @@ use_scenario = isinstance(scenario, Scenario) and bool(scenario.weights)
 signature = (id(ev), ev.key, repr(scenario) if use_scenario else None, lang)
 memo = st.session_state.get("present_views")
 if memo is None or memo[0] != signature:
-    memo = st.session_state.present_views = (signature, slides.views(ev, scenario if use_scenario else None, lang))
+    memo = st.session_state.present_views = (signature, slides.views(ctx.model, scenario if use_scenario else None, lang))
 views = memo[1]
 if "slide" not in st.session_state:
     try:

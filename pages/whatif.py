@@ -8,18 +8,11 @@ from dashboard import access, scenarios_panel
 from dashboard.live_ranking import live_ranking, ranking_data
 from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, grid_safe, live_chart, message, page_header, plain, table
-from dashboard.whatif_state import set_level1, set_lower_overrides, weight_key
+from dashboard.whatif_state import LOCKS, band_key, current, keep, lower_editor_key, put, weight_key
+from perfeval_core.analysis.rules import policy_warnings
 from perfeval_core.analysis.scoring import project_unit
-from perfeval_core.analysis.whatif import (
-    compare,
-    decode_overrides,
-    effective_leaves,
-    level1_basis,
-    policy_warnings,
-    rebalance,
-    scenario_from_state,
-)
-from perfeval_core.model.evaluation import Bands
+from perfeval_core.analysis.whatif import compare, effective_leaves, level1_basis
+from perfeval_core.analysis.whatif_state import WhatIfState
 from perfeval_core.present import charts, views
 from perfeval_core.present.i18n import LIST_LIMIT, fmt_score, join_list, paren
 
@@ -28,69 +21,43 @@ t, lang, ev, model, official = ctx.t, ctx.lang, ctx.evaluation, ctx.model, ctx.o
 tree = model.tree
 page_header(ctx, "page_whatif")
 
-CODES = [tree.codes[i] for i in tree.level1]
 NAMES = dict(zip(tree.codes, tree.names))
-OFFICIAL = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
-THRESHOLDS = [float(v) for v in ev.bands.thresholds]
 TIER_NAMES = views.tier_names(ev)
 # fixed for the evaluation: worked out once per page run, not on every slider move
 PROJECT_UNIT = project_unit(ev)
 DEPTHS = sorted(set(int(d) for d in model.unit_depth))
 DEPTH_DEFAULT = views.main_depth(ev)
 DEPTH_DEFAULT = DEPTH_DEFAULT if DEPTH_DEFAULT in DEPTHS else DEPTHS[0]
+LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
 
 
-def current_level1() -> dict[str, float]:
-    """The scenario's level-1 weights: the session's record when there is one (full precision),
-    else the sliders (official, or restored from the URL)."""
-    truth = st.session_state.get("whatif_truth")
-    if truth and set(truth) == set(CODES):
-        return dict(truth)
-    return {c: float(st.session_state.get(weight_key(c), OFFICIAL[c])) for c in CODES}
+def state() -> WhatIfState:
+    return current(model, ev.key, ev.bands)
 
 
-def reset() -> None:
-    st.session_state.whatif_history = []
-    st.session_state.whatif_truth = None
-    set_level1(OFFICIAL)
-    st.session_state.locked = []
-    for k, value in enumerate(THRESHOLDS):
-        st.session_state[f"band_{k}"] = value
-    set_lower_overrides({})
-
-
-# a different evaluation starts from its own official weights (a shared link's first load keeps the URL's)
-if st.session_state.get("whatif_eval") not in (None, ev.key):
-    reset()
-st.session_state.whatif_eval = ev.key
-if "lower_overrides" not in st.session_state:
-    st.session_state.lower_overrides = decode_overrides(st.query_params.get("lw"))
+CODES = list(state().codes)
+OFFICIAL = dict(state().official)
 
 
 def on_slider() -> None:
-    """One pass per rerun over all sliders. While the server rebalances, a fast user's browser
-    can send sliders' older values back with the next key press; a value a slider recently had
-    is such an echo, not a move, unless nothing else changed."""
+    """One pass per rerun over all sliders (``WhatIfState.slid`` tells a move from an echo)."""
     run = st.session_state.get("whatif_run")
     if st.session_state.get("whatif_handled") == run:
         return
     st.session_state.whatif_handled = run
-    truth = current_level1()
-    values = {c: float(st.session_state[weight_key(c)]) for c in CODES}
-    changed = [c for c in CODES if abs(values[c] - truth[c]) > 1e-9]
-    if not changed:
-        return
-    history = st.session_state.get("whatif_history", [])
-    fresh = [c for c in changed if not any(abs(values[c] - h.get(c, -1.0)) < 1e-6 for h in history)]
-    candidates = fresh or changed
-    moved = max(candidates, key=lambda c: abs(values[c] - truth[c]))
-    locked = [c for c in CODES if c in (st.session_state.get("locked") or [])]
-    set_level1(rebalance(truth, moved, values[moved], locked))
+    before = state()
+    after = before.slid({c: float(st.session_state[weight_key(c)]) for c in CODES})
+    if after is not before:
+        put(after)
+
+
+def reset() -> None:
+    put(state().reset())
 
 
 def on_lower_edit() -> None:
-    editor = st.session_state.get(f"lower_editor_{st.session_state.get('lower_version', 0)}") or {}
-    overrides = dict(st.session_state.lower_overrides)
+    editor = st.session_state.get(lower_editor_key()) or {}
+    overrides = dict(state().lower)
     for row, change in (editor.get("edited_rows") or {}).items():
         code = LOWER[int(row)]
         value = change.get("override")
@@ -98,36 +65,28 @@ def on_lower_edit() -> None:
             overrides.pop(code, None)
         elif value >= 0:
             overrides[code] = float(value)
-    set_lower_overrides(overrides)
-
-
-LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
-
-
-def current_bands() -> Bands:
-    """The band thresholds of the inputs above the fragment (the evaluation's own when out of order)."""
-    values = [float(st.session_state.get(f"band_{k}", THRESHOLDS[k])) for k in range(len(THRESHOLDS))]
-    bands = Bands(ev.bands.labels, tuple(values) + (0.0,))
-    return ev.bands if bands.validate() else bands
+    put(state().with_lower(overrides))
 
 
 def settings() -> None:
     """Band thresholds and lower-level weights: set once in a while, not moved like the sliders,
     so they sit outside the fragment (an edit reruns the page) and the fragment sends less on
     every slider move."""
+    now = state()
     c1, c2 = st.columns(2)
     with c1.expander(t("band_thresholds")):
-        values = [st.number_input(f"{plain(ev.bands.labels[k])} ≥", 0.0, 100.0, value=THRESHOLDS[k], step=1.0,
-                                  key=f"band_{k}", bind="query-params") for k in range(len(THRESHOLDS))]
-        if Bands(ev.bands.labels, tuple(values) + (0.0,)).validate():
-            st.error(t("bands_order"))
-    version = st.session_state.get("lower_version", 0)
-    with c2.expander(t("lower_weights"), expanded=bool(st.session_state.lower_overrides)):
+        values = [st.number_input(f"{plain(now.bands.labels[k])} ≥", 0.0, 100.0, value=float(v), step=1.0,
+                                  key=band_key(k), bind="query-params") for k, v in enumerate(now.bands.thresholds)]
+        now = now.with_thresholds(values)
+        keep(now)
+        if now.problem:
+            st.error(message(t, now.problem[0], **now.problem[1]))
+    with c2.expander(t("lower_weights"), expanded=bool(now.lower)):
         frame = pd.DataFrame({
             "code": LOWER, "name": ["　" * (int(tree.level[tree.index[c]]) - 2) + NAMES[c] for c in LOWER],
             "official": [float(tree.points[tree.index[c]]) for c in LOWER],
-            "override": [st.session_state.lower_overrides.get(c) for c in LOWER]})
-        st.data_editor(grid_safe(frame), key=f"lower_editor_{version}", on_change=on_lower_edit, hide_index=True,
+            "override": [now.lower.get(c) for c in LOWER]})
+        st.data_editor(grid_safe(frame), key=lower_editor_key(), on_change=on_lower_edit, hide_index=True,
                        disabled=["code", "name", "official"], width="stretch",
                        column_config={"code": t("indicator"), "name": "", "official": st.column_config.NumberColumn(
                            t("official"), format="%.2f"), "override": st.column_config.NumberColumn(
@@ -138,7 +97,7 @@ def basis_of(idx: np.ndarray) -> np.ndarray | None:
     """Rows ``idx`` of the browser's rescoring basis (``whatif.level1_basis``). It depends on the
     model and the lower-level weights only, not on the sliders: worked out when those change, not
     on every move. None when the basis is declined."""
-    lower = dict(st.session_state.lower_overrides)
+    lower = dict(state().lower)
     memo = st.session_state.get("whatif_basis")
     if memo is None or memo[0] is not model or memo[1] != lower:
         memo = st.session_state.whatif_basis = (model, lower, level1_basis(model, lower))
@@ -169,23 +128,24 @@ def whatif() -> None:
         shown: dict[str, float] = {}
         # one widget for the locks, not a toggle beside each slider: every element of the fragment
         # is sent again on each move, and a row of columns costs three more messages per slider
-        locked = st.pills(t("lock"), CODES, selection_mode="multi", key="locked",
+        locked = st.pills(t("lock"), CODES, selection_mode="multi", key=LOCKS,
                           format_func=lambda c: plain(NAMES[c]), help=t("lock_help")) or []
+        now = state().lock(locked)
         for code in CODES:
             shown[code] = st.slider(plain(NAMES[code]) + paren(plain(code), lang), 0.0, 100.0, value=OFFICIAL[code], step=0.5,
                                     key=weight_key(code), bind="query-params", on_change=on_slider,
                                     disabled=code in locked, format="%.2f")
-        if not st.session_state.get("whatif_truth"):
-            # the baseline the next slider change is compared with: the sliders as rendered
-            # (official, or restored from the URL, which bound sliders only take when they render)
-            st.session_state.whatif_truth = {c: float(v) for c, v in shown.items()}
-        weights = current_level1()
+        # the baseline the next slider change is compared with: the sliders as first rendered
+        # (official, or restored from the URL, which bound sliders only take when they render)
+        now = now.settle(shown)
+        keep(now)
+        weights = dict(now.weights)
         st.caption(t("weights_total", total=f"{sum(weights.values()):.2f}"))
         if st.button(t("reset"), on_click=reset, icon=":material/restart_alt:", key="reset_weights"):
             st.rerun()  # the band and lower-weight inputs live outside this fragment: redraw them too
-        bands = current_bands()
+        bands = now.usable_bands
 
-    scenario = scenario_from_state(weights, st.session_state.lower_overrides, bands)
+    scenario = now.scenario()
     try:
         result = model.score(scenario, bands)
     except (KeyError, ValueError) as exc:
@@ -265,4 +225,4 @@ with st.expander(t("exports")):
         chart_downloads("rank_slope", lambda: charts.rank_slope(LIVE["comparison"], lang), t("chart_rank_change"))
         chart_downloads("leaf_weights", lambda: charts.weight_bars_chart(*LIVE["leaf_weights"]),
                         t("chart_leaf_weights"))
-scenarios_panel.render(ctx, current_level1, st.session_state.get("lower_overrides", {}))
+scenarios_panel.render(ctx, state())

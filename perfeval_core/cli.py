@@ -9,12 +9,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.analysis.rules import band_problem
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.io.loader import LAYOUT_NAMES, LoadResult
 from perfeval_core.io.sandbox import load_path
 from perfeval_core.model.evaluation import Bands, Evaluation
-from perfeval_core.model.messages import render
+from perfeval_core.model.messages import Refusal, UnknownKey, render
 from perfeval_core.present.summary import as_jsonable, indicators_json, score_json, summary
+
+
+def say(key: str, lang: str, **params: Any) -> str:
+    """A line of the command line's output, from the catalogue (``model.messages``)."""
+    return render(key, params, lang)
 
 
 def _print_json(data: Any) -> None:
@@ -25,7 +31,7 @@ def _report_text(result: LoadResult, lang: str) -> str:
     lines = result.report.lines(lang)
     if result.report.layout:
         names = LAYOUT_NAMES.get(result.report.layout, (result.report.layout, result.report.layout))
-        lines.insert(0, ("Layout: " if lang == "en" else "结构：") + names[1 if lang == "en" else 0])
+        lines.insert(0, say("cli_layout", lang, name=names[1 if lang == "en" else 0]))
     return "\n".join(lines)
 
 
@@ -49,11 +55,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
         return 0
-    en = args.lang == "en"
     print(_report_text(result, args.lang))
-    scored = ("scored" if data["scored"] else "blank form: not scored") if en else ("已评分" if data["scored"] else "空白表：未评分")
-    print(f"{data['leaves']} leaves, {data['total_points']:g} points, {scored}" if en
-           else f"末级指标 {data['leaves']} 个，分值合计 {data['total_points']:g}，{scored}")
+    scored = say("cli_scored" if data["scored"] else "cli_blank", args.lang)
+    print(say("cli_tree", args.lang, leaves=data["leaves"], points=data["total_points"], scored=scored))
     for entry in data["indicators"]:
         print(f"{'  ' * (entry['level'] - 1)}{entry['code']}  {entry['name']}  {entry['official']:g}")
     return 0
@@ -65,7 +69,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_json(result.report.to_dict(args.lang))
     else:
         text = _report_text(result, args.lang)
-        print(text if text else ("无问题" if args.lang == "zh" else "No issues"))
+        print(text if text else say("cli_no_issues", args.lang))
     return 0 if result.ok else 1
 
 
@@ -78,14 +82,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
     else:
-        _print_summary_text(data)
+        _print_summary_text(data, args.lang)
     return 0
 
 
-def _print_summary_text(d: dict[str, Any]) -> None:
-    where = "，".join(x for x in (d["region"], d["mode"]) if x)
-    print(f"{d['year'] or ''}年 {d['project']}（{where}）".lstrip("年 "))
-    print(f"综合得分 {d['total_score']}，评级 {d['rating']}")
+def _print_summary_text(d: dict[str, Any], lang: str) -> None:
+    where = ("，" if lang == "zh" else ", ").join(x for x in (d["region"], d["mode"]) if x)
+    print(say("cli_year_project", lang, year=d["year"] or "", project=d["project"],
+              where=say("cli_where", lang, text=where) if where else "").lstrip("年 "))
+    print(say("cli_score_rating", lang, score=d["total_score"], rating=d["rating"]))
     b = d.get("budget")
 
     def amount(x: float | None) -> str:
@@ -95,39 +100,43 @@ def _print_summary_text(d: dict[str, Any]) -> None:
         return "—" if x is None else f"{x:.2%}"
 
     if b:
-        arrived = f"到位 {amount(b['arrived'])}，" if d["arrival_rate"] is not None else ""
-        print(f"预算 {amount(b['budget'])} 万元，{arrived}支出 {amount(b['spent'])}；"
-              f"到位率 {rate(d['arrival_rate'])}，执行率 {rate(d['execution_rate'])}")
+        arrived = say("cli_arrived", lang, amount=amount(b["arrived"])) if d["arrival_rate"] is not None else ""
+        print(say("cli_budget", lang, budget=amount(b["budget"]), arrived=arrived, spent=amount(b["spent"]),
+                  arrival=rate(d["arrival_rate"]), execution=rate(d["execution_rate"])))
         for lvl in b["by_level"]:
-            print(f"  {lvl['level']}：预算 {amount(lvl['budget'])} 万元")
-        print(f"安排预算单位 {d['units_budgeted']} 个，使用资金 {d['units_used_funds']} 个")
+            print(say("cli_budget_level", lang, level=lvl["level"], budget=amount(lvl["budget"])))
+        print(say("cli_units", lang, budgeted=d["units_budgeted"], used=d["units_used_funds"]))
     for p in d.get("projects") or []:
-        scope = "" if p["in_scope"] else "（规定范围外）"
-        print(f"  {p['category']}{scope}：{p['count']} 项")
+        scope = "" if p["in_scope"] else say("cli_out_of_scope", lang)
+        print(say("cli_projects", lang, category=p["category"], scope=scope, count=p["count"]))
     if d.get("satisfaction"):
-        print(f"满意度 {d['satisfaction']['overall']:.2%}")
+        print(say("cli_satisfaction", lang, value=d["satisfaction"]["overall"]))
     if d.get("participation"):
-        print(f"经常参与 {d['participation']['overall']:.2%}")
+        print(say("cli_participation", lang, value=d["participation"]["overall"]))
 
 
-def _weights_and_bands(args: argparse.Namespace) -> tuple[dict[str, float], Bands | None]:
-    """--weights and --bands, checked; ValueError with a plain message when malformed."""
-    weights = Scenario.parse_weights(args.weights) if args.weights else {}
+def _bands(args: argparse.Namespace, current: Bands | None) -> Bands | None:
+    """--bands, checked (thresholds only take ``current``'s labels); ValueError with a plain
+    message when malformed."""
     bands = None
     if args.bands:
         try:
-            bands = Bands.from_thresholds([float(x) for x in args.bands.replace("，", ",").split(",")])
-        except ValueError:
-            bands = None
-        if bands is None or bands.validate():
-            raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
-    return weights, bands
+            bands = Bands.parse(args.bands, current)
+        except ValueError as exc:
+            raise ValueError(render(str(exc), {}, args.lang)) from None
+        problem = band_problem(bands)
+        if problem:
+            raise ValueError(render(problem[0], problem[1], args.lang) + "；" + render("bands_format", {}, args.lang))
+    return bands
 
 
-def _argument_error(exc: Exception) -> int:
+def _argument_error(exc: Exception, lang: str = "zh") -> int:
     """A bad argument (an unknown indicator, a malformed number): a plain message, exit code 2."""
-    message = exc.args[0] if exc.args else str(exc)
-    print(f"参数错误：{message}", file=sys.stderr)
+    if isinstance(exc, (Refusal, UnknownKey)):
+        message = exc.text(lang)
+    else:
+        message = exc.args[0] if exc.args else str(exc)
+    print(say("cli_argument_error", lang, message=message), file=sys.stderr)
     return 2
 
 
@@ -138,14 +147,20 @@ def _prepare(args: argparse.Namespace, check: Callable[[], None] | None = None) 
     """The scenario arguments, checked, then the workbook loaded: the values, or the exit code
     (2 for bad arguments, 1 for a workbook with errors, its report already printed)."""
     try:
-        weights, bands = _weights_and_bands(args)
+        weights = Scenario.parse_weights(args.weights) if args.weights else {}
+        if args.bands and "=" in args.bands:
+            _bands(args, None)  # labels given: checked before the workbook is read
         if check is not None:
             check()
     except ValueError as exc:
-        return _argument_error(exc)
+        return _argument_error(exc, args.lang)
     result = _load_or_fail(args.file, args.lang)
     if result is None or result.evaluation is None:
         return 1
+    try:
+        bands = _bands(args, result.evaluation.bands)
+    except ValueError as exc:
+        return _argument_error(exc, args.lang)
     return weights, bands, result.evaluation
 
 
@@ -158,11 +173,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     try:
         data = score_json(evaluation, scenario, bands)
     except (KeyError, ValueError) as exc:
-        return _argument_error(exc)
+        return _argument_error(exc, args.lang)
     if args.json:
         _print_json(data)
     else:
-        print(f"综合得分 {data['total_score']}，评级 {data['rating']}")
+        print(say("cli_score_rating", args.lang, score=data["total_score"], rating=data["rating"]))
         for u in sorted(data["units"], key=lambda u: (u["depth"], u["rank"])):
             print(f"{'  ' * u['depth']}{u['rank']:>3}. {u['unit']}  {u['total']:.2f}  {u['rating']}")
     return 0
@@ -170,13 +185,12 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_robustness(args: argparse.Namespace) -> int:
     from perfeval_core.analysis.robustness import robustness_json
-    from perfeval_core.analysis.scoring import ScoringModel
 
     def check() -> None:
         if args.draws < 1:
-            raise ValueError("--draws 必须是正整数")
+            raise ValueError(say("cli_draws", args.lang))
         if not (0 <= args.spread < 1 or (args.method == "dirichlet" and args.spread >= 0)):
-            raise ValueError("--spread 必须在 [0, 1) 之间")
+            raise ValueError(say("cli_spread", args.lang))
 
     prepared = _prepare(args, check)
     if isinstance(prepared, int):
@@ -187,7 +201,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         data = robustness_json(model, bands, weights or None, draws=args.draws, spread=args.spread,
                                method=args.method, seed=args.seed)
     except (KeyError, ValueError) as exc:
-        return _argument_error(exc)
+        return _argument_error(exc, args.lang)
     if args.json:
         _print_json(data)
     else:
@@ -198,14 +212,12 @@ def cmd_robustness(args: argparse.Namespace) -> int:
 def _print_robustness_text(d: dict[str, Any], lang: str) -> None:
     en = lang == "en"
     mc = d["monte_carlo"]
-    print(("Weights " if en else "权重 ") + (", " if en else "，").join(f"{k} {v:g}" for k, v in d["weights"].items())
-          + (f"; {mc['draws']} draws, ±{mc['spread']:.0%} ({mc['method']})" if en
-             else f"；{mc['draws']} 次抽样，±{mc['spread']:.0%}（{mc['method']}）"))
+    weights = (", " if en else "，").join(f"{k} {v:g}" for k, v in d["weights"].items())
+    print(say("cli_weights", lang, weights=weights, draws=mc["draws"], spread=mc["spread"], method=mc["method"]))
     for u in sorted(d["units"], key=lambda u: (u["depth"], u["rank"])):
         ri = u["rank_interval"]
         probs = " ".join(f"{k}{v:.0%}" for k, v in u["band_probabilities"].items() if v)
-        interval = "" if ri is None else (f"rank {ri['p5']}–{ri['p95']} (median {ri['median']})  " if en
-                                          else f"名次 {ri['p5']}–{ri['p95']}（中位 {ri['median']}）  ")
+        interval = "" if ri is None else say("cli_rank_interval", lang, p5=ri["p5"], p95=ri["p95"], median=ri["median"])
         print(f"{'  ' * u['depth']}{u['rank']:>3}. {u['unit']}  {u['total']:.2f} {u['rating']}  " + interval + probs)
         for group, b in u["break_even"].items():
             parts = []
@@ -217,18 +229,18 @@ def _print_robustness_text(d: dict[str, Any], lang: str) -> None:
                 print(f"{'  ' * u['depth']}       " + "；".join(parts))
     rp = d["robust_pairs"]
     if rp is not None:
-        print(f"Robust pairs: {rp['count']} of {rp['pairs']}" if en else f"稳健的名次对：{rp['count']} / {rp['pairs']}")
+        print(say("cli_robust_pairs", lang, count=rp["count"], pairs=rp["pairs"]))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     if not (args.pptx or args.xlsx or args.pdf or args.html):
-        print("参数错误：请至少指定 --pptx、--xlsx、--pdf 或 --html", file=sys.stderr)
+        print(say("cli_argument_error", args.lang, message=say("cli_nothing_to_write", args.lang)), file=sys.stderr)
         return 2
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
     weights, bands, evaluation = prepared
-    scenario = Scenario(weights=weights, mode="renormalise", bands=bands.thresholds if bands else None) \
+    scenario = Scenario(weights=weights, mode="renormalise", bands=bands) \
         if (weights or bands) else None
     try:
         from perfeval_core.present.export_html import report_html
@@ -236,20 +248,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         from perfeval_core.present.export_pptx import deck_bytes
         from perfeval_core.present.export_xlsx import workbook_bytes
 
+        model = ScoringModel(evaluation)  # one model for every file written
         builders: list[tuple[str | None, Callable[[], bytes]]] = [
-            (args.xlsx, lambda: workbook_bytes(evaluation, scenario, args.lang)),
-            (args.pptx, lambda: deck_bytes(evaluation, scenario, args.lang)),
-            (args.pdf, lambda: deck_pdf(evaluation, scenario, args.lang)),
-            (args.html, lambda: report_html(evaluation, scenario, args.lang).encode("utf-8")),
+            (args.xlsx, lambda: workbook_bytes(model, scenario, args.lang)),
+            (args.pptx, lambda: deck_bytes(model, scenario, args.lang)),
+            (args.pdf, lambda: deck_pdf(model, scenario, args.lang)),
+            (args.html, lambda: report_html(model, scenario, args.lang).encode("utf-8")),
         ]
         for path, build in builders:
             if path:
                 Path(path).write_bytes(build())
                 print(path)
     except (KeyError, ValueError) as exc:
-        return _argument_error(exc)
+        return _argument_error(exc, args.lang)
     except OSError as exc:
-        print(f"无法写入文件：{exc}", file=sys.stderr)
+        print(say("cli_cannot_write", args.lang, error=exc), file=sys.stderr)
         return 1
     return 0
 
@@ -264,20 +277,20 @@ def cmd_users(args: argparse.Namespace) -> int:
         users = UserFile(Path(args.file) if args.file else auth_config().users_file)
         if args.action == "list":
             for name, entry in sorted(users.users().items()):
-                kind = "password" if entry.get("password") else "identity provider"
+                kind = say("cli_password_source" if entry.get("password") else "cli_identity_provider", args.lang)
                 print(f"{name}\t{entry['role']}\t{entry.get('name', '')}\t{kind}")
             return 0
         if not args.username:
-            print("参数错误：请指定用户名", file=sys.stderr)
+            print(say("cli_argument_error", args.lang, message=say("cli_need_user", args.lang)), file=sys.stderr)
             return 2
         password: str | None = None
         if args.action in ("add", "passwd") and not args.oidc:
             if args.password_stdin:
                 password = sys.stdin.readline().rstrip("\n")
             else:
-                password = getpass.getpass(f"{args.username} 的密码：")
-                if getpass.getpass("再输入一次：") != password:
-                    print("两次输入的密码不一致", file=sys.stderr)
+                password = getpass.getpass(say("cli_password", args.lang, user=args.username))
+                if getpass.getpass(say("cli_password_again", args.lang)) != password:
+                    print(say("cli_password_mismatch", args.lang), file=sys.stderr)
                     return 2
         if args.action == "add":
             users.add(args.username, args.role, password, args.name or "")
@@ -319,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--mode", choices=["retotal", "renormalise"], default="retotal",
                    help="retotal: a changed indicator changes its parent (then all scaled to 100); "
                         "renormalise: its siblings absorb the change")
-    c.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
+    c.add_argument("--bands", help="rating bands: 优=90,良=80,中=60,差=0 (any number, best first) or thresholds 90,80,60")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_score)
     r = sub.add_parser("robustness", help="break-even weights, distance to the next band, Monte Carlo "
@@ -332,14 +345,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--method", choices=["uniform", "dirichlet"], default="uniform",
                    help="uniform: w×U(1−s,1+s) renormalised; dirichlet: Dirichlet around the weights")
     r.add_argument("--weights", help="reference level-1 weights, e.g. 决策=20,过程=20,产出=30,效益=30")
-    r.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
+    r.add_argument("--bands", help="rating bands: 优=90,良=80,中=60,差=0 (any number, best first) or thresholds 90,80,60")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_robustness)
     e = sub.add_parser("export", help="write a slide deck (.pptx, .pdf), a what-if workbook (.xlsx) and/or "
                                       "a one-file HTML report")
     e.add_argument("file")
     e.add_argument("--weights", help="a scenario, e.g. 效益=40 (level-1 changes keep the total at 100)")
-    e.add_argument("--bands", help="band thresholds, e.g. 90,80,60")
+    e.add_argument("--bands", help="rating bands: 优=90,良=80,中=60,差=0 (any number, best first) or thresholds 90,80,60")
     e.add_argument("--pptx", help="output deck, e.g. OUT.pptx")
     e.add_argument("--xlsx", help="output workbook, e.g. OUT.xlsx")
     e.add_argument("--pdf", help="output deck as PDF (the .pptx's slides), e.g. OUT.pdf")

@@ -41,3 +41,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name.startswith(BROWSER_MODULES):
             item.add_marker(pytest.mark.browser)
+        # a test that starts or reaches the PostgreSQL server (tests/pg_support.py), directly or
+        # as the "postgresql" case of a parametrised store: marked ``postgres``
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if any(name.startswith("postgres") for name in getattr(item, "fixturenames", ())) \
+                or "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgres)

@@ -30,7 +30,7 @@ FOUR_LEVELS = ROOT / "tests" / "fixtures" / "scoretables" / "four_levels.xls"
 SCENARIOS = {
     "official": None,
     "benefit40": Scenario(weights={"效益": 40}, mode="renormalise"),
-    "mixed": Scenario(weights={"决策": 20, "B1": 10, "D103": 4}, mode="retotal", bands=(85, 75, 60)),
+    "mixed": Scenario(weights={"决策": 20, "B1": 10, "D103": 4}, mode="retotal", bands=Bands.from_thresholds([85, 75, 60])),
 }
 
 
@@ -327,7 +327,7 @@ def test_libreoffice_recalculates_to_the_engines_scores(ev, model, tmp_path):
     cases = {
         # a user sets 效益 to 40 on the official export and moves 优 down to 85
         "official.xlsx": ({"D": 40.0}, [85.0, 80.0, 60.0],
-                          Scenario(weights={**official_l1, "D": 40.0}, mode="renormalise", bands=(85, 80, 60))),
+                          Scenario(weights={**official_l1, "D": 40.0}, mode="renormalise", bands=Bands.from_thresholds([85, 80, 60]))),
         # nothing changed: the formulas alone reproduce the scenario
         "scenario.xlsx": ({}, None, SCENARIOS["benefit40"]),
         # a retotal scenario with leaf changes, then a level-1 change on top of it
@@ -338,7 +338,7 @@ def test_libreoffice_recalculates_to_the_engines_scores(ev, model, tmp_path):
     mixed_l1["A"] = 10.0
     # the engine's equivalent: every leaf at its scenario points, level 1 as edited (renormalise)
     mixed_weights = {**{model.tree.codes[i]: float(mixed_nodes[i]) for i in range(len(mixed_nodes))}, **mixed_l1}
-    cases["mixed.xlsx"] = ({"A": 10.0}, None, Scenario(weights=mixed_weights, mode="renormalise", bands=(85, 75, 60)))
+    cases["mixed.xlsx"] = ({"A": 10.0}, None, Scenario(weights=mixed_weights, mode="renormalise", bands=Bands.from_thresholds([85, 75, 60])))
     # a four-level tree: level-1 A from 20 to 30 (the others unchanged)
     deep = load_path(FOUR_LEVELS).evaluation
     assert deep is not None

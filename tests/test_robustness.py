@@ -27,9 +27,10 @@ from perfeval_core.analysis.robustness import (
     robust_pairs,
     same_depth_pairs,
 )
-from perfeval_core.analysis.scoring import Scenario, ScoringModel, competition_rank
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.cli import main
 from perfeval_core.model.evaluation import Bands
+from perfeval_core.model.rating import competition_rank
 
 from .conftest import SAMPLES
 

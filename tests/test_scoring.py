@@ -7,8 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoringModel, competition_rank, rate_from_actual
+from perfeval_core.analysis.rules import band_problem
+from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoringModel, rate_from_actual
 from perfeval_core.model.evaluation import Bands, Evaluation, ProjectInfo
+from perfeval_core.model.rating import competition_rank
 
 TREE = [  # code, name, parent, level, points
     ("A", "决策", None, 1, 20.0), ("A1", "项目立项", "A", 2, 8.0), ("A101", "立项依据", "A1", 3, 4.0),
@@ -124,7 +126,7 @@ def test_default_bands_lower_bound_inclusive(score, label):
 def test_custom_bands():
     bands = Bands.from_thresholds([85, 70, 50])
     assert [bands.label(s) for s in (85, 84.9, 69.9, 49)] == ["优", "良", "中", "差"]
-    assert Bands((("A", "B")), (50.0, 60.0)).validate() == "bands_order"
+    assert band_problem(Bands(("A", "B"), (50.0, 60.0))) == ("bands_order", {})
 
 
 @pytest.mark.parametrize("kind,actual,target,rate", [
@@ -186,7 +188,7 @@ def test_rescoring_a_million_units_is_a_matrix_product():
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from([80.0, 85.5, 90.0, 72.25, 60.0]), st.integers(0, 2)), min_size=1, max_size=40))
 def test_competition_rank_matches_brute_force(pairs):
-    from perfeval_core.analysis.scoring import competition_rank
+    from perfeval_core.model.rating import competition_rank
 
     totals = np.array([t for t, _ in pairs])
     groups = np.array([g for _, g in pairs])
@@ -199,12 +201,12 @@ def test_competition_rank_matches_brute_force(pairs):
        st.sampled_from([1, 100, 10_000]))
 def test_counting_rank_equals_the_sorting_rank(pairs, grain):
     """Totals on a coarse grid force ties; both algorithms must agree exactly, groups included."""
-    from perfeval_core.analysis.scoring import _rank_by_sort
+    from perfeval_core.model.rating import _rank_by_sort, cents
 
     total = np.array([round(v * grain) / grain for v, _ in pairs])
     groups = np.array([g for _, g in pairs])
-    assert competition_rank(total, groups).tolist() == _rank_by_sort(np.round(total, 2), groups).tolist()
-    assert competition_rank(total).tolist() == _rank_by_sort(np.round(total, 2), None).tolist()
+    assert competition_rank(total, groups).tolist() == _rank_by_sort(cents(total), groups).tolist()
+    assert competition_rank(total).tolist() == _rank_by_sort(cents(total), None).tolist()
 
 
 def test_rank_falls_back_to_sorting_for_nan_and_wide_ranges():

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.model.evaluation import Bands
 from perfeval_core.store.database import (
     ScenarioNameTaken,
     ScenarioNotFound,
@@ -87,7 +88,7 @@ def test_scenario_round_trip(store):
                                 note="试算", author="张三")
     assert saved.id > 0 and saved.evaluation_key == "ev-a" and saved.name == "决策加权"
     assert saved.weights == {"决策": 25.0, "1.1": 7.5} and saved.mode == "renormalise"
-    assert saved.bands == (90.0, 80.0, 60.0) and saved.note == "试算" and saved.author == "张三"
+    assert saved.bands == Bands.from_thresholds([90, 80, 60]) and saved.note == "试算" and saved.author == "张三"
     assert saved.created_at.tzinfo is not None and saved.created_at.utcoffset() == timedelta(0)
     assert before < saved.created_at <= saved.updated_at < datetime.now(UTC) + timedelta(seconds=5)
 
@@ -95,7 +96,7 @@ def test_scenario_round_trip(store):
     assert store.list_scenarios() == [saved]
     assert store.list_scenarios("ev-a") == [saved] and store.list_scenarios("other") == []
     assert saved.to_scenario() == Scenario(weights={"决策": 25.0, "1.1": 7.5}, mode="renormalise",
-                                           bands=(90.0, 80.0, 60.0))
+                                           bands=Bands(("优", "良", "中", "差"), (90.0, 80.0, 60.0, 0.0)))
 
     plain = store.save_scenario("ev-a", "无阈值", {}, "retotal", None)
     assert plain.bands is None and plain.note == "" and plain.author == ""
@@ -121,7 +122,7 @@ def test_a_scenario_can_be_made_the_official_weighting(store):
     assert store.get_official("ev-a") is None
     record = store.set_official("ev-a", saved.id, actor="编辑者")
     assert (record.scenario_name, record.weights, record.bands, record.set_by) == ("效益加权", {"D": 40.0},
-                                                                                  (85.0, 75.0, 60.0), "编辑者")
+                                                                                  Bands.from_thresholds([85, 75, 60]), "编辑者")
     assert record.to_scenario() == saved.to_scenario()
     with pytest.raises(ScenarioNotFound):
         store.set_official("ev-a", other.id)  # a scenario of another evaluation
@@ -155,7 +156,7 @@ def test_saving_an_existing_name_updates_it(store):
     second = store.save_scenario("ev-a", "方案一", {"过程": 30}, "renormalise", [95, 85, 70], note="v2", author="乙")
     assert second.id == first.id
     assert second.created_at == first.created_at and second.updated_at > first.updated_at
-    assert second.weights == {"过程": 30.0} and second.mode == "renormalise" and second.bands == (95, 85, 70)
+    assert second.weights == {"过程": 30.0} and second.mode == "renormalise" and second.bands == Bands.from_thresholds([95, 85, 70])
     assert second.note == "v2" and second.author == "乙"
     assert store.get_scenario(first.id) == second
     assert len(store.list_scenarios("ev-a")) == 1 and len(store.list_scenarios()) == 2
@@ -218,7 +219,7 @@ def test_concurrent_upserts_of_the_same_names_leave_one_row_each(store):
         out = []
         for i in range(SAVES_PER_THREAD):
             name = names[(thread + i) % len(names)]
-            record = store.save_scenario("ev", name, {"t": thread, "i": i}, "retotal", [90.0, float(i)],
+            record = store.save_scenario("ev", name, {"t": thread, "i": i}, "retotal", [95.0, 1.0 + i],
                                          author=f"user{thread}")
             out.append((name, record.id, record.weights))
         return out
@@ -231,7 +232,7 @@ def test_concurrent_upserts_of_the_same_names_leave_one_row_each(store):
     written = {name: [w for n, _, w in saves if n == name] for name in names}
     for row in rows:
         assert row.weights in written[row.name]  # the final value is one that was saved, intact
-        assert row.bands == (90.0, row.weights["i"])  # from the same save as the weights
+        assert row.bands is not None and row.bands.thresholds == (95.0, 1.0 + row.weights["i"])  # from the same save as the weights
     assert store.count("scenarios") == len(names)
     log = store.audit_entries(limit=10_000)
     assert len(log) == THREADS * SAVES_PER_THREAD and {e.action for e in log} == {"save"}

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from perfeval_core.analysis.rules import policy_warnings
 from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.analysis.whatif import (
     compare,
@@ -12,10 +13,10 @@ from perfeval_core.analysis.whatif import (
     effective_leaves,
     encode_overrides,
     level1_basis,
-    policy_warnings,
     rebalance,
     scenario_from_state,
 )
+from perfeval_core.model.evaluation import Bands
 
 OFFICIAL = {"A": 15.0, "B": 25.0, "C": 30.0, "D": 30.0}
 
@@ -100,7 +101,7 @@ def test_overrides_round_trip_through_the_url_text():
 
 @pytest.mark.parametrize("scenario", [
     Scenario({"D": 40}, "renormalise"),
-    Scenario({"效益": 50, "决策": 5}, "renormalise", (85.0, 75.0, 60.0)),
+    Scenario({"效益": 50, "决策": 5}, "renormalise", Bands.from_thresholds([85.0, 75.0, 60.0])),
     Scenario({"A": 30}, "retotal"),
 ])
 @pytest.mark.parametrize("sample", ["hohhot", "tangshan"])
@@ -135,6 +136,7 @@ def hohhot_model(hohhot):
 @settings(max_examples=60, deadline=None)
 @given(weights=st.lists(st.floats(0, 10), min_size=4, max_size=4).filter(lambda w: sum(w) > 0.1),
        picks=st.lists(st.tuples(st.integers(0, 40), st.floats(0, 30)), max_size=3))
+@example(weights=[0.0, 0.0, 0.0, 1.0], picks=[(25, 0.0)])  # 效益's only child pinned at 0: 效益 scores nothing
 def test_the_level1_basis_rescores_as_the_engine_or_declines(hohhot_model, weights, picks):
     """What the browser computes while a slider moves (basis @ weights) is the engine's total for
     every unit, whenever level1_basis offers a basis; with no lower-level weights it always does."""

@@ -125,7 +125,8 @@ def test_the_live_ranking_gets_the_scenario_and_a_basis_that_rescores_it(hohhot)
         assert total == pytest.approx(expected.unit_total(unit), abs=1e-9)
         # what the browser computes from a slider's value before the server answers
         assert float(np.dot(basis, data["truth"])) == pytest.approx(total, abs=1e-9)
-    assert data["thresholds"] == [90.0, 80.0, 60.0] and data["labels"] == ["优", "良", "中", "差"]
+    # the one rating rule's bounds, in cents, and the labels: the browser keeps no copy of its own
+    assert data["rule"]["threshold_cents"] == [9000, 8000, 6000] and data["rule"]["labels"] == ["优", "良", "中", "差"]
     at.button_group(key="locked").set_value(["A"]).run()
     assert live_data(at)["locked"] == ["A"]
 
@@ -143,8 +144,8 @@ def test_a_tier_too_big_for_the_browser_gets_its_table_rows_and_biggest_movers()
     import pandas as pd
 
     from dashboard.live_ranking import MAX_ROWS, PREVIEW_LIMIT, ranking_data
-    from perfeval_core.analysis.scoring import competition_rank
     from perfeval_core.model.evaluation import Bands
+    from perfeval_core.model.rating import competition_rank
     from perfeval_core.present.charts import SLOPE_LIMIT
 
     n = PREVIEW_LIMIT + 1000

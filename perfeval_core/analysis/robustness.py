@@ -15,8 +15,8 @@ depend on w. This is exactly what ``Scenario(weights=..., mode="renormalise")`` 
 level-1 overrides: a level-1 weight that is not given absorbs the difference in proportion to
 its points, so the weights always add up to W_tot.
 
-Ratings follow the official rule: the total rounded to 2 decimals, lower bound inclusive
-(``Bands.rate``). Ranks are competition ranks (1, 2, 2, 4) of the rounded totals among units
+Ratings follow the official rule: the total as printed (half up to the cent, ``model.rating``),
+lower bound inclusive. Ranks are competition ranks (1, 2, 2, 4) of the printed totals among units
 of the same depth (``competition_rank``). A threshold value T (90, 80, 60) is used as it is:
 where this module says a total "reaches T" the total equals T exactly, so its rounded total is
 T and it is rated in the band whose lower bound T is.
@@ -35,8 +35,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from perfeval_core.analysis.scoring import Scenario, ScoringModel, competition_rank
+from perfeval_core.analysis.rules import band_problem
+from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.model.evaluation import Bands
+from perfeval_core.model.messages import Refusal
+from perfeval_core.model.rating import NUDGE, competition_rank, threshold_cents
 
 Weights = Mapping[str, float] | Sequence[float] | np.ndarray
 Bounds = Mapping[str, tuple[float, float]] | Sequence[tuple[float, float]]
@@ -58,7 +61,7 @@ def _level1_overrides(model: ScoringModel, weights: Weights | None) -> dict[str,
     values = np.asarray(weights, dtype=float).ravel()
     level1 = model.tree.level1
     if len(values) != len(level1):
-        raise ValueError(f"需要 {len(level1)} 个一级指标权重，收到 {len(values)} 个")
+        raise Refusal("level1_count", expected=len(level1), given=len(values))
     return {model.tree.codes[n]: float(v) for n, v in zip(level1, values)}
 
 
@@ -78,21 +81,7 @@ def level1_rates(model: ScoringModel, weights: Weights | None = None) -> tuple[n
     total, and it stays so when any level-1 weight is changed (the children keep their
     proportions).
     """
-    tree = model.tree
-    nodes = model.node_points(scenario_of(model, weights))
-    member = tree.membership[:, tree.level1]  # leaves × J, one 1 per row
-    leaf_now = nodes[tree.leaves]
-    leaf_official = tree.points[tree.leaves]
-    group_now = leaf_now @ member
-    group_official = leaf_official @ member
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_now = member * (leaf_now[:, None] / group_now[None, :])
-        share_official = member * (leaf_official[:, None] / group_official[None, :])
-    share = np.where(group_now[None, :] > 0, share_now, share_official)
-    share = np.nan_to_num(share, nan=0.0, posinf=0.0, neginf=0.0)
-    r = model.rates @ share
-    w = nodes[tree.level1].astype(float)
-    return r, w
+    return model.level1_rates(scenario_of(model, weights))
 
 
 def _groups(model: ScoringModel) -> tuple[list[str], list[str]]:
@@ -102,9 +91,9 @@ def _groups(model: ScoringModel) -> tuple[list[str], list[str]]:
 
 def _bands(model: ScoringModel, bands: Bands | None) -> Bands:
     bands = bands or model.bands
-    problem = bands.validate()
+    problem = band_problem(bands)
     if problem:
-        raise ValueError("评级标准必须是从高到低的 0–100 分数，如 90,80,60")
+        raise Refusal(problem[0], **problem[1])
     return bands
 
 
@@ -119,7 +108,7 @@ def _level1_index(model: ScoringModel, group: str) -> int:
     node = model.tree.resolve(group)
     hits = np.flatnonzero(model.tree.level1 == node)
     if not len(hits):
-        raise ValueError(f"“{group}”不是一级指标")
+        raise Refusal("not_level1", group=group)
     return int(hits[0])
 
 
@@ -399,11 +388,11 @@ def _bounds_arrays(model: ScoringModel, bounds: Bounds, total: float) -> tuple[n
     else:
         pairs = list(bounds)
         if len(pairs) != j:
-            raise ValueError(f"需要 {j} 个一级指标的上下限，收到 {len(pairs)} 个")
+            raise Refusal("bounds_count", expected=j, given=len(pairs))
         for g, (a, b) in enumerate(pairs):
             lo[g], hi[g] = float(a), float(b)
     if np.any(~np.isfinite(lo)) or np.any(~np.isfinite(hi)) or np.any(lo > hi):
-        raise ValueError("权重上下限必须是有限数且下限不大于上限")
+        raise Refusal("bounds_invalid")
     return lo, hi
 
 
@@ -577,37 +566,26 @@ def _draw_weights(w: np.ndarray, draws: int, spread: float, method: str, rng: np
     positive = w > 0
     if method == "uniform":
         if not 0 <= spread < 1:
-            raise ValueError("spread 必须在 [0, 1) 之间")
+            raise Refusal("spread_range")
         factor = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, len(w)))
         v = w[None, :] * factor
         return v * (total_row / v.sum(axis=1))[:, None], None
     if method == "dirichlet":
         if spread < 0:
-            raise ValueError("spread 不能为负")
+            raise Refusal("spread_negative")
         kappa = concentration if concentration is not None else dirichlet_concentration(spread, int(positive.sum()))
         if not kappa > 0:
-            raise ValueError("concentration 必须为正")
+            raise Refusal("concentration_positive")
         out = np.repeat(w[None, :], draws, axis=0)
         if math.isinf(kappa) or positive.sum() < 2:
             return out, kappa
         alpha = w[positive] / w[positive].sum() * kappa
         out[:, positive] = rng.dirichlet(alpha, size=draws) * total_row[0]
         return out, kappa
-    raise ValueError(f"未知的抽样方法：{method}（可用 uniform、dirichlet）")
+    raise Refusal("sampling_method", method=method)
 
 
-def _key_thresholds(bands: Bands) -> np.ndarray:
-    """For each threshold, the smallest integer key k = round(S × 100) that meets it under
-    ``Bands.rate`` (which rates k / 100, the rounded total)."""
-    out = []
-    for t, value in enumerate(bands.thresholds):
-        cand = np.arange(math.floor(value * 100) - 3, math.floor(value * 100) + 4)
-        met = bands.rate(cand / 100.0) <= t
-        out.append(int(cand[np.argmax(met)]))
-    return np.asarray(out, dtype=np.int64)
-
-
-_ROUNDER = 6755399441055744.0  # 1.5 × 2^52: x + it is x rounded to an integer, half to even (as rint)
+_ROUNDER = 6755399441055744.0  # 1.5 × 2^52: an integer plus it keeps the integer in the low 32 bits
 
 
 def _competition_ranks(keys: np.ndarray, key_bound: int,
@@ -688,7 +666,7 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     are the reference totals as ``model.score`` computes them (so zero spread reproduces the
     official ranks and ratings bit for bit); it runs as ``np.einsum`` rather than ``@``,
     because for J ≈ 4 OpenBLAS's threads cost more than they bring on a small machine. Each total becomes the integer key
-    round(S × 100), which orders and ties exactly like the 2-decimal totals of
+    of its printed cents (``rating.cents``), which orders and ties exactly like
     ``competition_rank`` and rates exactly like ``Bands.rate``. Ranks: per depth group, the
     keys of each draw are sorted along the unit axis (packed with the unit's column into one
     integer, so a plain SIMD sort does the work of an argsort), ties get the best rank
@@ -698,7 +676,7 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     """
     bands = _bands(model, bands)
     if draws < 1:
-        raise ValueError("draws 必须是正整数")
+        raise Refusal("draws_positive")
     r, w = level1_rates(model, weights)
     base = model.score(scenario_of(model, weights), bands).total
     rng = np.random.default_rng(seed)
@@ -717,33 +695,35 @@ def monte_carlo(model: ScoringModel, bands: Bands | None = None, draws: int = 10
     n_max = max((hi - lo for lo, hi in counted), default=0)
     # (unit, rank) counts per counted depth group, m × m each, in depth-sorted unit order
     counters = {(lo, hi): _RankCounter(np.zeros((hi - lo, hi - lo), dtype=np.int64)) for lo, hi in counted}
-    key_thr = _key_thresholds(bands)
+    key_thr = threshold_cents(bands.thresholds)
     meets = np.zeros((len(key_thr), n), dtype=np.int64)  # draws with key ≥ K_t, per threshold
     ranks_all = np.empty((draws, n), dtype=np.int32) if keep_draws else None
     bands_all = np.empty((draws, n), dtype=np.int8) if keep_draws else None
 
-    # one product gives round(S × 100): [W' − w, 1] @ [100 Rᵀ; 100 S⁰] (exact S⁰ at zero spread)
+    # one product gives 100 S + ½ + nudge, whose floor is the printed cents of ``rating.cents``
+    # (totals are never negative): [W' − w, 1] @ [100 Rᵀ; 100 S⁰ + ½ + nudge] (exact at zero spread)
     j = len(w)
     coef = np.empty((j + 1, n))
     coef[:j] = r[perm].T * 100.0
     coef[j] = base[perm] * 100.0
+    coef[j] += 0.5 + NUDGE
     lhs = np.empty((draws, j + 1))
     lhs[:, :j] = drawn - w[None, :]
     lhs[:, j] = 1.0
     # |key| ≤ 100 × Σw' × max r (w' ≥ 0), plus slack for rounding
     key_bound = math.ceil(100.0 * float(w.sum()) * max(float(np.abs(r).max(initial=0.0)), 1.0)) + 2
-    # adding 1.5 × 2^52 rounds like rint and leaves the integer in the low 32 bits of the float
+    # adding 1.5 × 2^52 to an integer-valued float leaves the integer in its low 32 bits
     fast = key_bound < 2**30 and sys.byteorder == "little"
     step = max(1, chunk_elements // max(n, 1))
     for start in range(0, draws, step):
         # the matrix product, as einsum: numpy's own loop, no BLAS threads (for a product this
         # thin, OpenBLAS's threads cost more than they bring and keep the other core spinning)
         totals = np.einsum("dj,ju->du", lhs[start:start + step], coef)
+        np.floor(totals, out=totals)
         if fast:
             totals += _ROUNDER
-            keys = totals.view(np.int32)[:, ::2]  # round(S × 100) as int32 (a view, no copy)
+            keys = totals.view(np.int32)[:, ::2]  # the cents as int32 (a view, no copy)
         else:
-            np.rint(totals, out=totals)
             keys = totals.astype(np.int64)
         for t, kt in enumerate(key_thr):
             meets[t] += np.count_nonzero(keys >= kt, axis=0)
@@ -819,7 +799,7 @@ def box_vertices(w: np.ndarray, spread: float) -> np.ndarray:
     """The 2^J' corners w_j (1 ± spread) of the weight box (J' = groups with points; the
     others stay 0), each rescaled to Σ = Σw: 2^J' × J."""
     if not 0 <= spread < 1:
-        raise ValueError("spread 必须在 [0, 1) 之间")
+        raise Refusal("spread_range")
     positive = np.flatnonzero(w > 0)
     signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * len(positive), indexing="ij")).reshape(len(positive), -1).T
     v = np.repeat(w[None, :], len(signs), axis=0)

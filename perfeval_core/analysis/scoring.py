@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from perfeval_core.model.evaluation import Bands, Evaluation, contains, positions
+from perfeval_core.model.messages import Refusal, UnknownKey
 from perfeval_core.model.normalize import normalise_label
+from perfeval_core.model.rating import competition_rank
 
 LeafMode = Literal["retotal", "renormalise"]
 
@@ -93,8 +95,8 @@ class IndicatorTree:
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise KeyError(f"指标名称“{key}”不唯一，请使用指标代码：{', '.join(self.codes[i] for i in hits)}")
-        raise KeyError(f"找不到指标“{key}”（可用代码或名称）")
+            raise UnknownKey("indicator_ambiguous", key=key, codes=", ".join(self.codes[i] for i in hits))
+        raise UnknownKey("indicator_unknown", key=key)
 
     def effective_points(self, overrides: Mapping[int, float], mode: LeafMode = "retotal") -> np.ndarray:
         """Every node's points after overriding some nodes' points.
@@ -112,7 +114,7 @@ class IndicatorTree:
             return official.copy()
         for node, value in overrides.items():
             if not np.isfinite(value) or value < 0:
-                raise ValueError(f"指标“{self.codes[node]}”的权重必须是非负数")
+                raise Refusal("weight_negative", code=self.codes[node])
         pinned = np.zeros(len(official), dtype=bool)
         for node in overrides:
             pinned[node] = True
@@ -133,7 +135,7 @@ class IndicatorTree:
                     self._fill(final, self.children[i], final[i], desired, holds, official)
             total = final[self.level1].sum()
             if total <= 0:
-                raise ValueError("所有权重为 0，无法评分")
+                raise Refusal("weights_all_zero")
             return final * (self.total / total)
         final = official.copy()
         self._fill(final, self.level1, self.total, {i: overrides[i] for i in overrides}, pinned, official)
@@ -141,7 +143,7 @@ class IndicatorTree:
             if self.children[i]:
                 self._fill(final, self.children[i], final[i], overrides, pinned, official)
         if final[self.level1].sum() <= 0:
-            raise ValueError("所有权重为 0，无法评分")
+            raise Refusal("weights_all_zero")
         return final
 
     @staticmethod
@@ -174,61 +176,18 @@ class IndicatorTree:
 
 
 NEGLIGIBLE = 1e-12  # points: a weight this small is a zero weight (a billionth of a cent of score)
-MAX_COUNTING_CELLS = 20_000_000  # groups × distinct cent values for the counting rank
-
-
-def competition_rank(total: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """1 = best; values compared at 2 decimals; ties share the best rank (1, 2, 2, 4).
-    Ranked separately within each group.
-
-    Totals printed to the cent take few distinct values (0.00–100.00 is 10,001), so the rank is
-    counted, not sorted: a unit's rank is 1 + the units of its group with more cents, from one
-    histogram per group and its suffix sums. O(n), ~10x a sort on a million units. Falls back to
-    sorting for NaN, huge ranges or many groups."""
-    values = np.round(np.asarray(total, dtype=float), 2)
-    gid = np.zeros(len(values), dtype=np.int64) if groups is None else np.asarray(groups)
-    if len(values) and np.isfinite(values).all() and np.issubdtype(gid.dtype, np.integer) and gid.min() >= 0:
-        cents = np.rint(values * 100).astype(np.int64)
-        low = int(cents.min())
-        span = int(cents.max()) - low + 1
-        n_groups = int(gid.max()) + 1
-        if span * n_groups <= MAX_COUNTING_CELLS:
-            cell = gid.astype(np.int64) * span + (cents - low)
-            counts = np.bincount(cell, minlength=n_groups * span).reshape(n_groups, span)
-            at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # units with >= these cents
-            return np.asarray(1 + (at_least - counts).ravel()[cell], dtype=np.int64)
-    return _rank_by_sort(values, groups)
-
-
-def _rank_by_sort(values: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
-    """Sort + binary search: O(n log n), for what the counting rank cannot take."""
-    key = -values
-    if groups is not None and len(groups) and not np.all(groups == groups[0]):
-        # one sort for all groups: by group, then by score
-        order = np.lexsort((key, groups))
-        boundary = np.r_[True, (groups[order][1:] != groups[order][:-1])]
-    else:
-        order = np.argsort(key, kind="stable")
-        boundary = np.zeros(len(key), dtype=bool)
-        if len(key):
-            boundary[0] = True
-    ordered = key[order]
-    position = np.arange(1, len(key) + 1)
-    group_start = np.maximum.accumulate(np.where(boundary, position, 0))
-    new_value = boundary | np.r_[True, ordered[1:] != ordered[:-1]]
-    first_of_tie = np.maximum.accumulate(np.where(new_value, position, 0))
-    out = np.empty(len(key), dtype=np.int64)
-    out[order] = first_of_tie - group_start + 1
-    return out
-
-
 @dataclass(frozen=True)
 class Scenario:
     """A what-if: small plain data that can be saved, put in a URL and replayed."""
 
     weights: dict[str, float] = field(default_factory=dict)  # indicator code or name -> points
     mode: LeafMode = "retotal"
-    bands: tuple[float, ...] | None = None  # thresholds, e.g. (90, 80, 60)
+    bands: Bands | None = None  # its rating bands, labels and lower bounds (None: the evaluation's)
+
+    def __post_init__(self) -> None:
+        if self.bands is not None and not isinstance(self.bands, Bands):
+            # bare thresholds would lose the labels (the bug of keeping only thresholds)
+            raise TypeError("Scenario.bands takes Bands (labels and lower bounds), e.g. Bands.from_thresholds(...)")
 
     @classmethod
     def parse_weights(cls, text: str) -> dict[str, float]:
@@ -240,12 +199,12 @@ class Scenario:
                 continue
             sep = "=" if "=" in part else ("：" if "：" in part else ":")
             if sep not in part:
-                raise ValueError(f"权重“{part}”格式应为 名称=分值")
+                raise Refusal("weight_format", part=part)
             key, value = part.split(sep, 1)
             try:
                 out[key.strip()] = float(value.strip())
             except ValueError:
-                raise ValueError(f"权重“{part}”中的分值不是数字") from None
+                raise Refusal("weight_not_number", part=part) from None
         return out
 
 
@@ -303,8 +262,7 @@ class ScoringModel:
 
     def score(self, scenario: Scenario | None = None, bands: Bands | None = None) -> ScoreResult:
         scenario = scenario or Scenario()
-        if bands is None:
-            bands = self.bands.with_thresholds(scenario.bands) if scenario.bands else self.bands
+        bands = bands or scenario.bands or self.bands
         nodes = self.node_points(scenario)
         # the totals are one matrix-vector product (what moves with a slider); the level-1
         # subtotals are computed when something asks for them (ScoreResult.level1)
@@ -319,6 +277,32 @@ class ScoringModel:
         # a Fortran-ordered right-hand side takes OpenBLAS's fast path (20 ms instead of 75 ms at 1M × 40)
         weights = np.asfortranarray(leaf_w[:, None] * self.tree.membership[:, self.tree.level1])
         return np.asarray(self.rates @ weights)
+
+    def level1_rates(self, scenario: Scenario | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The level-1 matrix: ``(r, w)`` with r units × level-1 indicators and w their points
+        under ``scenario``, such that a unit's total is ``r @ w`` — and stays so when the level-1
+        weights change while each leaf keeps its share of its indicator (renormalise mode without
+        pinned lower weights). r_ij = Σ_{leaves l under j} 得分率_il × p_l ÷ Σ_l p_l with p_l the
+        leaf points under the scenario (the official leaf points when indicator j is weighted 0;
+        0 when it is weighted but its leaves are all pinned at 0 points). The
+        one place this matrix is built: robustness analyses it, the what-if page's browser
+        rescoring multiplies it (``whatif.level1_basis``)."""
+        tree = self.tree
+        nodes = self.node_points(scenario)
+        top = tree.leaf_level1
+        leaf_now = nodes[tree.leaves]
+        leaf_official = tree.points[tree.leaves]
+        member = tree.membership[:, tree.level1]  # leaves × J, one 1 per row
+        group_now = (leaf_now @ member)[top]
+        group_official = (leaf_official @ member)[top]
+        weight = nodes[tree.level1][top]  # each leaf's level-1 points
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # a group weighted 0 keeps its official shares (what a unit would score if it rose);
+            # a weighted group whose leaves are all pinned at 0 scores nothing at any weight
+            empty = np.where(weight > 0, 0.0, leaf_official / group_official)
+            share = np.where(group_now > 0, leaf_now / group_now, empty)
+        share = np.nan_to_num(share, nan=0.0, posinf=0.0, neginf=0.0)
+        return self.level1_points(share), nodes[tree.level1].astype(float)
 
     def _level1_blocks(self, leaf_w: np.ndarray) -> np.ndarray | None:
         """Level-1 indicators × units: each indicator's points, one matrix-vector product over its
@@ -420,3 +404,15 @@ def project_unit(evaluation: Evaluation) -> str | None:
         if len(shallow) == 1:
             return str(shallow["name"].iloc[0])
     return None
+
+
+def model_of(source: Evaluation | ScoringModel) -> tuple[ScoringModel, Evaluation]:
+    """The scoring model and the evaluation of ``source``: the model itself when the caller has
+    one (the dashboard builds one per evaluation, an export passes it on to every part it
+    writes), else one built from the evaluation. A model made from bare rates has no evaluation
+    to present: ValueError."""
+    if isinstance(source, ScoringModel):
+        if source.evaluation is None:
+            raise ValueError("a model built from rates has no evaluation")
+        return source, source.evaluation
+    return ScoringModel(source), source

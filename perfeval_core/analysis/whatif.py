@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, competition_rank
+from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, model_of
 from perfeval_core.model.evaluation import Bands, Evaluation
-from perfeval_core.model.normalize import normalise_label
+from perfeval_core.model.rating import competition_rank
 
 TOTAL = 100.0
 
@@ -87,49 +87,6 @@ def effective_leaves(model: ScoringModel, result: ScoreResult) -> pd.DataFrame:
     return frame
 
 
-def policy_warnings(ev: Evaluation, points: np.ndarray) -> list[tuple[str, dict[str, str]]]:
-    """The weight rules of DOMAIN §3 under the given node points, as (message key, params)."""
-    ind = ev.indicators.reset_index(drop=True)
-    names = [normalise_label(n) for n in ind["name"]]
-    level1 = ind.index[ind["level"] == 1]
-    out: list[tuple[str, dict[str, str]]] = []
-    mode = ev.project.mode
-    if mode in ("部门评价", "财政评价"):
-        weight = sum(points[i] for i in level1 if any(k in names[i] for k in ("产出", "效益", "效果")))
-        if weight < 60 - 1e-9 and any("产出" in names[i] for i in level1):
-            out.append(("output_benefit_low", {"mode": mode, "total": f"{weight:g}"}))
-    elif mode == "单位自评":
-        expected = {"预算执行率": ("执行率", 10.0), "产出": ("产出", 50.0), "效益": ("效益", 30.0),
-                    "满意度": ("满意度", 10.0)}
-        found = {}
-        for label, (needle, _) in expected.items():
-            hits = [i for i in range(len(ind)) if needle in names[i]]
-            if hits:
-                found[label] = float(points[min(hits, key=lambda i: ind.at[i, "level"])])
-        sat = [i for i in range(len(ind)) if "满意度" in names[i]]
-        benefit = [i for i in range(len(ind)) if "效益" in names[i]]
-        if sat and benefit:
-            s = min(sat, key=lambda i: ind.at[i, "level"])
-            b = min(benefit, key=lambda i: ind.at[i, "level"])
-            if _is_descendant(ind, s, b):
-                found["效益"] -= found["满意度"]
-        if any(abs(found.get(k, -1) - v) > 1e-6 for k, (_, v) in expected.items()):
-            text = "、".join(f"{k} {found[k]:g}" for k in expected if k in found) or "—"
-            out.append(("self_eval_weights", {"found": text}))
-    return out
-
-
-def _is_descendant(ind: pd.DataFrame, node: int, ancestor: int) -> bool:
-    parent_of = dict(zip(ind["code"], ind["parent"]))
-    code = parent_of.get(ind.at[node, "code"])
-    target = ind.at[ancestor, "code"]
-    while code is not None and code == code:  # NaN-safe
-        if code == target:
-            return True
-        code = parent_of.get(code)
-    return False
-
-
 def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndarray | None = None,
                  tol: float = 1e-9) -> np.ndarray | None:
     """Units × level-1 indicators: B with ``total = B @ w`` for every level-1 weighting ``w`` (in
@@ -157,14 +114,14 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
                 return None
     except (KeyError, ValueError):  # e.g. a lower-level weight naming no indicator: the server says so
         return None
-    basis = model.level1_points(shares)  # the level-1 subtotals when each leaf carries its share
+    basis, _ = model.level1_rates(scenario_from_state(dict(zip(level1, even)), lower))
     return basis if units is None else basis[units]
 
 
 def scenario_from_state(level1: Mapping[str, float], lower: Mapping[str, float],
                         bands: Bands | None = None) -> Scenario:
     weights = {**{k: float(v) for k, v in level1.items()}, **{k: float(v) for k, v in lower.items()}}
-    return Scenario(weights=weights, mode="renormalise", bands=tuple(bands.thresholds) if bands else None)
+    return Scenario(weights=weights, mode="renormalise", bands=bands)
 
 
 def encode_overrides(overrides: Mapping[str, float]) -> str:
@@ -185,19 +142,19 @@ def decode_overrides(text: str | None) -> dict[str, float]:
     return out
 
 
-def adopt(evaluation: Evaluation, scenario: Scenario) -> Evaluation:
+def adopt(source: Evaluation | ScoringModel, scenario: Scenario) -> Evaluation:
     """The evaluation with a scenario's weights (and bands) made the official ones: every
     indicator's points become its effective points under the scenario, each given 得分 follows
     its 得分率, and everything downstream (scores, ranks, ratings, what-if, exports) treats them
     as the workbook's own. The 得分率 of every unit and leaf is unchanged."""
     from dataclasses import replace
 
-    model = ScoringModel(evaluation)
+    model, evaluation = model_of(source)
     points = model.node_points(scenario)
     indicators = evaluation.indicators.copy()
     by_code = dict(zip(model.tree.codes, points))
     indicators["points"] = indicators["code"].map(by_code).astype(float)
     scores = evaluation.scores.copy()
     scores["points"] = scores["rate"].astype(float) * scores["code"].map(by_code).astype(float)
-    bands = evaluation.bands.with_thresholds(scenario.bands) if scenario.bands else evaluation.bands  # as ScoringModel.score
+    bands = scenario.bands or evaluation.bands  # as ScoringModel.score
     return replace(evaluation, indicators=indicators, scores=scores, bands=bands)

@@ -7,13 +7,10 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from perfeval_core.analysis.scoring import project_unit, rate_from_actual, score
-from perfeval_core.analysis.whatif import policy_warnings
+from perfeval_core.analysis.rules import policy_warnings, total_checks
+from perfeval_core.analysis.scoring import rate_from_actual, score
 from perfeval_core.model.evaluation import MAX_INDICATORS, Evaluation, figure, positions
 from perfeval_core.model.report import ValidationReport
-
-TOLERANCE = 0.005  # half a printed cent of a point
-RATING_SYNONYMS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "合格": "中", "不合格": "差"}
 
 
 def _row(v: object) -> int | None:
@@ -118,40 +115,17 @@ def _policy(ev: Evaluation, report: ValidationReport) -> None:
         report.warning(key, sheet, None, None, **cast(dict[str, Any], params))
 
 
-CONTRADICTION = 0.5  # points: a printed total further than this from its own rows is an error
-
-
 def cross_check(ev: Evaluation, report: ValidationReport) -> None:
-    """Reported totals and rating against the computed ones. A score table's own 合计/总分 row
-    more than CONTRADICTION away from its rows is an error (the table contradicts itself);
-    closer than that but not to the cent, a warning."""
+    """Reported totals and rating against the computed ones (``rules.total_checks``), located at
+    the printed total's cell."""
     if ev.scores.empty:
         return
-    result = score(ev)
-    for unit_name, reported in ev.reported_unit_totals.items():
-        computed = result.unit_total(unit_name)
-        if computed is None:
-            continue
-        difference = abs(computed - reported)
-        sheet, row, col = ev.reported_total_cells.get(unit_name, (_first(ev.scores, "src_sheet"), None, None))
-        if difference > CONTRADICTION:
-            report.error("score_total_contradiction", sheet, row, col, what=f"“{unit_name}”",
-                         reported=f"{reported:.2f}", computed=f"{computed:.2f}", difference=f"{difference:.2f}")
-        elif difference > TOLERANCE:
-            report.warning("total_mismatch", sheet, row, col, what=f"“{unit_name}”合计行", reported=f"{reported:.2f}",
-                           computed=f"{computed:.2f}")
-    unit = project_unit(ev)
-    if unit is None:
-        return
-    computed = result.unit_total(unit)
-    if computed is None:
-        return
-    reported_total = ev.project.reported_total
-    if reported_total is not None and unit not in ev.reported_unit_totals and abs(computed - reported_total) > TOLERANCE:
-        report.warning("total_mismatch", None, what=unit, reported=f"{reported_total:.2f}", computed=f"{computed:.2f}")
-    if ev.project.reported_rating:
-        reported_label = RATING_SYNONYMS.get(ev.project.reported_rating, ev.project.reported_rating)
-        label = ev.bands.label(computed)
-        if label is not None and reported_label in ev.bands.labels and reported_label != label:
-            report.warning("rating_mismatch", None, reported=ev.project.reported_rating, computed=label,
-                           score=f"{computed:.2f}")
+    for check in total_checks(ev, score(ev)):
+        if check.per_unit:
+            sheet, row, col = ev.reported_total_cells.get(check.unit, (_first(ev.scores, "src_sheet"), None, None))
+        else:
+            sheet, row, col = None, None, None
+        if check.error:
+            report.error(check.key, sheet, row, col, **check.params)
+        else:
+            report.warning(check.key, sheet, row, col, **check.params)

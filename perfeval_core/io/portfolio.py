@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from perfeval_core.analysis.scoring import ScoringModel, project_unit
+from perfeval_core.analysis.scoring import model_of, project_unit
 from perfeval_core.io import safety
 from perfeval_core.model.evaluation import (
     BUDGET_COLUMNS,
@@ -216,7 +216,7 @@ def _project(file: str, ev: Evaluation) -> _Project | None:
     unit = project_unit(ev)
     if unit is None:
         return None
-    model = ScoringModel(ev)
+    model, _ = model_of(ev)
     result = model.score()
     i = model.index_of(unit)
     if i is None:

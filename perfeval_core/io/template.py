@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from perfeval_core.analysis.rules import band_problem
 from perfeval_core.io import template_spec as spec
 from perfeval_core.io.sheets import RawWorkbook, Sheet
 from perfeval_core.io.tables import _parse_numbers, columns, header_matches, parse_column, read_table
@@ -428,11 +429,12 @@ def _bands(sheet: Sheet | None, report: ValidationReport) -> Bands:
     if any(np.isnan(lower)):
         return Bands()
     bands = Bands(labels, lower)
-    problem = bands.validate()
+    problem = band_problem(bands)
     if problem:
+        key, params = problem
         bad = next((v for v in lower if not 0 <= v <= 100), None)
-        report.error(problem, sheet.name, int(df["src_row"].iloc[0]), table.col_index.get("lower"),
-                     value=_num(bad) if bad is not None else "")
+        report.error(key, sheet.name, int(df["src_row"].iloc[0]), table.col_index.get("lower"),
+                     **{**params, "value": _num(bad) if bad is not None else ""})
         return Bands()
     return bands
 

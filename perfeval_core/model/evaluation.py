@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from perfeval_core.model.rating import band_index
+
 EVALUATION_MODES = ("单位自评", "部门评价", "财政评价")
 INDICATOR_TYPES = ("正向", "反向", "定性")
 # 资金到位率 = 到位 ÷ 预算 (财预〔2020〕10号 annex) or ÷ 计划投入 (older / provincial variant)
@@ -67,6 +69,29 @@ class Bands:
                 raise ValueError("more than three thresholds need explicit labels")
         return cls(tuple(labels), tuple(thresholds) + (0.0,))
 
+    @classmethod
+    def parse(cls, text: str, current: Bands | None = None) -> Bands:
+        """``优=90,良=80,中=60,差=0`` (labels with their lower bounds, best first; any number of
+        bands) or ``90,80,60`` (thresholds only: ``current``'s labels when the count fits, else the
+        default ones). ValueError("bands_format") when it is neither; the rules a band set must
+        keep are checked by ``analysis.rules.band_problem``."""
+        parts = [p.strip() for p in text.replace("，", ",").replace("；", ",").replace(";", ",").split(",")]
+        parts = [p for p in parts if p]
+        try:
+            if parts and all(("=" in p or "：" in p or ":" in p) for p in parts):
+                pairs = [p.replace("：", "=").replace(":", "=").split("=", 1) for p in parts]
+                labels = tuple(label.strip() for label, _ in pairs)
+                lower = tuple(float(value) for _, value in pairs)
+                if not all(math.isfinite(v) for v in lower):
+                    raise ValueError
+                return cls(labels, lower)
+            thresholds = [float(p) for p in parts]
+            if not parts or not all(math.isfinite(v) for v in thresholds):
+                raise ValueError
+            return (current or cls()).with_thresholds(thresholds)
+        except ValueError:
+            raise ValueError("bands_format") from None
+
     def with_thresholds(self, thresholds: list[float] | tuple[float, ...]) -> Bands:
         """These bands' labels with other thresholds (a scenario's): the workbook's own labels stay
         when the number of bands is the same, else the default labels."""
@@ -80,42 +105,15 @@ class Bands:
             return Bands(ENGLISH_BAND_LABELS[: len(self.labels)], self.lower)
         return self
 
-    def validate(self) -> str | None:
-        """A message key when the bands are unusable, else None."""
-        if len(self.labels) != len(self.lower) or len(self.labels) < 2:
-            return "bands_order"
-        for v in self.lower:
-            if not (0.0 <= v <= 100.0):
-                return "bands_range"
-        if any(a <= b for a, b in zip(self.lower[:-1], self.lower[1:])):
-            return "bands_order"
-        return None
-
     @property
     def thresholds(self) -> tuple[float, ...]:
         """The lower bounds that separate bands (the last band's bound is not a threshold)."""
         return self.lower[:-1]
 
     def rate(self, scores: np.ndarray) -> np.ndarray:
-        """Band index per score (0 = best); -1 where the score is NaN.
-
-        Scores are compared after rounding to 2 decimals, as reports print them, so 89.995
-        is rated as the 90.00 it is shown as.
-        """
-        # in cents: round(score, 2) >= t  <=>  rint(100 score) >= 100 t (less a hair for a t
-        # given to the cent in binary floating point); one multiply and a rint, in place
-        cents = np.multiply(np.asarray(scores, dtype=float), 100.0)
-        np.rint(cents, out=cents)
-        # the band index counts the thresholds not met, kept in the smallest integer type: a
-        # fresh int64 array of a million units costs more in page faults than all the comparisons
-        k = len(self.thresholds)
-        out = np.full(cents.shape, k, dtype=np.int8 if k < 127 else np.int64)
-        for threshold in self.thresholds:
-            out -= cents >= threshold * 100.0 - 1e-7
-        missing = np.isnan(cents)
-        if missing.any():
-            out[missing] = -1
-        return out
+        """Band index per score (0 = best); -1 where the score is NaN. Scores are compared as
+        reports print them (``rating.cents``), so 89.995 is rated as the 90.00 it is shown as."""
+        return band_index(scores, self.thresholds)
 
     def label(self, score: float) -> str | None:
         i = int(self.rate(np.array([score]))[0])

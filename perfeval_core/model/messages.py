@@ -6,6 +6,8 @@ parameters, so the UI can render it in either language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # file level
     "file_empty": ("文件为空（0 字节）", "The file is empty (0 bytes)"),
@@ -269,6 +271,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rating band lower bounds must be strictly decreasing",
     ),
     "bands_range": ("评级下限 {value} 不在 0–100 之间", "Band bound {value} is not within 0–100"),
+    "bands_labels": ("评级名称不能为空，也不能重复", "Band labels must be non-empty and distinct"),
+    "bands_format": (
+        "评级标准写法应为 优=90,良=80,中=60,差=0（名称=下限，从高到低）或 90,80,60（只写阈值）",
+        "Write rating bands as 优=90,良=80,中=60,差=0 (label=lower bound, best first) or 90,80,60 (thresholds)",
+    ),
     "unknown_project_key": ("未知的项目信息“{field}”，已忽略", "Unknown project field '{field}', ignored"),
     "year_invalid": ("年度“{value}”无效", "Year '{value}' is invalid"),
     # score-table layout
@@ -384,11 +391,90 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# the command line's own lines (python -m perfeval_core): headings and labels of its text output
+MESSAGES.update({
+    "cli_layout": ("结构：{name}", "Layout: {name}"),
+    "cli_scored": ("已评分", "scored"),
+    "cli_blank": ("空白表：未评分", "blank form: not scored"),
+    "cli_tree": ("末级指标 {leaves} 个，分值合计 {points:g}，{scored}", "{leaves} leaves, {points:g} points, {scored}"),
+    "cli_no_issues": ("无问题", "No issues"),
+    "cli_year_project": ("{year}年 {project}{where}", "{project} {year}{where}"),
+    "cli_where": ("（{text}）", " ({text})"),
+    "cli_score_rating": ("综合得分 {score}，评级 {rating}", "Total score {score}, rating {rating}"),
+    "cli_budget": ("预算 {budget} 万元，{arrived}支出 {spent}；到位率 {arrival}，执行率 {execution}",
+                   "Budget {budget} (10k yuan), {arrived}spent {spent}; arrival rate {arrival}, execution rate {execution}"),
+    "cli_arrived": ("到位 {amount}，", "arrived {amount}, "),
+    "cli_budget_level": ("  {level}：预算 {budget} 万元", "  {level}: budget {budget} (10k yuan)"),
+    "cli_units": ("安排预算单位 {budgeted} 个，使用资金 {used} 个", "{budgeted} units budgeted, {used} used funds"),
+    "cli_out_of_scope": ("（规定范围外）", " (outside the set scope)"),
+    "cli_projects": ("  {category}{scope}：{count} 项", "  {category}{scope}: {count} projects"),
+    "cli_satisfaction": ("满意度 {value:.2%}", "Satisfaction {value:.2%}"),
+    "cli_participation": ("经常参与 {value:.2%}", "Frequent participation {value:.2%}"),
+    "cli_argument_error": ("参数错误：{message}", "Invalid argument: {message}"),
+    "cli_draws": ("--draws 必须是正整数", "--draws must be a positive whole number"),
+    "cli_spread": ("--spread 必须在 [0, 1) 之间", "--spread must be in [0, 1)"),
+    "cli_weights": ("权重 {weights}；{draws} 次抽样，±{spread:.0%}（{method}）",
+                    "Weights {weights}; {draws} draws, ±{spread:.0%} ({method})"),
+    "cli_rank_interval": ("名次 {p5}–{p95}（中位 {median}）  ", "rank {p5}–{p95} (median {median})  "),
+    "cli_robust_pairs": ("稳健的名次对：{count} / {pairs}", "Robust pairs: {count} of {pairs}"),
+    "cli_nothing_to_write": ("请至少指定 --pptx、--xlsx、--pdf 或 --html", "give at least one of --pptx, --xlsx, --pdf or --html"),
+    "cli_cannot_write": ("无法写入文件：{error}", "Cannot write the file: {error}"),
+    "cli_password_source": ("密码", "password"),
+    "cli_identity_provider": ("身份提供方", "identity provider"),
+    "cli_need_user": ("请指定用户名", "give a user name"),
+    "cli_password": ("{user} 的密码：", "Password for {user}: "),
+    "cli_password_again": ("再输入一次：", "Once more: "),
+    "cli_password_mismatch": ("两次输入的密码不一致", "The two passwords differ"),
+})
 
-def render(key: str, params: dict[str, object], lang: str = "zh") -> str:
+
+def render(key: str, params: Mapping[str, object], lang: str = "zh") -> str:
     zh, en = MESSAGES[key]
     template = en if lang == "en" else zh
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+# the engine's refusals: a weight, a bound or a parameter it cannot use
+MESSAGES.update({
+    "indicator_ambiguous": ("指标名称“{key}”不唯一，请使用指标代码：{codes}", "The indicator name '{key}' is not unique; use a code: {codes}"),
+    "indicator_unknown": ("找不到指标“{key}”（可用代码或名称）", "No indicator '{key}' (give a code or a name)"),
+    "weight_negative": ("指标“{code}”的权重必须是非负数", "The weight of indicator '{code}' must not be negative"),
+    "weights_all_zero": ("所有权重为 0，无法评分", "Every weight is 0: nothing can be scored"),
+    "weight_format": ("权重“{part}”格式应为 名称=分值", "The weight '{part}' should read name=points"),
+    "weight_not_number": ("权重“{part}”中的分值不是数字", "The points in '{part}' are not a number"),
+    "level1_count": ("需要 {expected} 个一级指标权重，收到 {given} 个", "{expected} level-1 weights are needed, {given} were given"),
+    "not_level1": ("“{group}”不是一级指标", "'{group}' is not a level-1 indicator"),
+    "bounds_count": ("需要 {expected} 个一级指标的上下限，收到 {given} 个", "{expected} level-1 bounds are needed, {given} were given"),
+    "bounds_invalid": ("权重上下限必须是有限数且下限不大于上限", "Weight bounds must be finite, each lower bound at most its upper bound"),
+    "spread_range": ("spread 必须在 [0, 1) 之间", "spread must be in [0, 1)"),
+    "spread_negative": ("spread 不能为负", "spread must not be negative"),
+    "concentration_positive": ("concentration 必须为正", "concentration must be positive"),
+    "sampling_method": ("未知的抽样方法：{method}（可用 uniform、dirichlet）", "Unknown sampling method: {method} (uniform or dirichlet)"),
+    "draws_positive": ("draws 必须是正整数", "draws must be a positive whole number"),
+})
+
+
+class Refusal(ValueError):
+    """A value the engine refuses, with its text in this catalogue: ``str()`` (and ``args[0]``) is
+    the Chinese text, ``text(lang)`` either language."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(render(message, params))
+        self.message, self.params = message, params
+
+    def text(self, lang: str = "zh") -> str:
+        return render(self.message, self.params, lang)
+
+
+class UnknownKey(KeyError):
+    """An indicator a weight names that the tree does not have (a ``KeyError``, as a lookup)."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(render(message, params))
+        self.message, self.params = message, params
+
+    def text(self, lang: str = "zh") -> str:
+        return render(self.message, self.params, lang)

@@ -14,7 +14,27 @@ import pandas as pd
 
 from perfeval_core.model.evaluation import Bands
 from perfeval_core.present.i18n import FINDING_STATUSES, half_up_array, status_label, t
-from perfeval_core.present.style import ACCENT, FONT, NO_RATING_COLOR, PALETTE, TARGET_COLOR, band_colors
+from perfeval_core.present.style import (
+    ACCENT,
+    AXIS_COLOR,
+    BUDGET_SERIES,
+    COMPARISON_COLOR,
+    FINDING_STATUS_COLORS,
+    FONT,
+    GRID_COLOR,
+    HEAT_TEXT_DARK,
+    HEAT_TEXT_LIGHT,
+    MUTED_COLOR,
+    NO_RATING_COLOR,
+    PALETTE,
+    RANK_CHANGE_COLORS,
+    RATE_SCHEME,
+    SURVEY_SCHEME,
+    SURVEY_SERIES,
+    TARGET_COLOR,
+    WHITE,
+    band_colors,
+)
 
 SELECT_UNIT = "unit_pick"
 # Streamlit fits a chart (autosize "fit"), so a spec's height includes the title, the x axis and
@@ -35,7 +55,7 @@ def finish(chart: alt.TopLevelMixin, title: str, height: int | alt.Step | None =
     return chart.properties(**props).configure(
         font=FONT,
         axis=alt.AxisConfig(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, labelLimit=220,
-                            gridColor="#E6E9EF", domainColor="#B0B7C3"),
+                            gridColor=GRID_COLOR, domainColor=AXIS_COLOR),
         axisX=alt.AxisConfig(labelAngle=0),
         legend=alt.LegendConfig(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, orient="top",
                                 labelLimit=240, direction="horizontal", columns=4, symbolLimit=0),
@@ -98,11 +118,11 @@ def score_bars(table: pd.DataFrame, bands: Bands, lang: str = "zh", title: str |
         y=y, x="total:Q", text=alt.Text("total:Q", format=".2f"), tooltip=tooltip)
     thresholds = pd.DataFrame({"value": list(bands.thresholds),
                                "band": [f"{lbl} ≥ {v:g}" for lbl, v in zip(bands.labels, bands.thresholds)]})
-    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 3], color="#6B7280").encode(
+    rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 3], color=MUTED_COLOR).encode(
         x="value:Q", tooltip=[alt.Tooltip("band:N", title=t("bands", lang))])
     thresholds["row"] = [k % 2 for k in range(len(thresholds))]
     rule_texts = [alt.Chart(thresholds).transform_filter(alt.datum.row == row).mark_text(
-        align="left", dx=3, dy=-6 - 13 * row, color="#6B7280", fontSize=12, font=FONT).encode(
+        align="left", dx=3, dy=-6 - 13 * row, color=MUTED_COLOR, fontSize=12, font=FONT).encode(
         x="value:Q", y=alt.value(0), text="band:N") for row in (0, 1)]
     chart = alt.layer(bars, text, rules, *rule_texts)
     return finish(chart, title or t("chart_scores", lang), _rows(34))
@@ -134,14 +154,14 @@ def heatmap_chart(long: pd.DataFrame, lang: str = "zh", units: list[str] | None 
         x=alt.X("unit:N", sort=units, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120)))
     tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("label:N", title=t("indicator", lang)),
                alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".1%")]
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0.4, 1.0], scheme="redyellowgreen"),
+    cells = base.mark_rect(stroke=WHITE, strokeWidth=1).encode(
+        color=alt.Color("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0.4, 1.0], scheme=RATE_SCHEME),
                         legend=alt.Legend(format=".0%")),
         tooltip=tooltip)
     # white text on the dark ends of the red-yellow-green scale, dark text in the pale middle
     text = base.mark_text(fontSize=12, font=FONT).encode(
         text=alt.Text("rate:Q", format=".0%"),
-        color=alt.condition((alt.datum.rate < 0.6) | (alt.datum.rate > 0.9), alt.value("white"), alt.value("#1F2937")),
+        color=alt.condition((alt.datum.rate < 0.6) | (alt.datum.rate > 0.9), alt.value(HEAT_TEXT_LIGHT), alt.value(HEAT_TEXT_DARK)),
         tooltip=tooltip)
     return finish(alt.layer(cells, text), t("chart_heatmap", lang), _rows(26))
 
@@ -158,7 +178,7 @@ def profile_chart(df: pd.DataFrame, unit: str, lang: str = "zh") -> alt.TopLevel
         xOffset=alt.XOffset("series:N", sort=[unit, t("city_average", lang)]),
         y=alt.Y("rate:Q", title=t("score_rate", lang), scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
         color=alt.Color("series:N", sort=[unit, t("city_average", lang)],
-                        scale=alt.Scale(range=[ACCENT, "#A5B4C8"]), title=None),
+                        scale=alt.Scale(range=[ACCENT, COMPARISON_COLOR]), title=None),
         tooltip=[alt.Tooltip("series:N", title=t("unit", lang)), alt.Tooltip("indicator:N", title=t("level1", lang)),
                  alt.Tooltip("rate:Q", title=t("score_rate", lang), format=".1%")])
     return finish(chart, t("chart_profile", lang, unit=unit), 280)
@@ -209,7 +229,7 @@ def budget_flow(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
         y=alt.Y("unit:N", sort=units, title=None),
         yOffset=alt.YOffset("series:N", sort=series),
         x=alt.X("amount:Q", title=t("amount_wan", lang), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=[ACCENT, "#5B9BD5", "#D08A1E"]),
+        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=list(BUDGET_SERIES)),
                         title=None),
         tooltip=[alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("series:N", title=""),
                  alt.Tooltip("amount:Q", title=t("amount_wan", lang), format=",.2f")])
@@ -301,7 +321,7 @@ def survey_age_chart(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin
                                   xOffset=alt.XOffset("series:N", sort=series))
     bars = base.mark_bar().encode(
         y=alt.Y("rate:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=[ACCENT, "#D08A1E"]), title=None),
+        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=list(SURVEY_SERIES)), title=None),
         tooltip=tooltip)
     text = base.mark_text(dy=-8, fontSize=12, font=FONT).encode(y="rate:Q", text=alt.Text("rate:Q", format=".1%"),
                                                                   tooltip=tooltip)
@@ -316,12 +336,12 @@ def survey_unit_heatmap(table: pd.DataFrame, lang: str = "zh", value: str = "sat
     tooltip = [alt.Tooltip("unit:N", title=t("unit", lang)), alt.Tooltip("age_group:N", title=t("age_group", lang)),
                alt.Tooltip(f"{value}:Q", title=t(value, lang), format=".2%"),
                alt.Tooltip("respondents:Q", title=t("respondents", lang), format=",")]
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues", domain=[0.3, 1.0]), title=t(value, lang),
+    cells = base.mark_rect(stroke=WHITE).encode(
+        color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme=SURVEY_SCHEME, domain=[0.3, 1.0]), title=t(value, lang),
                         legend=alt.Legend(format=".0%")), tooltip=tooltip)
     text = base.mark_text(fontSize=12, font=FONT).encode(
         text=alt.Text(f"{value}:Q", format=".1%"),
-        color=alt.condition(alt.datum[value] > 0.75, alt.value("white"), alt.value("#1F2937")), tooltip=tooltip)
+        color=alt.condition(alt.datum[value] > 0.75, alt.value(HEAT_TEXT_LIGHT), alt.value(HEAT_TEXT_DARK)), tooltip=tooltip)
     return finish(alt.layer(cells, text), t("chart_sat_unit", lang) if value == "satisfaction" else t(value, lang),
                   _rows(36))
 
@@ -336,7 +356,7 @@ def findings_chart(findings: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixi
         y=alt.Y("category:N", sort=df["category"].drop_duplicates().tolist(), title=None),
         x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("status:N", sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=["#C0392B", "#D08A1E", "#2E7D4F", "#9AA5B1"]),
+                        scale=alt.Scale(domain=statuses, range=list(FINDING_STATUS_COLORS)),
                         legend=fitted_legend(statuses, t("status", lang))),
         tooltip=[alt.Tooltip("category:N", title=t("category", lang)), alt.Tooltip("status:N", title=t("status", lang)),
                  alt.Tooltip("count:Q", title=t("count", lang))])
@@ -424,7 +444,7 @@ def rank_slope_chart(long: pd.DataFrame, rows: int, units: int, lang: str = "zh"
     official, scenario = t("official", lang), t("scenario", lang)
     names = [t("rank_up", lang), t("rank_same", lang), t("rank_down", lang)]
     color = alt.Color("change_label:N", sort=names,
-                      scale=alt.Scale(domain=names, range=["#2E7D4F", "#9AA5B1", "#C0392B"]), title=None)
+                      scale=alt.Scale(domain=names, range=list(RANK_CHANGE_COLORS)), title=None)
     n = max(int(rows), 1)
     y = alt.Y("pos:Q", scale=alt.Scale(domain=[n + 0.5, 0.5]), axis=None, title=t("slope_position", lang))
     x = alt.X("side:N", sort=[official, scenario], title=None, axis=alt.Axis(labelFontSize=14, orient="top"),
@@ -478,7 +498,7 @@ def weight_bars_chart(long: pd.DataFrame, labels: tuple[str, ...], lang: str = "
     chart = alt.Chart(long).mark_bar().encode(
         y=alt.Y("label:N", sort=list(labels), title=None), yOffset=alt.YOffset("series:N", sort=[official, scenario]),
         x=alt.X("points:Q", title=t("points", lang)),
-        color=alt.Color("series:N", sort=[official, scenario], scale=alt.Scale(range=["#A5B4C8", ACCENT]), title=None),
+        color=alt.Color("series:N", sort=[official, scenario], scale=alt.Scale(range=[COMPARISON_COLOR, ACCENT]), title=None),
         tooltip=[alt.Tooltip("label:N", title=t("indicator", lang)), alt.Tooltip("level1:N", title=t("level1", lang)),
                  alt.Tooltip("series:N", title=""), alt.Tooltip("points:Q", title=t("points", lang), format=".2f")])
     return finish(chart, t("chart_leaf_weights", lang), max(200, 32 * len(labels)))
@@ -514,7 +534,7 @@ def rank_interval_chart(table: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMi
     y = alt.Y("unit:N", sort=units, title=None)
     x_scale = alt.Scale(domain=[0.5, n + 0.5])
     base = alt.Chart(df).encode(y=y, tooltip=tooltip)
-    interval = base.mark_bar(height=10, cornerRadius=5, color="#A5B4C8").encode(
+    interval = base.mark_bar(height=10, cornerRadius=5, color=COMPARISON_COLOR).encode(
         x=alt.X("rank_p5:Q", scale=x_scale, title=t("rank", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         x2="rank_p95:Q")
     median = base.mark_circle(size=120, color=ACCENT).encode(x=alt.X("rank_median:Q", scale=x_scale))

@@ -12,7 +12,7 @@ from html import escape
 
 import pandas as pd
 
-from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.analysis.scoring import Scenario, ScoringModel, model_of
 from perfeval_core.model.evaluation import Evaluation
 from perfeval_core.present.export_images import chart_svg
 from perfeval_core.present.export_pptx import (
@@ -26,12 +26,11 @@ from perfeval_core.present.export_pptx import (
     WARN,
     _cells,
     _column_em,
-    _text,
     deck_title,
 )
 from perfeval_core.present.i18n import t
 from perfeval_core.present.slides import SlideView, views
-from perfeval_core.present.style import BAND_COLORS, FONT, NO_RATING_COLOR
+from perfeval_core.present.style import FONT, NO_RATING_COLOR, WHITE
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 # CSS px: the page's content width, a chart alone, a chart beside a table or tiles, the side's least width
@@ -40,9 +39,9 @@ TABLE_PX, CELL_PAD_PX = 14, 18  # the tables' type size and a cell's left + righ
 
 CSS = f"""
 :root {{ --accent: #{TITLE_COLOR}; --text: #{TEXT_COLOR}; --muted: #{MUTED}; --tile: #{TILE_FILL};
-  --rule: #{RULE}; --alt: #{ROW_ALT}; --warn: #{WARN}; }}
+  --rule: #{RULE}; --alt: #{ROW_ALT}; --warn: #{WARN}; --white: {WHITE}; }}
 * {{ box-sizing: border-box; }}
-body {{ margin: 0; background: #fff; color: var(--text); font-family: {FONT}; line-height: 1.55; }}
+body {{ margin: 0; background: var(--white); color: var(--text); font-family: {FONT}; line-height: 1.55; }}
 main {{ max-width: 1120px; margin: 0 auto; padding: 32px 40px 48px; }}
 header.project {{ border-left: 8px solid var(--accent); padding: 4px 0 4px 24px; margin-bottom: 28px; }}
 h1 {{ color: var(--accent); font-size: 30px; line-height: 1.3; margin: 0 0 4px; overflow-wrap: anywhere; }}
@@ -71,14 +70,13 @@ figure.chart svg {{ display: block; max-width: 100%; height: auto; }}
 .side {{ flex: 0 1 auto; min-width: 0; max-width: 100%; overflow-x: auto; }}
 .side .kpi {{ margin-bottom: 10px; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 14px; margin-bottom: 12px; }}
-th {{ background: var(--accent); color: #fff; text-align: left; padding: 6px 8px; vertical-align: bottom;
+th {{ background: var(--accent); color: var(--white); text-align: left; padding: 6px 8px; vertical-align: bottom;
   word-break: keep-all; }}
 td {{ padding: 5px 8px; border-bottom: 1px solid var(--rule); word-break: keep-all; overflow-wrap: break-word; }}
 tbody tr:nth-child(even) td {{ background: var(--alt); }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 td.num {{ white-space: nowrap; }}
-tbody td.band {{ color: #fff; font-weight: bold; text-align: center; white-space: nowrap; }}
-{"".join(f"tbody tr td.band.band-{k} {{ background: {c}; }}" for k, c in enumerate(BAND_COLORS))}
+tbody td.band {{ color: var(--white); font-weight: bold; text-align: center; white-space: nowrap; }}
 tbody tr td.band.band-none {{ background: {NO_RATING_COLOR}; }}
 .bullets {{ margin: 0 0 8px; padding-left: 20px; }}
 .bullets li {{ margin-bottom: 4px; overflow-wrap: anywhere; }}
@@ -124,13 +122,14 @@ def _kpi(kpi: tuple[str, str, str]) -> str:
     return '<div class="kpi">' + "".join(parts) + "</div>"
 
 
-def _table(frame: pd.DataFrame, rating_columns: tuple[str, ...], bands: tuple[str, ...]) -> str:
+def _table(frame: pd.DataFrame, rating_columns: tuple[str, ...], band_colors: dict[str, str]) -> str:
     header, body = _cells(frame)
-    band_class = {lbl: f"band band-{min(k, len(BAND_COLORS) - 1)}" for k, lbl in enumerate(bands)}
     numeric = [bool(body) and all(NUMERIC.match(r[j]) or r[j] in ("", "—") for r in body) for j in range(len(header))]
 
     def td(j: int, value: str) -> str:
-        cls = band_class.get(value, "band band-none") if header[j] in rating_columns else ("num" if numeric[j] else "")
+        if header[j] in rating_columns and value in band_colors:
+            return f'<td class="band" style="background: {band_colors[value]}">{_e(value)}</td>'
+        cls = "band band-none" if header[j] in rating_columns else ("num" if numeric[j] else "")
         return f'<td class="{cls}">{_e(value)}</td>' if cls else f"<td>{_e(value)}</td>"
 
     head = "".join(f'<th class="num">{_e(h)}</th>' if numeric[j] else f"<th>{_e(h)}</th>" for j, h in enumerate(header))
@@ -153,11 +152,10 @@ def _bullets(items: list[str], heading: str | None = None) -> str:
     return top + '<ul class="bullets">' + "".join(f"<li>{_e(s)}</li>" for s in items) + "</ul>"
 
 
-def _section(view: SlideView, number: int, ev: Evaluation, lang: str) -> str:
-    bands = tuple(ev.bands.labels)
+def _section(view: SlideView, number: int, lang: str) -> str:
     out = [f'<section class="view" id="view-{number}">', f"<h2>{_e(view.title)}</h2>",
            f'<p class="message">{_e(view.message)}</p>']
-    table = _table(view.table, view.rating_columns, bands) if view.table is not None else ""
+    table = _table(view.table, view.rating_columns, view.band_colors) if view.table is not None else ""
     heading = t("conclusion", lang) if view.key == "headline" else None
     if view.chart is None:
         if view.kpis:
@@ -178,13 +176,13 @@ def _section(view: SlideView, number: int, ev: Evaluation, lang: str) -> str:
 
 def _project_header(ev: Evaluation, lang: str, has_scenario: bool) -> str:
     p = ev.project
-    colon = _text("colon", lang)
+    colon = t("colon", lang)
     facts = [f"{label}{colon}{value}" for label, value in
              ((t("region", lang), p.region), (t("evaluator", lang), p.evaluator), (t("mode", lang), p.mode)) if value]
     if has_scenario:
-        facts.append(_text("scenario_note", lang))
+        facts.append(t("deck_scenario_note", lang))
     out = ['<header class="project">', f"<h1>{_e(deck_title(ev, lang))}</h1>",
-           f'<p class="subtitle">{_e(_text("deck_subtitle", lang))}</p>']
+           f'<p class="subtitle">{_e(t("deck_subtitle", lang))}</p>']
     if facts:
         out.append('<ul class="facts">' + "".join(f"<li>{_e(f)}</li>" for f in facts) + "</ul>")
     if p.illustrative:
@@ -193,11 +191,12 @@ def _project_header(ev: Evaluation, lang: str, has_scenario: bool) -> str:
     return "".join(out)
 
 
-def report_html(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh") -> str:
+def report_html(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh") -> str:
     """One HTML document: a project header, a table of contents, then one section per
-    slides.views() view (the deck's order and texts), readable offline and printable."""
-    ev = evaluation
-    shown = views(ev, scenario, lang)
+    slides.views() view (the deck's order and texts), readable offline and printable.
+    ``source`` is the evaluation or the model already built for it."""
+    model, ev = model_of(source)
+    shown = views(model, scenario, lang)
     title = deck_title(ev, lang)
     contents = "".join(f'<li><a href="#view-{k}">{_e(v.title)}</a></li>' for k, v in enumerate(shown, start=1))
     footer = " · ".join(_e(s) for s in (title, ev.project.region,
@@ -210,7 +209,7 @@ def report_html(evaluation: Evaluation, scenario: Scenario | None = None, lang: 
         "<body><main>",
         _project_header(ev, lang, any(v.key == "scenario" for v in shown)),
         f"<nav>{_e(t('report_contents', lang))}<ol>{contents}</ol></nav>",
-        *(_section(v, k, ev, lang) for k, v in enumerate(shown, start=1)),
+        *(_section(v, k, lang) for k, v in enumerate(shown, start=1)),
         f"<footer>{footer}</footer>",
         "</main></body></html>\n",
     ])

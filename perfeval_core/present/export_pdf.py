@@ -25,7 +25,7 @@ from pptx.util import Emu
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.analysis.scoring import Scenario, ScoringModel, model_of
 from perfeval_core.model.evaluation import Evaluation
 from perfeval_core.present.export_images import chart_svg, png_size, register_fonts
 from perfeval_core.present.export_pptx import (
@@ -39,7 +39,7 @@ from perfeval_core.present.export_pptx import (
     text_em,
 )
 from perfeval_core.present.slides import SlideView, views
-from perfeval_core.present.style import FONT
+from perfeval_core.present.style import FONT, WHITE
 
 PT = 72  # SVG user units per slide inch: one unit is one PDF point
 PAGE_W, PAGE_H = round(SLIDE_W * PT), round(SLIDE_H * PT)
@@ -162,7 +162,7 @@ class Page:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.parts: list[str] = [f'<rect width="{PAGE_W}" height="{PAGE_H}" fill="#FFFFFF"/>']
+        self.parts: list[str] = [f'<rect width="{PAGE_W}" height="{PAGE_H}" fill="{WHITE}"/>']
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str) -> None:
         self.parts.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" fill="#{fill}"/>')
@@ -294,21 +294,23 @@ def _draw_slide(page: Page, slide: Any, view: SlideView | None) -> None:
                         tf.vertical_anchor, "middle" if shaped else "start", "middle" if shaped else "top")
 
 
-def pages_svg(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh") -> Iterator[str]:
+def pages_svg(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh") -> Iterator[str]:
     """Each slide of the deck as one SVG page (960 × 540 pt), title slide first."""
-    shown = views(evaluation, scenario, lang)
-    prs = deck(evaluation, scenario, lang, slide_views=shown)
+    model, _ = model_of(source)
+    shown = views(model, scenario, lang)
+    prs = deck(model, scenario, lang, slide_views=shown)
     for k, slide in enumerate(prs.slides):
         page = Page(lang)
         _draw_slide(page, slide, shown[k - 1] if k else None)
         yield page.svg()
 
 
-def deck_pdf(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh") -> bytes:
+def deck_pdf(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh") -> bytes:
     """The PDF's bytes: the title slide, then one page per slides.views() view, as in the .pptx."""
     register_fonts()
+    model, evaluation = model_of(source)
     writer = PdfWriter()
-    for svg in pages_svg(evaluation, scenario, lang):
+    for svg in pages_svg(model, scenario, lang):
         writer.append(PdfReader(io.BytesIO(bytes(vlc.svg_to_pdf(svg)))))
     writer.add_metadata({"/Title": _NOT_XML.sub("", deck_title(evaluation, lang)), "/Producer": "perfeval"})
     writer._root_object[NameObject("/Lang")] = TextStringObject(LANG_TAG.get(lang, "zh-CN"))

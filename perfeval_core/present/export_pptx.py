@@ -26,12 +26,13 @@ from pptx.slide import Slide
 from pptx.text.text import TextFrame, _Run
 from pptx.util import Emu, Inches, Pt
 
-from perfeval_core.analysis.scoring import Scenario
+from perfeval_core.analysis.scoring import Scenario, ScoringModel, model_of
 from perfeval_core.model.evaluation import Evaluation
+from perfeval_core.present import style
 from perfeval_core.present.export_images import chart_png, is_stepped, png_size
 from perfeval_core.present.i18n import t
 from perfeval_core.present.slides import SlideView, views
-from perfeval_core.present.style import ACCENT, BAND_COLORS, NO_RATING_COLOR
+from perfeval_core.present.style import ACCENT, NO_RATING_COLOR
 
 # Microsoft YaHei is on every Windows PowerPoint; LibreOffice on Linux substitutes a CJK face
 # (Noto Sans CJK SC through fontconfig, helped by the run's zh-CN language tag).
@@ -60,26 +61,16 @@ CHART_PPI = 70
 CHART_SCALE = 2.0
 MAX_ZOOM = 1.3  # a short chart may be drawn up to this much larger to fill its box
 
-TITLE_COLOR = ACCENT.lstrip("#")  # 1F4E79
-TEXT_COLOR = "1F2937"
-MUTED = "6B7280"
-TILE_FILL = "F3F6FA"
-ROW_ALT = "F5F7FA"
-RULE = "D5DBE3"
-WARN = "B4690E"
+# style.py's colours without the "#", as DrawingML (and the PDF writer reading the deck) want them
+TITLE_COLOR = ACCENT.lstrip("#")
+TEXT_COLOR = style.TEXT_COLOR.lstrip("#")
+MUTED = style.MUTED_COLOR.lstrip("#")
+TILE_FILL = style.TILE_FILL.lstrip("#")
+ROW_ALT = style.ROW_ALT.lstrip("#")
+RULE = style.RULE_COLOR.lstrip("#")
+WARN = style.WARN_COLOR.lstrip("#")
+ON_FILL = style.WHITE.lstrip("#")  # text on a coloured cell, and the plain rows
 NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid": colours set per cell
-
-TEXT: dict[str, tuple[str, str]] = {
-    "deck_subtitle": ("绩效评价结果", "Performance evaluation results"),
-    "scenario_note": ("含模拟方案对比", "Includes a what-if scenario"),
-    "colon": ("：", ": "),
-}
-
-
-def _text(key: str, lang: str) -> str:
-    pair = TEXT[key]
-    return pair[1] if lang == "en" else pair[0]
-
 
 def _rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
@@ -227,7 +218,7 @@ def _header(slide: Slide, view: SlideView, lang: str) -> None:
 
 def deck_title(ev: Evaluation, lang: str) -> str:
     p = ev.project
-    year = (f"{p.year}年" if lang == "zh" else str(p.year)) if p.year else ""
+    year = t("deck_year", lang, year=p.year) if p.year else ""
     return (f"{year} {p.name}" if lang == "zh" else f"{p.name} {year}").strip() or ev.title
 
 
@@ -384,12 +375,11 @@ def _cell_border(cell: Any, color: str = RULE) -> None:
 
 
 def _table(slide: Slide, frame: pd.DataFrame, x: float, y: float, w: float, h: float, lang: str,
-           rating_columns: tuple[str, ...], band_labels: tuple[str, ...]) -> float:
+           rating_columns: tuple[str, ...], band_color: dict[str, str]) -> float:
     """A native, editable table; returns its height in inches."""
     header, body = _cells(frame)
     layout = table_layout(frame, w, h)
     n_rows, n_cols = len(body) + 1, len(header)
-    band_color = {lbl: BAND_COLORS[min(k, len(BAND_COLORS) - 1)] for k, lbl in enumerate(band_labels)}
     shape = slide.shapes.add_table(n_rows, n_cols, Inches(x), Inches(y), Inches(w), Inches(layout.height))
     table = shape.table
     tbl_pr = table._tbl.get_or_add_tblPr()
@@ -418,15 +408,15 @@ def _table(slide: Slide, frame: pd.DataFrame, x: float, y: float, w: float, h: f
             color, bold = TEXT_COLOR, False
             if i == 0:
                 cell.fill.fore_color.rgb = _rgb(TITLE_COLOR)
-                color, bold = "FFFFFF", True
+                color, bold = ON_FILL, True
             elif header[j] in rating_columns and value in band_color:
                 cell.fill.fore_color.rgb = _rgb(band_color[value])
-                color, bold = "FFFFFF", True
+                color, bold = ON_FILL, True
             elif header[j] in rating_columns and value in ("", "—"):
                 cell.fill.fore_color.rgb = _rgb(NO_RATING_COLOR)
-                color = "FFFFFF"
+                color = ON_FILL
             else:
-                cell.fill.fore_color.rgb = _rgb(ROW_ALT if i % 2 == 0 else "FFFFFF")
+                cell.fill.fore_color.rgb = _rgb(ROW_ALT if i % 2 == 0 else ON_FILL)
             align = PP_ALIGN.CENTER if header[j] in rating_columns else (PP_ALIGN.RIGHT if numeric[j] else PP_ALIGN.LEFT)
             tf = cell.text_frame
             tf.word_wrap = True
@@ -473,7 +463,7 @@ def _side_width(view: SlideView) -> float:
 def _body(slide: Slide, view: SlideView, ev: Evaluation, lang: str) -> None:
     x, y, w = MARGIN, BODY_TOP, CONTENT_W
     h = BODY_BOTTOM - BODY_TOP
-    bands = tuple(ev.bands.labels)
+    bands = view.band_colors
     if view.chart is None:  # KPI tiles, then a table, then bullets, top to bottom
         if view.kpis:
             y = _tile_grid(slide, view.kpis, x, y, w, lang) + 0.3
@@ -518,12 +508,12 @@ def _title_slide(prs: Any, ev: Evaluation, lang: str, has_scenario: bool) -> Non
     tf = _textbox(slide, 1.1, 1.5, SLIDE_W - 2.2, 1.8, MSO_ANCHOR.BOTTOM)
     _add_paragraph(tf, title, size, True, TITLE_COLOR, lang=lang, first=True)
     tf = _textbox(slide, 1.1, 3.4, SLIDE_W - 2.2, 0.6)
-    _add_paragraph(tf, _text("deck_subtitle", lang), 24, color=TEXT_COLOR, lang=lang, first=True)
-    colon = _text("colon", lang)
+    _add_paragraph(tf, t("deck_subtitle", lang), 24, color=TEXT_COLOR, lang=lang, first=True)
+    colon = t("colon", lang)
     lines = [f"{label}{colon}{value}" for label, value in
              ((t("region", lang), p.region), (t("evaluator", lang), p.evaluator), (t("mode", lang), p.mode)) if value]
     if has_scenario:
-        lines.append(_text("scenario_note", lang))
+        lines.append(t("deck_scenario_note", lang))
     if lines:
         tf = _textbox(slide, 1.1, 4.3, SLIDE_W - 2.2, 1.6)
         for k, line in enumerate(lines):
@@ -543,10 +533,12 @@ def _patch_theme(prs: Any) -> None:
         part._blob = patched
 
 
-def deck(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh",
+def deck(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh",
          slide_views: list[SlideView] | None = None) -> Any:
-    """The deck as a python-pptx Presentation (``slide_views`` default to slides.views)."""
-    shown = slide_views if slide_views is not None else views(evaluation, scenario, lang)
+    """The deck as a python-pptx Presentation (``slide_views`` default to slides.views).
+    ``source`` is the evaluation or the model already built for it."""
+    model, evaluation = model_of(source)
+    shown = slide_views if slide_views is not None else views(model, scenario, lang)
     prs = Presentation()
     prs.slide_width = Inches(SLIDE_W)
     prs.slide_height = Inches(SLIDE_H)
@@ -563,8 +555,8 @@ def deck(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "
     return prs
 
 
-def deck_bytes(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh") -> bytes:
+def deck_bytes(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh") -> bytes:
     """The .pptx file's bytes: a title slide, then one slide per slides.views() view."""
     buffer = io.BytesIO()
-    deck(evaluation, scenario, lang).save(buffer)
+    deck(source, scenario, lang).save(buffer)
     return buffer.getvalue()

@@ -37,59 +37,36 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_core.analysis import budget as budget_mod
-from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, project_unit
+from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.model.evaluation import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, Evaluation
+from perfeval_core.model.rating import threshold_values
 from perfeval_core.present import views
 from perfeval_core.present.i18n import t
-from perfeval_core.present.style import BAND_COLORS
-
-SHEETS: dict[str, tuple[str, str]] = {
-    "weights": ("权重", "Weights"),
-    "scores": ("评分表", "Scores"),
-    "budget": ("资金", "Budget"),
-    "categories": ("项目分类", "Categories"),
-    "scenario": ("方案", "Scenario"),
-}
-
-# Labels not in the i18n catalogue: (zh, en)
-
-WEIGHTS_NOTE = (
-    "有效分值公式（权重是相对的）：一级指标有效分值 = 方案分值 × 满分（{total:g}）÷ 全部一级指标方案分值之和（“{l1}”行）；"
-    "下级指标有效分值 = 方案分值 ÷ 同一上级下各指标方案分值之和（上级行“{children}”列）× 上级有效分值。"
-    "因此末级有效分值 = 末级方案分值 × （一级方案分值 ÷ 该一级下末级方案分值之和）× （{total:g} ÷ 一级方案分值之和）"
-    "（各上级方案分值等于其下级之和时）。修改一级指标的方案分值：其下级按原比例缩放，各一级指标按比例折算，"
-    "合计始终为 {total:g}，与看板中以全部一级指标分值为方案、renormalise 方式的评分一致。"
-    "评级：综合得分保留两位小数后与右侧下限比较（≥ 下限即达到该档）。",
-    "Effective points (weights are relative): a level-1 indicator's effective points = its scenario points × the full "
-    "score ({total:g}) ÷ the sum of all level-1 scenario points (row '{l1}'); any other indicator's effective points = "
-    "its scenario points ÷ the sum of the scenario points of its parent's children (column '{children}' of the "
-    "parent's row) × the parent's effective points. So a leaf's effective points = its scenario points × (level-1 "
-    "scenario points ÷ sum of that level-1 indicator's leaves' scenario points) × ({total:g} ÷ sum of level-1 scenario "
-    "points) when every parent's scenario points equal the sum of its children's. Changing a level-1 weight rescales "
-    "its children in proportion; the total always stays {total:g}, as the dashboard scores a scenario giving every "
-    "level-1 weight in renormalise mode. Ratings compare the total rounded to 2 decimals with the lower bounds on the "
-    "right (≥ bound reaches the band).",
+from perfeval_core.present.style import (
+    ACCENT,
+    WHITE,
+    XLSX_BORDER,
+    XLSX_FONT,
+    XLSX_GRAY_FILL,
+    XLSX_GRAY_TEXT,
+    XLSX_HEADER_FILL,
+    XLSX_INPUT_FILL,
+    XLSX_INPUT_L1_BORDER,
+    XLSX_INPUT_L1_FILL,
+    XLSX_INPUT_TEXT,
+    XLSX_NOTE_TEXT,
+    band_colors,
 )
 
-SCORES_NOTE = (
-    "一级指标得分 = SUMPRODUCT(本行得分率, 第 {w} 行有效分值, --(第 {g} 行一级指标序号 = 该列序号))；综合得分 = 各一级指标得分之和；"
-    "排名 = 1 + 同一深度中综合得分（保留两位）严格更高的单位数（COUNTIFS，并列同名次）；评级 = 按“{weights}”表评级下限嵌套 IF（ROUND(综合得分,2)）。"
-    "修改“{weights}”表中的方案分值或评级下限后自动重算。",
-    "Level-1 points = SUMPRODUCT(the row's rates, effective points in row {w}, --(level-1 no. in row {g} = the column's "
-    "no.)); total = sum of the level-1 points; rank = 1 + number of units of the same depth with a strictly higher "
-    "total rounded to 2 decimals (COUNTIFS; ties share a rank); rating = nested IF on ROUND(total, 2) against the "
-    "bounds on the '{weights}' sheet. Everything recalculates when the scenario points or bounds there change.",
-)
+SHEETS = ("weights", "scores", "budget", "categories", "scenario")  # names: i18n "xlsx_sheet_<key>"
 
-FONT = "Microsoft YaHei"
 # score sheet: helper rows (level-1 no., effective points), two header rows (codes, names), data
 SCORE_GROUP_ROW, SCORE_WEIGHT_ROW, SCORE_HEADER_ROW, SCORE_NAME_ROW, SCORE_FIRST_ROW = 2, 3, 4, 5, 6
 SCORE_FIRST_LEAF = 4  # after unit, parent, tier, depth
 
 
 def sheet_name(key: str, lang: str = "zh") -> str:
-    zh, en = SHEETS[key]
-    return en if lang == "en" else zh
+    return t(f"xlsx_sheet_{key}", lang)
 
 
 def label(key: str, lang: str = "zh") -> str:
@@ -177,14 +154,14 @@ def _str_literal(text: str) -> str:
 
 
 class _Formats:
-    def __init__(self, book: Any):
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-        border = {"border": 1, "border_color": "#BFBFBF"}
+    def __init__(self, book: Any, labels: Sequence[str]):
+        base = {"font_name": XLSX_FONT, "font_size": 10, "valign": "vcenter"}
+        border = {"border": 1, "border_color": XLSX_BORDER}
         self.title = book.add_format({**base, "bold": True, "font_size": 14})
-        self.section = book.add_format({**base, "bold": True, "font_size": 11, "font_color": "#1F4E79"})
-        self.note = book.add_format({**base, "text_wrap": True, "valign": "top", "font_color": "#404040",
-                                     "bg_color": "#F2F2F2"})
-        self.header = book.add_format({**base, **border, "bold": True, "bg_color": "#DCE6F1", "text_wrap": True,
+        self.section = book.add_format({**base, "bold": True, "font_size": 11, "font_color": ACCENT})
+        self.note = book.add_format({**base, "text_wrap": True, "valign": "top", "font_color": XLSX_NOTE_TEXT,
+                                     "bg_color": XLSX_GRAY_FILL})
+        self.header = book.add_format({**base, **border, "bold": True, "bg_color": XLSX_HEADER_FILL, "text_wrap": True,
                                        "align": "center"})
         self.text = book.add_format({**base, **border})
         self.bold_text = book.add_format({**base, **border, "bold": True})
@@ -195,27 +172,27 @@ class _Formats:
         self.wan = book.add_format({**base, **border, "num_format": "#,##0.00"})
         self.count = book.add_format({**base, **border, "num_format": "#,##0"})
         self.center = book.add_format({**base, **border, "align": "center"})
-        self.weight = book.add_format({**base, **border, "num_format": "0.0000", "font_color": "#595959",
-                                       "bg_color": "#F2F2F2"})
+        self.weight = book.add_format({**base, **border, "num_format": "0.0000", "font_color": XLSX_GRAY_TEXT,
+                                       "bg_color": XLSX_GRAY_FILL})
         self.group = book.add_format({**base, **border, "num_format": "0", "align": "center",
-                                      "font_color": "#595959", "bg_color": "#F2F2F2"})
-        self.gray_label = book.add_format({**base, **border, "font_color": "#595959", "bg_color": "#F2F2F2",
+                                      "font_color": XLSX_GRAY_TEXT, "bg_color": XLSX_GRAY_FILL})
+        self.gray_label = book.add_format({**base, **border, "font_color": XLSX_GRAY_TEXT, "bg_color": XLSX_GRAY_FILL,
                                            "align": "right"})
-        inputs = {**base, **border, "num_format": "0.00##", "font_color": "#0000FF", "bg_color": "#FFF2CC",
+        inputs = {**base, **border, "num_format": "0.00##", "font_color": XLSX_INPUT_TEXT, "bg_color": XLSX_INPUT_FILL,
                   "locked": False}
         self.input = book.add_format(inputs)
-        self.input_l1 = book.add_format({**inputs, "bold": True, "bg_color": "#FFD966", "border": 2,
-                                         "border_color": "#BF8F00"})
-        self.bands = [book.add_format({"bg_color": color, "font_color": "#FFFFFF", "bold": True})
-                      for color in BAND_COLORS]
+        self.input_l1 = book.add_format({**inputs, "bold": True, "bg_color": XLSX_INPUT_L1_FILL, "border": 2,
+                                         "border_color": XLSX_INPUT_L1_BORDER})
+        self.bands = [book.add_format({"bg_color": color, "font_color": WHITE, "bold": True})
+                      for color in band_colors(tuple(labels))]
 
 
 class _Writer:
-    def __init__(self, evaluation: Evaluation, scenario: Scenario | None, lang: str, constant_memory: bool = True):
-        self.ev = evaluation
+    def __init__(self, source: Evaluation | ScoringModel, scenario: Scenario | None, lang: str,
+                 constant_memory: bool = True):
+        self.model, self.ev = model_of(source)
         self.scenario = scenario
         self.lang = "en" if lang == "en" else "zh"
-        self.model = ScoringModel(evaluation)
         self.official: ScoreResult = self.model.score()
         self.result: ScoreResult = self.model.score(scenario)
         self.buffer = io.BytesIO()
@@ -224,7 +201,7 @@ class _Writer:
         self.book = xlsxwriter.Workbook(self.buffer, {
             "constant_memory": constant_memory, "in_memory": not constant_memory, "strings_to_formulas": False,
             "strings_to_numbers": False, "strings_to_urls": False, "nan_inf_to_errors": True})
-        self.fmt = _Formats(self.book)
+        self.fmt = _Formats(self.book, self.result.bands.labels)
         self.names = {key: sheet_name(key, self.lang) for key in SHEETS}
         tree = self.model.tree
         self.n_nodes = len(tree.codes)
@@ -319,8 +296,7 @@ class _Writer:
         nodes = self.result.node_points
         total = float(tree.total)
         ws.write_string(0, 0, self.L("weights_title"), f.title)
-        note = WEIGHTS_NOTE[1 if self.lang == "en" else 0].format(
-            total=total, l1=self.L("level1_total"), children=self.L("children_sum"))
+        note = t("xlsx_weights_note", self.lang, total=total, l1=self.L("level1_total"), children=self.L("children_sum"))
         if not self._official_consistent():
             note += " " + self.L("inconsistent_note")
         ws.merge_range(1, 0, 1, c["change"], "", f.note)
@@ -395,11 +371,12 @@ class _Writer:
         bands = self.result.bands
         ws.write_string(self.w_header, bc, self.L("band"), f.header)
         ws.write_string(self.w_header, bc + 1, self.L("band_lower"), f.header)
-        for k, (name, lower) in enumerate(zip(bands.labels, bands.lower)):
+        lowers = threshold_values(bands.thresholds)  # as the one rating rule applies them
+        for k, name in enumerate(bands.labels):
             rr = self.w_first + k
             self.text(ws, rr, bc, name, f.center)
             if k < len(bands.labels) - 1:
-                ws.write_number(rr, bc + 1, float(lower), f.input_l1)
+                ws.write_number(rr, bc + 1, lowers[k], f.input_l1)
                 ws.conditional_format(rr, bc, rr, bc, {"type": "no_blanks",
                                                        "format": f.bands[min(k, len(f.bands) - 1)]})
             else:
@@ -438,8 +415,8 @@ class _Writer:
         level1 = [int(x) for x in tree.level1]
         group_of = {node: k + 1 for k, node in enumerate(level1)}
         ws.write_string(0, 0, self.L("scores_title"), f.title)
-        note = SCORES_NOTE[1 if self.lang == "en" else 0].format(
-            w=self.s_weight_row + 1, g=self.s_group_row + 1, weights=self.names["weights"])
+        note = t("xlsx_scores_note", self.lang, w=self.s_weight_row + 1, g=self.s_group_row + 1,
+                 weights=self.names["weights"])
         ws.merge_range(1, 0, 1, max(self.s_rating, 8), "", f.note)
         ws.write_string(1, 0, note, f.note)
         ws.set_row(1, 48 if self.lang == "zh" else 62)
@@ -782,10 +759,11 @@ class _Writer:
             row += 1
 
 
-def workbook_bytes(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh") -> bytes:
+def workbook_bytes(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh") -> bytes:
     """The evaluation (scored under ``scenario``, official weights when None) as an .xlsx file
-    whose scores, ranks and ratings are live formulas over editable weights and band bounds."""
-    return _Writer(evaluation, scenario, lang).build()
+    whose scores, ranks and ratings are live formulas over editable weights and band bounds.
+    ``source`` is the evaluation or the model already built for it."""
+    return _Writer(source, scenario, lang).build()
 
 
 def score_columns(evaluation: Evaluation) -> dict[str, int]:

@@ -1,5 +1,9 @@
 """User-facing text for the dashboard, charts and exports, in Chinese and English.
 
+Longer than 600 lines because it is the one catalogue of every text the dashboard, the charts and
+the exports show (a flat table of key → (Chinese, English)) plus the few formatters that put
+numbers into that text; splitting the table would only make a string harder to find.
+
 Validation messages live in messages.py; ``t`` looks in both, so every page asks one place.
 """
 
@@ -7,9 +11,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from perfeval_core.model.messages import MESSAGES
+from perfeval_core.model.rating import rounded, scaled
 
 LANGS = ("zh", "en")
 
@@ -469,7 +474,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_next": ("下一页", "Next"),
     "present_exit": ("退出演示", "Exit presentation"),
     "present_more": ("……另有 {count} 条", "… and {count} more"),
+    # exports (deck, PDF, HTML)
+    "deck_subtitle": ("绩效评价结果", "Performance evaluation results"),
+    "deck_scenario_note": ("含模拟方案对比", "Includes a what-if scenario"),
+    "deck_year": ("{year}年", "{year}"),
+    # the data page and the library
+    "prefilled_file": ("{stem}_模板.xlsx", "{stem}_template.xlsx"),
+    "library_import_author": ("导入旧版文件库", "imported from the old file library"),
+    # the workbook export: sheet names and the notes above its tables
+    "xlsx_sheet_weights": ('权重', 'Weights'),
+    "xlsx_sheet_scores": ('评分表', 'Scores'),
+    "xlsx_sheet_budget": ('资金', 'Budget'),
+    "xlsx_sheet_categories": ('项目分类', 'Categories'),
+    "xlsx_sheet_scenario": ('方案', 'Scenario'),
+    "xlsx_weights_note": (
+        '有效分值公式（权重是相对的）：一级指标有效分值 = 方案分值 × 满分（{total:g}）÷ 全部一级指标方案分值之和（“{l1}”行）；下级指标有效分值 = 方案分值 ÷ 同一上级下各指标方案分值之和（上级行“{children}”列）× 上级有效分值。因此末级有效分值 = 末级方案分值 × （一级方案分值 ÷ 该一级下末级方案分值之和）× （{total:g} ÷ 一级方案分值之和）（各上级方案分值等于其下级之和时）。修改一级指标的方案分值：其下级按原比例缩放，各一级指标按比例折算，合计始终为 {total:g}，与看板中以全部一级指标分值为方案、renormalise 方式的评分一致。评级：综合得分保留两位小数后与右侧下限比较（≥ 下限即达到该档）。',
+        "Effective points (weights are relative): a level-1 indicator's effective points = its scenario points × the full score ({total:g}) ÷ the sum of all level-1 scenario points (row '{l1}'); any other indicator's effective points = its scenario points ÷ the sum of the scenario points of its parent's children (column '{children}' of the parent's row) × the parent's effective points. So a leaf's effective points = its scenario points × (level-1 scenario points ÷ sum of that level-1 indicator's leaves' scenario points) × ({total:g} ÷ sum of level-1 scenario points) when every parent's scenario points equal the sum of its children's. Changing a level-1 weight rescales its children in proportion; the total always stays {total:g}, as the dashboard scores a scenario giving every level-1 weight in renormalise mode. Ratings compare the total rounded to 2 decimals with the lower bounds on the right (≥ bound reaches the band).",
+    ),
+    "xlsx_scores_note": (
+        '一级指标得分 = SUMPRODUCT(本行得分率, 第 {w} 行有效分值, --(第 {g} 行一级指标序号 = 该列序号))；综合得分 = 各一级指标得分之和；排名 = 1 + 同一深度中综合得分（保留两位）严格更高的单位数（COUNTIFS，并列同名次）；评级 = 按“{weights}”表评级下限嵌套 IF（ROUND(综合得分,2)）。修改“{weights}”表中的方案分值或评级下限后自动重算。',
+        "Level-1 points = SUMPRODUCT(the row's rates, effective points in row {w}, --(level-1 no. in row {g} = the column's no.)); total = sum of the level-1 points; rank = 1 + number of units of the same depth with a strictly higher total rounded to 2 decimals (COUNTIFS; ties share a rank); rating = nested IF on ROUND(total, 2) against the bounds on the '{weights}' sheet. Everything recalculates when the scenario points or bounds there change.",
+    ),
 }
+
+# each language named in itself (the language switch)
+LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
 # 整改 statuses as the workbook writes them (template_spec's choices), and as the English UI says them
@@ -523,20 +552,14 @@ def t(key: str, lang: str = "zh", **params: object) -> str:
 
 
 def half_up(value: float, digits: int = 2) -> Decimal:
-    """``value`` rounded half up at ``digits`` decimals, as the reports round (72.735 → 72.74): on
-    the shortest decimal that reads back as the float, not on its binary expansion (72.7349999…)."""
-    exponent = Decimal(1).scaleb(-digits)
-    return Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP)
+    """``value`` rounded half up at ``digits`` decimals, as the reports round (72.735 → 72.74), by
+    the one rule of ``model.rating`` (so a figure shown and the band it is rated in agree)."""
+    return Decimal(int(scaled(float(value), digits))).scaleb(-digits)
 
 
 def half_up_array(values: object, digits: int = 2) -> object:
-    """``half_up`` for an array or Series (vectorised): cents computed to 1e-6 first, so the binary
-    expansion of 72.735 (72.73499…) still rounds up, then halves away from zero."""
-    import numpy as np
-
-    scale = 10.0 ** digits
-    x = np.asarray(values, dtype=float)
-    out = np.sign(x) * np.floor(np.round(np.abs(x) * scale, 6) + 0.5) / scale
+    """``half_up`` for an array or Series (vectorised, ``model.rating.rounded``)."""
+    out = rounded(values, digits)
     if hasattr(values, "index"):  # a Series stays a Series
         return type(values)(out, index=values.index, name=getattr(values, "name", None))  # type: ignore[call-arg,attr-defined]
     return out

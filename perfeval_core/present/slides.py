@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from perfeval_core.analysis import budget as budget_mod
-from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, project_unit
+from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.analysis.whatif import compare
 from perfeval_core.model.evaluation import Evaluation
 from perfeval_core.present import charts
@@ -31,6 +31,7 @@ from perfeval_core.present.i18n import (
     status_label,
     t,
 )
+from perfeval_core.present.style import band_color_map
 from perfeval_core.present.summary import summary
 
 # Texts the i18n catalogue does not have (zh, en); catalogue texts go through t().
@@ -42,7 +43,8 @@ text = t  # every string lives in the catalogue (i18n.py)
 @dataclass
 class SlideView:
     """One message. ``kpis``: (label, value, note); ``table``: display-ready strings;
-    ``rating_columns``: the table columns holding ratings (coloured by band)."""
+    ``rating_columns``: the table columns holding ratings, coloured by ``band_colors`` (label →
+    colour of the band sets they come from)."""
 
     key: str
     title: str
@@ -52,6 +54,7 @@ class SlideView:
     table: pd.DataFrame | None = None
     bullets: list[str] = field(default_factory=list)
     rating_columns: tuple[str, ...] = ()
+    band_colors: dict[str, str] = field(default_factory=dict)
 
 
 def _ok(value: object) -> bool:
@@ -63,12 +66,11 @@ def _shorten(s: str, limit: int) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def views(evaluation: Evaluation, scenario: Scenario | None = None, lang: str = "zh") -> list[SlideView]:
-    """The evaluation's one-message views, in presentation order."""
-    ev = evaluation
-    model = ScoringModel(ev)
+def views(source: Evaluation | ScoringModel, scenario: Scenario | None = None, lang: str = "zh") -> list[SlideView]:
+    """The evaluation's one-message views, in presentation order (one model for all of them)."""
+    model, ev = model_of(source)
     official = model.score()
-    d = summary(ev)
+    d = summary(model)
     out: list[SlideView] = [_headline(ev, d, lang)]
     for build in (_ranking, _budget, _categories, _satisfaction, _findings):
         view = build(ev, official, d, lang)
@@ -152,7 +154,7 @@ def _ranking(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideVi
     bullets = [f"★ {t('field_visited', lang)}"] if scores["field_visited"].any() else []
     bullets += note
     return SlideView("ranking", t("page_districts", lang), message, chart=chart, table=table, bullets=bullets,
-                     rating_columns=(t("rating", lang),))
+                     rating_columns=(t("rating", lang),), band_colors=band_color_map(result.bands.labels))
 
 
 def _budget(ev: Evaluation, result: ScoreResult, d: dict, lang: str) -> SlideView | None:
@@ -323,4 +325,5 @@ def _scenario(ev: Evaluation, model: ScoringModel, official: ScoreResult, scenar
             [r.unit + paren(f"{r.official_rating or '—'}→{r.scenario_rating or '—'}", lang) for r in changed.itertuples()], lang)))
     chart = charts.rank_slope(comparison, lang)
     return SlideView("scenario", t("page_whatif", lang), message, chart=chart, table=table, bullets=bullets,
-                     rating_columns=(text("official_rating", lang), text("scenario_rating", lang)))
+                     rating_columns=(text("official_rating", lang), text("scenario_rating", lang)),
+                     band_colors=band_color_map(official.bands.labels, result.bands.labels))

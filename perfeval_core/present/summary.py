@@ -10,7 +10,7 @@ import pandas as pd
 
 from perfeval_core.analysis import budget as budget_mod
 from perfeval_core.analysis import survey as survey_mod
-from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, project_unit
+from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.model.evaluation import (
     ARRIVAL_RATE_DEFINITIONS,
     EXECUTION_RATE_DEFINITIONS,
@@ -41,9 +41,9 @@ def _amounts(row: pd.Series) -> dict[str, float | None]:
     }
 
 
-def summary(ev: Evaluation) -> dict[str, Any]:
+def summary(source: Evaluation | ScoringModel) -> dict[str, Any]:
+    model, ev = model_of(source)
     p = ev.project
-    model = ScoringModel(ev)
     result = model.score()
     unit = project_unit(ev)
     total = result.unit_total(unit) if unit else None
@@ -188,8 +188,9 @@ def _survey(ev: Evaluation) -> tuple[dict[str, Any] | None, dict[str, Any] | Non
     return sat, part
 
 
-def score_json(ev: Evaluation, scenario: Scenario | None = None, bands: Bands | None = None) -> dict[str, Any]:
-    model = ScoringModel(ev)
+def score_json(source: Evaluation | ScoringModel, scenario: Scenario | None = None,
+               bands: Bands | None = None) -> dict[str, Any]:
+    model, ev = model_of(source)
     result: ScoreResult = model.score(scenario, bands)
     tree = model.tree
     leaf_codes = [tree.codes[i] for i in tree.leaves]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from perfeval_core.analysis import budget as budget_mod
 from perfeval_core.analysis import survey as survey_mod
-from perfeval_core.analysis.scoring import ScoreResult, ScoringModel, project_unit
+from perfeval_core.analysis.scoring import ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.model.evaluation import Evaluation, contains
 
 
@@ -71,7 +71,7 @@ def scores_of(ev: Evaluation, result: ScoreResult, units: list[str]) -> pd.DataF
     table = unit_scores(ev, result)
     table = table[contains(table["unit"], units)].copy()
     # rank among the units shown (a street's rank within its district)
-    from perfeval_core.analysis.scoring import competition_rank
+    from perfeval_core.model.rating import competition_rank
 
     table["rank"] = competition_rank(table["total"].to_numpy()) if len(table) else []
     return table.sort_values(["total", "unit"], ascending=[False, True]).reset_index(drop=True)
@@ -244,8 +244,8 @@ def score_sheet(ev: Evaluation, result: ScoreResult, unit: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def portfolio_row(ev: Evaluation) -> dict[str, object]:
-    model = ScoringModel(ev)
+def portfolio_row(source: Evaluation | ScoringModel) -> dict[str, object]:
+    model, ev = model_of(source)
     result = model.score()
     unit = project_unit(ev)
     total = result.unit_total(unit) if unit else None

@@ -59,7 +59,10 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.engine import create_engine as _create_engine
 from sqlalchemy.pool import StaticPool
 
+from perfeval_core.analysis.rules import band_problem
 from perfeval_core.analysis.scoring import LeafMode, Scenario
+from perfeval_core.model.evaluation import Bands
+from perfeval_core.model.messages import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_VERSION = 1
@@ -106,7 +109,7 @@ class ScenarioRecord:
     name: str
     weights: dict[str, float]
     mode: str
-    bands: tuple[float, ...] | None
+    bands: Bands | None  # labels and lower bounds; None: the evaluation's own
     note: str
     author: str
     created_at: datetime  # timezone-aware UTC
@@ -132,7 +135,7 @@ class OfficialWeights:
     scenario_name: str
     weights: dict[str, float]
     mode: str
-    bands: tuple[float, ...] | None
+    bands: Bands | None  # labels and lower bounds; None: the evaluation's own
     set_by: str
     set_at: datetime  # timezone-aware UTC
 
@@ -167,7 +170,7 @@ scenarios = Table(
     Column("name", String(200), nullable=False),
     Column("weights", Text, nullable=False),  # JSON object: indicator code/name -> points
     Column("mode", String(32), nullable=False),
-    Column("bands", Text, nullable=True),  # JSON list of thresholds, or NULL for the evaluation's own
+    Column("bands", Text, nullable=True),  # JSON {"labels", "lower"} (older rows: a list of thresholds), or NULL
     Column("note", Text, nullable=False, default=""),
     Column("author", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -439,7 +442,7 @@ class Store:
     # scenarios
 
     def save_scenario(self, evaluation_key: str, name: str, weights: Mapping[str, float], mode: str,
-                      bands: Sequence[float] | None, note: str = "", author: str = "") -> ScenarioRecord:
+                      bands: Bands | Sequence[float] | None, note: str = "", author: str = "") -> ScenarioRecord:
         """Create, or update the scenario of that evaluation with that name (one atomic upsert)."""
         name = _checked_name(name)
         if len(author) > MAX_SHORT_TEXT:
@@ -449,7 +452,7 @@ class Store:
         if mode not in MODES:
             raise ValueError(f"未知的计分方式：{mode!r}（应为 {' / '.join(MODES)}）")
         weights_json = _dump_numbers({str(k): float(v) for k, v in weights.items()}, "权重")
-        bands_json = None if bands is None else _dump_numbers([float(b) for b in bands], "等级阈值")
+        bands_json = _dump_bands(bands)
         now = _now()
         values = {"evaluation_key": evaluation_key, "name": name, "weights": weights_json, "mode": mode,
                   "bands": bands_json, "note": note, "author": author, "created_at": now, "updated_at": now}
@@ -637,15 +640,38 @@ def _dump_numbers(value: dict[str, float] | list[float], what: str) -> str:
         raise ValueError(f"{what}中含有非有限数值（NaN 或无穷大）") from None
 
 
-def _to_scenario(weights: dict[str, float], mode: str, bands: tuple[float, ...] | None) -> Scenario:
+def _dump_bands(bands: Bands | Sequence[float] | None) -> str | None:
+    """Bands as JSON: ``{"labels": [...], "lower": [...]}`` (bare thresholds take the default labels)."""
+    if bands is None:
+        return None
+    if not isinstance(bands, Bands):
+        bands = Bands.from_thresholds([float(b) for b in bands])
+    problem = band_problem(bands)
+    if problem:
+        raise Refusal(problem[0], **problem[1])
+    _dump_numbers([float(v) for v in bands.lower], "等级阈值")  # refuses NaN and infinity
+    return json.dumps({"labels": [str(x) for x in bands.labels], "lower": [float(v) for v in bands.lower]},
+                      ensure_ascii=False)
+
+
+def _load_bands(text: str | None) -> Bands | None:
+    """Stored bands; rows written before bands carried their labels hold a list of thresholds."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    if isinstance(value, list):
+        return Bands.from_thresholds([float(b) for b in value])
+    return Bands(tuple(str(x) for x in value["labels"]), tuple(float(v) for v in value["lower"]))
+
+
+def _to_scenario(weights: dict[str, float], mode: str, bands: Bands | None) -> Scenario:
     leaf_mode: LeafMode = "renormalise" if mode == "renormalise" else "retotal"
     return Scenario(weights=dict(weights), mode=leaf_mode, bands=bands)
 
 
-def _weights_and_bands(row: Any) -> tuple[dict[str, float], tuple[float, ...] | None]:
+def _weights_and_bands(row: Any) -> tuple[dict[str, float], Bands | None]:
     weights = {str(k): float(v) for k, v in json.loads(row.weights).items()}
-    bands = None if row.bands is None else tuple(float(b) for b in json.loads(row.bands))
-    return weights, bands
+    return weights, _load_bands(row.bands)
 
 
 def _scenario(row: Any) -> ScenarioRecord:
