@@ -37,8 +37,15 @@ def tangshan():
 BROWSER_MODULES = ("test_browser", "test_server_guard")
 
 
+# test functions measured at half a second or more (scripts/slow_tests.py writes the list)
+SLOW_TESTS = frozenset(line.strip() for line in (ROOT / "tests" / "slow_tests.txt").read_text(encoding="utf-8").splitlines()
+                       if line.strip() and not line.startswith("#"))
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if item.nodeid.split("[", 1)[0] in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
         if item.path.name.startswith(BROWSER_MODULES):
             item.add_marker(pytest.mark.browser)
         # a test that starts or reaches the PostgreSQL server (tests/pg_support.py), directly or

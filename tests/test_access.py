@@ -152,7 +152,7 @@ def test_cli_manages_the_user_file(tmp_path):
     assert cli("add", "root", "--role", "admin", "--name", "管理员", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
     assert cli("add", "li@example.gov.cn", "--oidc").returncode == 0
     listing = cli("list").stdout
-    assert "root\tadmin\t管理员\tpassword" in listing and "li@example.gov.cn\tviewer" in listing
+    assert "root\tadmin\t管理员\t密码" in listing and "li@example.gov.cn\tviewer" in listing  # the catalogue's words
     assert UserFile(path).verify("root", PASSWORD) is not None
     refused = cli("remove", "root")
     assert refused.returncode == 1 and "管理员" in refused.stderr

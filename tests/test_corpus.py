@@ -25,6 +25,9 @@ from tests import workbook_corpus as wc
 from .conftest import ROOT
 from .test_safety import LOADS, REFUSED
 
+# minutes of fuzzing, concurrency, LibreOffice or million-row files: outside the quick loop
+pytestmark = pytest.mark.slow
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL = sorted([f"file:{n}" for n in hc.CASES] + [f"content:{n}" for n in wc.CASES])
 BIG = ["content:million_rows", "content:columns_16000", "content:one_megabyte_string", "file:zip_bomb",

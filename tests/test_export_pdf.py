@@ -20,6 +20,9 @@ from perfeval_core.present.slides import views
 
 from .conftest import ROOT, SAMPLES
 
+# minutes of fuzzing, concurrency, LibreOffice or million-row files: outside the quick loop
+pytestmark = pytest.mark.slow
+
 SCENARIO = Scenario(weights={"效益": 40, "决策": 5}, mode="renormalise")
 ARTIFACTS = ROOT / "test-artifacts" / "pdf"
 POPPLER = {name: shutil.which(name) for name in ("pdftotext", "pdffonts", "pdftoppm")}

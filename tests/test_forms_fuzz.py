@@ -39,6 +39,9 @@ from perfeval_core.model.messages import MESSAGES
 
 from .form_builders import SelfEvaluation, docx_document, self_evaluation_rows
 
+# minutes of fuzzing, concurrency, LibreOffice or million-row files: outside the quick loop
+pytestmark = pytest.mark.slow
+
 REAL = Path(__file__).resolve().parent / "data" / "real"
 LONG_RUN = int(os.environ.get("PERFEVAL_FUZZ_EXAMPLES", "0"))
 

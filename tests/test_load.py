@@ -5,7 +5,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .browser_support import ROOT, skip_module_unless_browser
+
+# minutes of fuzzing, concurrency, LibreOffice or million-row files: outside the quick loop
+pytestmark = [pytest.mark.slow, pytest.mark.browser]  # 20 Chromium sessions
 
 skip_module_unless_browser()
 

@@ -6,12 +6,16 @@ import random
 import time
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfeval_core import load_bytes
 
 from .conftest import SAMPLES
+
+# minutes of fuzzing, concurrency, LibreOffice or million-row files: outside the quick loop
+pytestmark = pytest.mark.slow
 
 HOHHOT = (SAMPLES / "tangshan_2024_evaluation.xlsx").read_bytes()
 NAMES = st.sampled_from(["a.xlsx", "a.xls", "a.csv", "a.xlsm", "a", "a.docx", "评分表.xlsx"])

@@ -125,17 +125,3 @@ def row_has_value(row: list[object] | tuple[object, ...]) -> bool:
         elif v is not None and v == v:  # not None, not NaN
             return True
     return False
-
-
-_POINTS_IN_NAME = re.compile(r"^(.*?)[(\[【]\s*([0-9]+(?:\.[0-9]+)?)\s*分?\s*[)\]】]\s*$")
-
-
-def split_name_points(value: object) -> tuple[str, float | None]:
-    """'决策（15分）' -> ('决策', 15.0); '过程(25)' -> ('过程', 25.0); '产出' -> ('产出', None)."""
-    original = clean_text(value)
-    # translate() maps one character to one character, so offsets in `text` hold in `original`
-    text = to_halfwidth(original).replace("【", "[").replace("】", "]")
-    m = _POINTS_IN_NAME.match(text)
-    if m and m.group(1).strip():
-        return original[: len(m.group(1))].strip(), float(m.group(2))
-    return original, None
