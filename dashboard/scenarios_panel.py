@@ -24,7 +24,7 @@ def _load(record_id: int) -> None:
     state = st.session_state.get(KEY)
     if record is None or not isinstance(state, WhatIfState):
         return
-    put(state.adopt(record.weights, record.bands))
+    put(state.adopt(record.weights, record.bands, record.rules))
 
 
 def render(ctx: Context, state: WhatIfState) -> None:
@@ -55,7 +55,8 @@ def render(ctx: Context, state: WhatIfState) -> None:
             if st.form_submit_button(t("save_scenario"), icon=":material/save:") and name.strip():
                 try:
                     store.save_scenario(ctx.evaluation.key, name.strip(), {**state.weights, **state.lower},
-                                        "renormalise", state.usable_bands, note=note, author=author)
+                                        "renormalise", state.usable_bands, note=note, author=author,
+                                        rules=state.consequence_rules)
                     st.toast(message(t, "saved", name=name.strip()), icon=":material/check:")
                     records = store.list_scenarios(ctx.evaluation.key)
                 except StoreError as exc:

@@ -24,6 +24,10 @@ def band_key(k: int) -> str:
     return f"band_{k}"
 
 
+def rule_key(k: int) -> str:
+    return f"rule_{k}"
+
+
 def lower_editor_key() -> str:
     return f"lower_editor_{st.session_state.get('lower_version', 0)}"
 
@@ -60,6 +64,8 @@ def put(state: WhatIfState) -> None:
     st.session_state[LOCKS] = list(state.locked)
     for k, value in enumerate(state.bands.thresholds):
         st.session_state[band_key(k)] = float(value)
+    for k, label in enumerate(state.usable_bands.labels):
+        st.session_state[rule_key(k)] = round(state.consequence_rules[label] * 100.0, 6)
     if not isinstance(before, WhatIfState) or dict(before.lower) != dict(state.lower):
         st.session_state.lower_version = st.session_state.get("lower_version", 0) + 1
         if state.lower:

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, scenarios_panel
+from dashboard import access, decisions, scenarios_panel
 from dashboard.live_ranking import live_ranking, ranking_data
 from dashboard.state import context
 from dashboard.ui import chart_downloads, export_buttons, grid_safe, live_chart, message, page_header, plain, table
-from dashboard.whatif_state import LOCKS, band_key, current, keep, lower_editor_key, put, weight_key
+from dashboard.whatif_state import LOCKS, band_key, current, keep, lower_editor_key, put, rule_key, weight_key
 from perfeval_core.analysis.rules import policy_warnings
 from perfeval_core.analysis.scoring import project_unit
 from perfeval_core.analysis.whatif import compare, effective_leaves, level1_basis
@@ -73,7 +73,7 @@ def settings() -> None:
     so they sit outside the fragment (an edit reruns the page) and the fragment sends less on
     every slider move."""
     now = state()
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     with c1.expander(t("band_thresholds")):
         values = [st.number_input(f"{plain(now.bands.labels[k])} ≥", 0.0, 100.0, value=float(v), step=1.0,
                                   key=band_key(k), bind="query-params") for k, v in enumerate(now.bands.thresholds)]
@@ -81,6 +81,9 @@ def settings() -> None:
         keep(now)
         if now.problem:
             st.error(message(t, now.problem[0], **now.problem[1]))
+    with c3.expander(t("consequences_rules")):
+        now = decisions.rules_editor(ctx, now, rule_key)
+        keep(now)
     with c2.expander(t("lower_weights"), expanded=bool(now.lower)):
         frame = pd.DataFrame({
             "code": LOWER, "name": ["　" * (int(tree.level[tree.index[c]]) - 2) + NAMES[c] for c in LOWER],
@@ -196,6 +199,8 @@ def whatif() -> None:
         if len(moved):
             st.markdown(message(t, "rank_changes", units=changes(moved, "official_rank", "scenario_rank")))
         LIVE["comparison"] = comparison
+        # 评价结果应用: what this weighting does to next year's budgets
+        decisions.consequences_block(ctx, model, official, result, now.consequence_rules)
     # the slope chart and the table, drawn in the browser; it rescores from a moving slider itself
     idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))
     live_ranking(ranking_data(comparison, basis_of(idx), CODES, weights, locked, {c: weight_key(c) for c in CODES},
@@ -218,6 +223,9 @@ def whatif() -> None:
 
 settings()
 whatif()
+if st.session_state.get("method_tried"):
+    st.toast(t("method_tried", method=st.session_state.pop("method_tried")), icon=":material/tune:")
+decisions.methods_panel(ctx, model, int(st.session_state.get("whatif_tier") or DEPTH_DEFAULT), state, put)
 st.caption(t("share_link"))
 with st.expander(t("exports")):
     export_buttons(ctx, lambda: LIVE.get("scenario"))  # read when clicked: the fragment's latest

@@ -308,6 +308,63 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_weights(args: argparse.Namespace) -> int:
+    """Weights a method proposes (equal, entropy, CRITIC, AHP), as points summing to the set's total."""
+    from perfeval_core.analysis.methods import weights_by
+
+    result = _load_or_fail(args.file, args.lang)
+    if result is None or result.evaluation is None:
+        return 1
+    try:
+        proposed = weights_by(ScoringModel(result.evaluation), args.method, args.level, args.pairs)
+    except (KeyError, ValueError) as exc:
+        return _argument_error(exc, args.lang)
+    for key, params in proposed.notes:  # e.g. an inconsistent AHP matrix: said, not hidden
+        print(render(key, params, args.lang), file=sys.stderr)
+    if args.json:
+        _print_json(proposed.to_json())
+    else:
+        tree = ScoringModel(result.evaluation).tree
+        names = dict(zip(tree.codes, tree.names))
+        for code, points in proposed.weights.items():
+            print(f"{code}  {names.get(code, '')}  {points:.2f}")
+        if proposed.cr is not None:
+            print(say("cli_cr", args.lang, cr=proposed.cr))
+    return 0
+
+
+def cmd_consequences(args: argparse.Namespace) -> int:
+    """评价结果应用: next year's budget of each unit under a rule per band (and a what-if weighting)."""
+    from perfeval_core.analysis.consequences import consequences, default_rules, parse_rules
+
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    weights, bands, evaluation = prepared
+    model = ScoringModel(evaluation)
+    scenario = Scenario(weights=weights, mode="renormalise", bands=bands) if (weights or bands) else None
+    try:
+        used = bands or evaluation.bands
+        rules = parse_rules(args.rules, used) if args.rules else default_rules(used)
+        data = consequences(model, rules, scenario)
+    except (KeyError, ValueError) as exc:
+        return _argument_error(exc, args.lang)
+    if args.json:
+        _print_json(data.to_json())
+    else:
+        for row in data.table.itertuples():
+            print(say("cli_consequence", args.lang, unit=row.unit, budget=_amount(row.budget), rating=row.rating or "—",
+                      change=_amount(row.change, sign=True), next=_amount(row.next_budget)))
+        print(say("cli_total_change", args.lang, change=_amount(data.total_change, sign=True)))
+    return 0
+
+
+def _amount(x: float, sign: bool = False) -> str:
+    if x != x:
+        return "—"
+    return f"{x:+,.2f}" if sign else f"{x:,.2f}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m perfeval_core",
                                      description="财政项目支出绩效评价：校验、汇总与评分")
@@ -358,6 +415,21 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--pdf", help="output deck as PDF (the .pptx's slides), e.g. OUT.pdf")
     e.add_argument("--html", help="output report, one self-contained HTML file, e.g. OUT.html")
     e.set_defaults(func=cmd_export)
+    w = sub.add_parser("weights", help="weights a method proposes, as points summing to 100: equal, entropy, "
+                                       "critic (from the score rates of the deepest tier) or ahp (pairwise judgements)")
+    w.add_argument("file")
+    w.add_argument("--method", choices=["equal", "entropy", "critic", "ahp"], required=True)
+    w.add_argument("--level", choices=["1", "leaf"], default="1", help="level-1 indicators (default) or the leaves")
+    w.add_argument("--pairs", help='AHP judgements, e.g. "A:B=3,A:C=1/2,..." (codes or names; every pair once)')
+    w.add_argument("--json", action="store_true")
+    w.set_defaults(func=cmd_weights)
+    q = sub.add_parser("consequences", help="next year's budget per unit under a rule per band (评价结果应用)")
+    q.add_argument("file")
+    q.add_argument("--rules", help="e.g. 优=+10%%,良=0%%,中=-10%%,差=-100%% (the default)")
+    q.add_argument("--weights", help="a what-if weighting, e.g. 效益=40 (level-1 changes keep the total at 100)")
+    q.add_argument("--bands", help="rating bands: 优=90,良=80,中=60,差=0 or thresholds 90,80,60")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_consequences)
     u = sub.add_parser("users", help="manage the local user file for PERFEVAL_AUTH=local / oidc")
     u.add_argument("action", choices=["list", "add", "passwd", "role", "remove"])
     u.add_argument("username", nargs="?")

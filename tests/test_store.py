@@ -24,6 +24,7 @@ from sqlalchemy import text
 from perfeval_core.analysis.scoring import Scenario
 from perfeval_core.model.evaluation import Bands
 from perfeval_core.store.database import (
+    SCHEMA_VERSION,
     ScenarioNameTaken,
     ScenarioNotFound,
     Store,
@@ -179,6 +180,30 @@ def test_rename_conflict(store):
     assert store.save_scenario("ev", "丁", {}, "retotal", None).name == "丁"
 
 
+def test_a_version_1_database_gains_the_rules_column(tmp_path):
+    """A database written before scenarios kept their 评价结果应用 rules opens, keeps its rows, and
+    stores rules from then on."""
+    import sqlite3
+
+    path = tmp_path / "v1.db"
+    first = Store(f"sqlite:///{path}")
+    old = first.save_scenario("ev", "旧方案", {"D": 40}, "renormalise", None)
+    first.dispose()
+    with sqlite3.connect(path) as db:  # back to version 1: no rules column
+        db.execute("ALTER TABLE scenarios DROP COLUMN rules")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    again = Store(f"sqlite:///{path}")
+    try:
+        assert again.schema_version() == SCHEMA_VERSION
+        kept = again.get_scenario(old.id)
+        assert kept is not None and kept.weights == {"D": 40.0} and kept.rules is None
+        rules = {"优": 0.1, "良": 0.0, "中": -0.1, "差": -1.0}
+        saved = again.save_scenario("ev", "新方案", {"D": 30}, "renormalise", None, rules=rules)
+        assert again.get_scenario(saved.id).rules == rules
+    finally:
+        again.dispose()
+
+
 def test_data_survives_reopening(url):
     first = Store(url)
     saved = first.save_scenario("ev", "保存", {"决策": 20}, "retotal", [90, 80, 60], author="甲")
@@ -188,7 +213,7 @@ def test_data_survives_reopening(url):
     try:
         assert again.get_scenario(saved.id) == saved
         assert again.get_workbook("ab" * 32) == b"\x00\x01bytes"
-        assert again.schema_version() == 1
+        assert again.schema_version() == SCHEMA_VERSION == 2
         assert [e.action for e in again.audit_entries()] == ["add", "save"]
     finally:
         again.dispose()

@@ -198,3 +198,64 @@ def test_the_live_ranking_speaks_the_page_language():
     data = live_data(open_page({"lang": "en"}))
     assert data["text"]["chart"] == "Rank change (official → scenario)"
     assert data["text"]["official"] == "Official" and data["text"]["up"] == "Rank up"
+
+
+# ---------------------------------------------------------------------------- decision tools
+
+def test_methods_side_by_side_and_one_click_to_try_one(hohhot):
+    from perfeval_core.analysis import methods
+
+    at = open_page()
+    frame = next(d.value for d in at.dataframe if "method" in d.value.columns)  # headers: column_config
+    assert frame["method"].tolist()[:4] == ["官方权重", "等权", "熵权法", "CRITIC 法"]
+    model = ScoringModel(hohhot.evaluation)
+    entropy = methods.entropy(model).weights
+    row = frame[frame["method"] == "熵权法"].iloc[0]
+    assert [row[c] for c in "ABCD"] == [float(half_up(v, 2)) for v in entropy.values()]  # the grid: 2 decimals
+    at.button(key="try_entropy").click().run()
+    assert not at.exception
+    assert weights(at) == pytest.approx(entropy)
+    # the scores shown are the engine's under these weights
+    expected = model.score(scenario_from_state(entropy, {}))
+    for unit, total in scenario_totals(at).items():
+        assert total == float(half_up(expected.unit_total(unit), 2))
+
+
+def test_ahp_editor_shows_the_consistency_ratio_and_offers_its_weights(hohhot):
+    from perfeval_core.analysis import methods
+
+    at = open_page()
+    at.select_slider(key="ahp_A_D").set_value("1/3").run()
+    at.select_slider(key="ahp_B_D").set_value("1/2").run()
+    assert not at.exception
+    model = ScoringModel(hohhot.evaluation)
+    pairs = {("A", "B"): 1, ("A", "C"): 1, ("A", "D"): 1 / 3, ("B", "C"): 1, ("B", "D"): 0.5, ("C", "D"): 1}
+    expected = methods.ahp(model, pairs)
+    shown = [c.value for c in at.caption if "CR =" in c.value] + [w.value for w in at.warning if "CR =" in w.value]
+    assert shown and f"{expected.cr:.3f}" in shown[0]
+    at.button(key="try_ahp").click().run()
+    assert weights(at) == pytest.approx(expected.weights)
+
+
+def test_budget_rules_move_money_and_are_saved_with_the_scenario(hohhot):
+    from perfeval_core.analysis import consequences as cons
+    from perfeval_core.store.database import get_store
+
+    at = open_page()
+    at.slider(key="w_D").set_value(60.0).run()
+    model = ScoringModel(hohhot.evaluation)
+    result = model.score(scenario_from_state(dict(weights(at)), {}))
+    moved = cons.compare(model, model.score(), result, cons.DEFAULT_RULES)
+    info = [i.value for i in at.info if "调动" in i.value]
+    assert info and f"{moved.band_changes} 个单位评级改变" in info[0]
+    at.number_input(key="rule_0").set_value(20.0).run()  # 优 +20 %
+    assert not at.exception
+    at.text_input(key="scenario_name").input("效益六十")  # a form: fields and submit go in one run
+    next(b for b in at.button if b.label == "保存方案").click().run()
+    saved = get_store().list_scenarios(hohhot.evaluation.key)[0]
+    assert saved.rules == {"优": 0.2, "良": 0.0, "中": -0.1, "差": -1.0}
+    at.button(key="reset_weights").click().run()
+    assert at.number_input(key="rule_0").value == pytest.approx(10.0)
+    at.button(key=f"load_{saved.id}").click().run()
+    assert at.number_input(key="rule_0").value == pytest.approx(20.0)
+    assert weights(at)["D"] == pytest.approx(60.0)

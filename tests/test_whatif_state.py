@@ -136,3 +136,16 @@ def test_any_sequence_of_moves_keeps_the_locks_and_the_total(hohhot, moves, lock
         assert s.total == pytest.approx(100, abs=1e-6)
         assert all(s.weights[c] == s.official[c] for c in s.locked)
         assert all(v >= -1e-9 for v in s.weights.values())
+
+
+def test_budget_rules_and_a_methods_weights(state):
+    assert state.consequence_rules == {"优": 0.1, "良": 0.0, "中": -0.1, "差": -1.0}
+    mine = state.with_rules({"优": 0.05, "良": 0.0, "中": -0.2, "差": -1.5})
+    assert mine.consequence_rules == {"优": 0.05, "良": 0.0, "中": -0.2, "差": -1.0}  # no cut beyond the budget
+    # rules for other bands than the ones in force: the default for these bands
+    assert state.with_bands(FIVE).with_rules(mine.rules).consequence_rules["E"] == -1.0
+    assert mine.reset().rules is None
+    loaded = state.adopt({"A": 20}, None, {"优": 0.2, "良": 0, "中": 0, "差": 0})
+    assert loaded.consequence_rules["优"] == 0.2
+    tried = state.lock(["A"]).with_level1({"A": 10, "B": 20, "C": 30, "D": 40, "Z": 5})
+    assert tried.weights == {"A": 10.0, "B": 20.0, "C": 30.0, "D": 40.0} and tried.locked == ("A",)

@@ -183,6 +183,7 @@ class Scenario:
     weights: dict[str, float] = field(default_factory=dict)  # indicator code or name -> points
     mode: LeafMode = "retotal"
     bands: Bands | None = None  # its rating bands, labels and lower bounds (None: the evaluation's)
+    rules: dict[str, float] | None = None  # 评价结果应用: band label → budget change (None: the default)
 
     def __post_init__(self) -> None:
         if self.bands is not None and not isinstance(self.bands, Bands):

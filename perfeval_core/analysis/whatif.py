@@ -119,9 +119,10 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
 
 
 def scenario_from_state(level1: Mapping[str, float], lower: Mapping[str, float],
-                        bands: Bands | None = None) -> Scenario:
+                        bands: Bands | None = None, rules: Mapping[str, float] | None = None) -> Scenario:
     weights = {**{k: float(v) for k, v in level1.items()}, **{k: float(v) for k, v in lower.items()}}
-    return Scenario(weights=weights, mode="renormalise", bands=bands)
+    return Scenario(weights=weights, mode="renormalise", bands=bands,
+                    rules=None if rules is None else {str(k): float(v) for k, v in rules.items()})
 
 
 def encode_overrides(overrides: Mapping[str, float]) -> str:

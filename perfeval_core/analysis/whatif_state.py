@@ -1,5 +1,5 @@
 """The what-if page's state as one plain value: the level-1 weights, the locks, the band set, the
-lower-level overrides and the recent weight sets, with pure operations (move a weight, take the
+lower-level overrides, the budget rules per band and the recent weight sets, with pure operations (move a weight, take the
 sliders' values, lock, reset, load a saved scenario, normalise). Each returns a new state; the page
 keeps one in the session and only binds its widgets to it, so every rule of the page is tested
 here without Streamlit. Imports ``model`` and ``analysis`` only.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from perfeval_core.analysis.consequences import rules_of
 from perfeval_core.analysis.rules import band_problem
 from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.analysis.whatif import TOTAL, rebalance, scenario_from_state
@@ -34,6 +35,7 @@ class WhatIfState:
     lower: Mapping[str, float] = field(default_factory=dict)  # level-2 and leaf points set by the user
     history: tuple[Mapping[str, float], ...] = ()
     settled: bool = False  # the weights were taken from the rendered sliders (a shared link's URL)
+    rules: Mapping[str, float] | None = None  # 评价结果应用: band → budget change; None: the default
 
     @classmethod
     def start(cls, model: ScoringModel, key: str, bands: Bands) -> WhatIfState:
@@ -61,9 +63,16 @@ class WhatIfState:
     def total(self) -> float:
         return float(sum(self.weights.values()))
 
+    @property
+    def consequence_rules(self) -> dict[str, float]:
+        """The rules in force: the entered ones while they name every usable band, else the
+        practice default for these bands."""
+        return rules_of(self.rules, self.usable_bands)
+
     def scenario(self) -> Scenario:
         """The scenario these settings describe (lower overrides renormalised under their parent)."""
-        return scenario_from_state(self.weights, self.lower, self.usable_bands)
+        return scenario_from_state(self.weights, self.lower, self.usable_bands,
+                                   self.consequence_rules if self.rules is not None else None)
 
     # ------------------------------------------------------------------ operations
 
@@ -116,6 +125,17 @@ class WhatIfState:
         values = tuple(float(v) for v in thresholds)
         return replace(self, bands=Bands(self.bands.labels, values + self.bands.lower[len(values):]))
 
+    def with_rules(self, rules: Mapping[str, float] | None) -> WhatIfState:
+        """Budget rules per band (fractions; a cut beyond the whole budget is held at −100 %)."""
+        if rules is None:
+            return replace(self, rules=None)
+        return replace(self, rules={str(k): max(float(v), -1.0) for k, v in rules.items() if v == v})
+
+    def with_level1(self, weights: Mapping[str, float]) -> WhatIfState:
+        """Level-1 weights from elsewhere (a weighting method's): set as they are, locks and
+        lower-level points kept."""
+        return self._with_weights({c: float(v) for c, v in weights.items() if c in self.codes})
+
     def with_bands(self, bands: Bands) -> WhatIfState:
         return replace(self, bands=bands)
 
@@ -127,16 +147,17 @@ class WhatIfState:
     def reset(self) -> WhatIfState:
         """Back to the official weighting: official weights and bands, no locks, no overrides."""
         return replace(self, weights=dict(self.official), bands=self.official_bands, locked=(), lower={},
-                       history=(), settled=True)
+                       history=(), settled=True, rules=None)
 
-    def adopt(self, weights: Mapping[str, float], bands: Bands | None) -> WhatIfState:
+    def adopt(self, weights: Mapping[str, float], bands: Bands | None,
+              rules: Mapping[str, float] | None = None) -> WhatIfState:
         """A saved scenario's weights (level-1 codes to the sliders, every other code to the
-        overrides) and bands (None: the official ones)."""
+        overrides), bands (None: the official ones) and budget rules (None: the default)."""
         level1 = {c: float(v) for c, v in weights.items() if c in self.codes}
         lower = {str(c): float(v) for c, v in weights.items() if c not in self.codes}
         state = self._with_weights(level1)
         return replace(state, lower=lower, bands=bands if bands is not None else self.official_bands,
-                       settled=True)
+                       settled=True, rules=None if rules is None else dict(rules))
 
     def normalise(self) -> WhatIfState:
         """Scale the unlocked weights so the total is ``TOTAL`` again (equal shares when

@@ -425,6 +425,10 @@ MESSAGES.update({
     "cli_password": ("{user} 的密码：", "Password for {user}: "),
     "cli_password_again": ("再输入一次：", "Once more: "),
     "cli_password_mismatch": ("两次输入的密码不一致", "The two passwords differ"),
+    "cli_cr": ("一致性比率 CR = {cr:.4f}", "Consistency ratio CR = {cr:.4f}"),
+    "cli_consequence": ("{unit}  预算 {budget}  {rating}  调整 {change}  下年 {next}",
+                        "{unit}  budget {budget}  {rating}  change {change}  next year {next}"),
+    "cli_total_change": ("合计调整 {change} 万元", "Total change {change} (10k yuan)"),
 })
 
 
@@ -456,6 +460,34 @@ MESSAGES.update({
     "draws_positive": ("draws 必须是正整数", "draws must be a positive whole number"),
 })
 
+
+# weighting methods and the rules that apply a rating to next year's budget
+MESSAGES.update({
+    "method_level": ("层级“{level}”无效：可用 1（一级指标）或 leaf（末级指标）",
+                     "Level '{level}' is not valid: use 1 (level-1 indicators) or leaf"),
+    "method_unknown": ("未知的赋权方法：{method}（可用 equal、entropy、critic、ahp）",
+                       "Unknown weighting method: {method} (equal, entropy, critic or ahp)"),
+    "method_needs_units": ("{method} 赋权需要同一层级至少 2 个被评价单位，本表只有 {units} 个",
+                           "{method} weights need at least 2 scored units in one tier; this table has {units}"),
+    "method_no_spread": ("各单位的得分率没有差异，{method} 赋权无从区分指标",
+                         "The units' score rates do not differ: {method} cannot tell the indicators apart"),
+    "ahp_level": ("层次分析法（AHP）只用于一级指标", "AHP weights are for the level-1 indicators only"),
+    "ahp_no_pairs": ("层次分析法需要两两比较判断，如 --pairs \"A:B=3,A:C=1/2\"",
+                     "AHP needs pairwise judgements, e.g. --pairs \"A:B=3,A:C=1/2\""),
+    "ahp_pair_format": ("判断“{part}”格式应为 指标:指标=标度（如 A:B=3）", "The judgement '{part}' should read A:B=3"),
+    "ahp_value": ("标度“{value}”应为 1/9 至 9 之间的数（如 3 或 1/3）", "The judgement '{value}' must be between 1/9 and 9 (e.g. 3 or 1/3)"),
+    "ahp_self": ("指标“{code}”与自身的比较只能为 1", "Comparing '{code}' with itself can only be 1"),
+    "ahp_twice": ("“{a}”与“{b}”的比较给了两个不一致的值", "'{a}' against '{b}' is given twice with different values"),
+    "ahp_missing": ("缺少两两比较：{pairs}", "Missing pairwise judgements: {pairs}"),
+    "ahp_size": ("层次分析法最多比较 9 个指标，此处有 {n} 个", "AHP compares at most 9 indicators; there are {n}"),
+    "ahp_inconsistent": ("判断矩阵一致性比率 CR = {cr}，超过 {limit}：两两判断互相矛盾，请调整后再用",
+                         "The consistency ratio CR = {cr} exceeds {limit}: the judgements contradict each other; "
+                         "revise them before using these weights"),
+    "rule_format": ("规则“{part}”格式应为 等级=百分比（如 优=+10%）", "The rule '{part}' should read band=percent (e.g. 优=+10%)"),
+    "rule_range": ("规则“{part}”无效：调减不能超过全部预算（-100%）", "The rule '{part}' is not valid: a cut cannot exceed the whole budget (-100%)"),
+    "rule_label": ("规则中的等级“{label}”不在评级标准中（{labels}）", "The band '{label}' of a rule is not one of the bands ({labels})"),
+    "rule_missing": ("以下等级缺少规则：{labels}", "These bands have no rule: {labels}"),
+})
 
 class Refusal(ValueError):
     """A value the engine refuses, with its text in this catalogue: ``str()`` (and ``args[0]``) is

@@ -481,6 +481,64 @@ TEXT: dict[str, tuple[str, str]] = {
     # the data page and the library
     "prefilled_file": ("{stem}_模板.xlsx", "{stem}_template.xlsx"),
     "library_import_author": ("导入旧版文件库", "imported from the old file library"),
+    # weighting methods and 评价结果应用 (what-if page, deck, workbook)
+    "methods_title": ("权重从哪里来：赋权方法对比", "Where weights could come from: weighting methods"),
+    "methods_help": ("等权、熵权（得分率差异越大权重越大）、CRITIC（差异大且与其他指标相关性低的权重大）、"
+                     "层次分析法（按两两重要性判断）；数据方法用最底层 {units} 个被评价单位的得分率。",
+                     "Equal; entropy (the more the score rates differ, the more weight); CRITIC (differing and "
+                     "little correlated with the others: more weight); AHP (from pairwise judgements). The data "
+                     "methods use the score rates of the {units} units of the deepest tier."),
+    "method_official": ("官方权重", "Official"),
+    "method_equal": ("等权", "Equal"),
+    "method_entropy": ("熵权法", "Entropy"),
+    "method_critic": ("CRITIC 法", "CRITIC"),
+    "method_ahp": ("层次分析法（AHP）", "AHP"),
+    "method": ("方法", "Method"),
+    "method_ranks": ("名次变化单位数", "Units changing rank"),
+    "method_ratings": ("评级变化单位数", "Units changing band"),
+    "method_rules": ("10号权重规则", "Weight rules (No. 10)"),
+    "method_rules_ok": ("符合", "met"),
+    "method_rules_warn": ("{count} 条提示", "{count} warning(s)"),
+    "method_try": ("试用此权重", "Try these weights"),
+    "method_tried": ("已将“{method}”的权重放到滑块上", "The {method} weights are on the sliders"),
+    "ahp_editor": ("层次分析法：两两比较", "AHP: pairwise judgements"),
+    "ahp_editor_help": ("每一行：左边指标比右边重要多少（1 同等，3 稍重要，5 明显重要，7 强烈重要，9 极端重要；"
+                        "1/3 等为反过来）。", "Each row: how much more important the left indicator is than the "
+                        "right one (1 equal, 3 moderately, 5 strongly, 7 very strongly, 9 extremely; 1/3 etc. the "
+                        "other way round)."),
+    "ahp_cr": ("一致性比率 CR = {cr}（≤ 0.10 可接受）", "Consistency ratio CR = {cr} (≤ 0.10 is acceptable)"),
+    "consequences_title": ("评价结果应用：评级对下年预算的影响", "What a rating costs: next year's budget"),
+    "consequences_rules": ("结果应用规则（下年预算调整）", "Budget rules per band (next year)"),
+    "consequences_rule": ("{label} 调整（%）", "{label} change (%)"),
+    "consequences_moved": ("按此权重，{units} 个单位评级改变，较官方权重调动 {moved}（净变化 {net}）。",
+                           "This weighting changes the band of {units} unit(s) and moves {moved} against the "
+                           "official weights (net {net})."),
+    "consequences_none": ("按此权重，没有单位的评级和预算调整发生变化。",
+                          "Under this weighting no unit's band or budget change differs from the official one."),
+    "consequences_total": ("下年预算合计调整 {total}（官方权重 {official}）",
+                           "Total change of next year's budget {total} (official weights {official})"),
+    "consequences_no_budget": ("工作簿没有最底层被评价单位的预算，无法计算结果应用。",
+                               "The workbook gives no budget for the units of the deepest tier: nothing to apply."),
+    "budget_wan_unit": ("预算（万元）", "Budget (10k yuan)"),
+    "budget_change": ("调整（万元）", "Change (10k yuan)"),
+    "next_budget": ("下年预算（万元）", "Next year (10k yuan)"),
+    "official_change": ("官方权重调整", "Change, official"),
+    "scenario_change": ("方案调整", "Change, scenario"),
+    "moved": ("差额", "Difference"),
+    "msg_consequences": ("按结果应用规则，下年预算合计调整 {total}；{changed}",
+                         "Under the budget rules next year's budget changes by {total} in all; {changed}"),
+    "msg_consequences_moved": ("此权重方案较官方权重调动 {moved}，{units} 个单位评级改变",
+                               "this weighting moves {moved} against the official one, {units} unit(s) change band"),
+    "msg_consequences_same": ("与官方权重相同", "the same as under the official weights"),
+    "consequences_rule_line": ("规则：{rules}", "Rules: {rules}"),
+    "xlsx_sheet_consequences": ("结果应用", "Consequences"),
+    "xlsx_consequences_note": (
+        "下年预算调整 = 预算 × 该单位评级对应的调整比例（右侧规则，可修改）；评级取自“{scores}”表的评级公式，"
+        "修改权重、评级下限或调整比例后自动重算。单位为最底层被评价单位（预算含其下属单位）。",
+        "Next year's change = budget × the change for the unit's band (the rules on the right, editable); the "
+        "band is the rating formula of the '{scores}' sheet, so everything recalculates when the weights, the "
+        "band bounds or the rules change. Units: the scored units of the deepest tier (a budget includes the "
+        "units below)."),
     # the workbook export: sheet names and the notes above its tables
     "xlsx_sheet_weights": ('权重', 'Weights'),
     "xlsx_sheet_scores": ('评分表', 'Scores'),

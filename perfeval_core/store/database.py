@@ -31,7 +31,7 @@ import secrets
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from sqlalchemy import (
     event,
     exc,
     func,
+    inspect,
     select,
     text,
     update,
@@ -65,7 +66,7 @@ from perfeval_core.model.evaluation import Bands
 from perfeval_core.model.messages import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: scenarios keep their 评价结果应用 rules
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
 MODES: tuple[str, ...] = ("retotal", "renormalise")
@@ -114,9 +115,10 @@ class ScenarioRecord:
     author: str
     created_at: datetime  # timezone-aware UTC
     updated_at: datetime
+    rules: dict[str, float] | None = None  # 评价结果应用: band label → budget change (fraction)
 
     def to_scenario(self) -> Scenario:
-        return _to_scenario(self.weights, self.mode, self.bands)
+        return replace(_to_scenario(self.weights, self.mode, self.bands), rules=self.rules)
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ scenarios = Table(
     Column("weights", Text, nullable=False),  # JSON object: indicator code/name -> points
     Column("mode", String(32), nullable=False),
     Column("bands", Text, nullable=True),  # JSON {"labels", "lower"} (older rows: a list of thresholds), or NULL
+    Column("rules", Text, nullable=True),  # JSON {band label: budget change as a fraction}, or NULL: the default
     Column("note", Text, nullable=False, default=""),
     Column("author", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -360,6 +363,8 @@ class Store:
                         conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                     elif int(found) > SCHEMA_VERSION:
                         raise StoreUnavailable(f"数据库结构版本 {found} 比本程序（{SCHEMA_VERSION}）新，请升级程序")
+                    elif int(found) < SCHEMA_VERSION:
+                        _migrate(conn, int(found))
             self._ready = True
 
     def schema_version(self) -> int:
@@ -442,7 +447,8 @@ class Store:
     # scenarios
 
     def save_scenario(self, evaluation_key: str, name: str, weights: Mapping[str, float], mode: str,
-                      bands: Bands | Sequence[float] | None, note: str = "", author: str = "") -> ScenarioRecord:
+                      bands: Bands | Sequence[float] | None, note: str = "", author: str = "",
+                      rules: Mapping[str, float] | None = None) -> ScenarioRecord:
         """Create, or update the scenario of that evaluation with that name (one atomic upsert)."""
         name = _checked_name(name)
         if len(author) > MAX_SHORT_TEXT:
@@ -453,13 +459,15 @@ class Store:
             raise ValueError(f"未知的计分方式：{mode!r}（应为 {' / '.join(MODES)}）")
         weights_json = _dump_numbers({str(k): float(v) for k, v in weights.items()}, "权重")
         bands_json = _dump_bands(bands)
+        rules_json = None if rules is None else _dump_numbers({str(k): float(v) for k, v in rules.items()}, "结果应用规则")
         now = _now()
         values = {"evaluation_key": evaluation_key, "name": name, "weights": weights_json, "mode": mode,
-                  "bands": bands_json, "note": note, "author": author, "created_at": now, "updated_at": now}
+                  "bands": bands_json, "rules": rules_json, "note": note, "author": author, "created_at": now,
+                  "updated_at": now}
         stmt = self._insert(scenarios).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[scenarios.c.evaluation_key, scenarios.c.name],
-            set_={k: stmt.excluded[k] for k in ("weights", "mode", "bands", "note", "author", "updated_at")},
+            set_={k: stmt.excluded[k] for k in ("weights", "mode", "bands", "rules", "note", "author", "updated_at")},
         ).returning(*scenarios.c)
         with self._tx(write=True) as conn:
             row = conn.execute(stmt).one()
@@ -640,6 +648,13 @@ def _dump_numbers(value: dict[str, float] | list[float], what: str) -> str:
         raise ValueError(f"{what}中含有非有限数值（NaN 或无穷大）") from None
 
 
+def _migrate(conn: Connection, found: int) -> None:
+    """Bring a database of schema ``found`` to SCHEMA_VERSION, in the schema transaction."""
+    if found < 2 and "rules" not in {c["name"] for c in inspect(conn).get_columns("scenarios")}:
+        conn.execute(text("ALTER TABLE scenarios ADD COLUMN rules TEXT"))
+    conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+
+
 def _dump_bands(bands: Bands | Sequence[float] | None) -> str | None:
     """Bands as JSON: ``{"labels": [...], "lower": [...]}`` (bare thresholds take the default labels)."""
     if bands is None:
@@ -676,9 +691,10 @@ def _weights_and_bands(row: Any) -> tuple[dict[str, float], Bands | None]:
 
 def _scenario(row: Any) -> ScenarioRecord:
     weights, bands = _weights_and_bands(row)
+    rules = None if row.rules is None else {str(k): float(v) for k, v in json.loads(row.rules).items()}
     return ScenarioRecord(id=int(row.id), evaluation_key=row.evaluation_key, name=row.name, weights=weights,
                           mode=row.mode, bands=bands, note=row.note, author=row.author,
-                          created_at=_utc(row.created_at), updated_at=_utc(row.updated_at))
+                          created_at=_utc(row.created_at), updated_at=_utc(row.updated_at), rules=rules)
 
 
 _STORES: dict[str, Store] = {}
