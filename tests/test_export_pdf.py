@@ -141,10 +141,13 @@ def test_a_scenario_changes_the_numbers_in_the_pdf(samples, pdfs, tmp_path):
     pdf = tmp_path / "scenario.pdf"
     pdf.write_bytes(deck_pdf(ev, SCENARIO, "zh"))
     shown = views(ev, SCENARIO, "zh")
-    assert len(PdfReader(pdf).pages) == len(PdfReader(pdfs["hohhot", "zh"]).pages) + 1 == len(shown) + 1
-    last = squeezed(page_text(pdf, len(shown) + 1))
+    # the scenario and the weighting methods beside it: two more pages than the official deck
+    assert len(PdfReader(pdf).pages) == len(PdfReader(pdfs["hohhot", "zh"]).pages) + 2 == len(shown) + 1
+    page = [v.key for v in shown].index("scenario") + 2  # after the title page
+    last = squeezed(page_text(pdf, page))
     assert "权重模拟" in last and "81.18→82.76" in last and "玉泉区" in last
-    official = "".join(squeezed(page_text(pdfs["hohhot", "zh"], k)) for k in range(1, len(shown) + 1))
+    official_pages = len(PdfReader(pdfs["hohhot", "zh"]).pages)
+    official = "".join(squeezed(page_text(pdfs["hohhot", "zh"], k)) for k in range(1, official_pages + 1))
     assert "82.76" not in official
     assert "含模拟方案对比" in squeezed(page_text(pdf, 1))
 
@@ -183,7 +186,8 @@ def test_cli_export_writes_the_pdf_and_the_html(tmp_path, capsys):
     pdf, html = tmp_path / "deck.pdf", tmp_path / "report.html"
     assert main(["export", str(SAMPLES / "tangshan_2024_evaluation.xlsx"), "--pdf", str(pdf), "--html", str(html)]) == 0
     assert capsys.readouterr().out.split() == [str(pdf), str(html)]
-    assert pdf.read_bytes()[:5] == b"%PDF-" and len(PdfReader(pdf).pages) == 4
+    # title, headline, categories, findings, 结果应用
+    assert pdf.read_bytes()[:5] == b"%PDF-" and len(PdfReader(pdf).pages) == 5
     text = html.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "城市社区党组织服务群众专项经费" in text
 

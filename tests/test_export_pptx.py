@@ -68,7 +68,8 @@ def all_runs(prs):
 
 def test_hohhot_views_in_order_with_messages(hohhot_views):
     keys = [v.key for v in hohhot_views]
-    assert keys == ["headline", "ranking", "budget", "categories", "satisfaction", "findings", "scenario"]
+    assert keys == ["headline", "ranking", "budget", "categories", "satisfaction", "findings", "scenario", "methods",
+                    "consequences"]
     by_key = {v.key: v for v in hohhot_views}
     assert by_key["ranking"].message.startswith("赛罕区得分最高（87.45），和林格尔县最低（72.74）")
     assert by_key["headline"].message.startswith("综合得分 81.18，评级“良”")
@@ -207,8 +208,9 @@ def test_scenario_slide_only_with_a_scenario(hohhot_deck, hohhot):
     assert t("page_whatif") in titles
     plain = Presentation(io.BytesIO(deck_bytes(hohhot.evaluation)))
     plain_titles = [slide_texts(s)[0] for s in list(plain.slides)[1:]]
-    assert t("page_whatif") not in plain_titles
-    assert len(plain.slides) == len(hohhot_deck.slides) - 1
+    assert t("page_whatif") not in plain_titles and t("methods_title") not in plain_titles
+    assert t("consequences_title") in plain_titles  # what a rating costs, under the official weights too
+    assert len(plain.slides) == len(hohhot_deck.slides) - 2  # the scenario and the methods beside it
 
 
 def test_tangshan_deck_skips_satisfaction(tangshan_deck_bytes, tangshan):

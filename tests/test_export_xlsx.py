@@ -105,7 +105,7 @@ def test_cached_values_equal_the_engine(ev, model, key):
 def test_workbook_layout_and_formulas(ev, model):
     data = workbook_bytes(ev, SCENARIOS["benefit40"])
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    assert book.sheet_names == ["权重", "评分表", "资金", "项目分类", "方案"]
+    assert book.sheet_names == ["权重", "评分表", "资金", "项目分类", "方案", "结果应用"]
     wb = openpyxl.load_workbook(io.BytesIO(data))
     pos = score_columns(ev)
     ws = wb["评分表"]
@@ -166,7 +166,7 @@ def test_budget_categories_and_scenario_sheets(ev, model):
 def test_english_labels(ev, model):
     data = workbook_bytes(ev, None, lang="en")
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    assert book.sheet_names == ["Weights", "Scores", "Budget", "Categories", "Scenario"]
+    assert book.sheet_names == ["Weights", "Scores", "Budget", "Categories", "Scenario", "Consequences"]
     raw = _sheet(data, "Scores")
     pos = score_columns(ev)
     assert raw.iloc[pos["header_row"], 0] == "Unit"

@@ -247,3 +247,66 @@ def test_cli_weights_and_consequences(capsys, model):
     assert all(set(u) == {"unit", "budget", "rating", "change", "next_budget"} for u in out["units"])
     assert main(["consequences", path, "--rules", "优=+10%"]) == 2
     assert "差" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- exports
+
+def _consequence_rows(path_or_bytes):
+    """The 结果应用 sheet's unit rows: unit, budget, rating, change."""
+    import io
+
+    import pandas as pd
+
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    raw = pd.read_excel(source, sheet_name="结果应用", header=None, engine="calamine")
+    body = raw.iloc[4:].reset_index(drop=True)
+    body = body[body[0].notna() & (body[0] != "合计")]
+    return pd.DataFrame({"unit": body[0].astype(str), "budget": body[1].astype(float), "rating": body[2].astype(str),
+                         "change": body[4].astype(float)}).reset_index(drop=True)
+
+
+def test_the_workbook_applies_the_rules_live(model, tmp_path):
+    import io
+
+    import openpyxl
+
+    from perfeval_core.present.export_xlsx import workbook_bytes
+
+    from .test_export_xlsx import _recalculate, _soffice
+
+    rules = {"优": 0.15, "良": 0.0, "中": -0.2, "差": -1.0}
+    scenario = Scenario({"效益": 60}, "renormalise", rules=rules)
+    data = workbook_bytes(model, scenario)
+    expected = cons.consequences(model, rules, scenario).table
+    cached = _consequence_rows(data)
+    assert cached["unit"].tolist() == expected["unit"].tolist()
+    np.testing.assert_allclose(cached["change"], expected["change"], atol=1e-9)
+    assert cached["rating"].tolist() == expected["rating"].tolist()
+    binary = _soffice()
+    if binary is None:
+        pytest.skip("LibreOffice (soffice) is not installed; CI installs libreoffice-calc-nogui")
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir(), out.mkdir()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["结果应用"]
+    ws.cell(5, 9).value = 0.25  # 优 from +15 % to +25 %: the rules are input cells
+    wb.save(src / "rules.xlsx")
+    _recalculate(binary, [src / "rules.xlsx"], out)
+    again = _consequence_rows(out / "rules.xlsx")
+    edited = cons.consequences(model, {**rules, "优": 0.25}, scenario).table
+    np.testing.assert_allclose(again["change"], edited["change"], atol=1e-9)
+    assert again["rating"].tolist() == edited["rating"].tolist()
+
+
+def test_the_deck_has_the_consequences_and_methods_slides(model):
+    from perfeval_core.present.export_pptx import deck
+
+    scenario = Scenario({"效益": 60}, "renormalise")
+    from perfeval_core.present.slides import views
+
+    keys = [v.key for v in views(model, scenario, "zh")]
+    assert keys[-2:] == ["methods", "consequences"]
+    moved = cons.compare(model, model.score(), model.score(scenario), cons.DEFAULT_RULES)
+    text = "\n".join(shape.text_frame.text for slide in deck(model, scenario, "zh").slides
+                     for shape in slide.shapes if shape.has_text_frame)
+    assert f"{moved.band_changes} 个单位评级改变" in text and "熵权法" in text

@@ -65,7 +65,7 @@ def parse_rules(text: str, bands: Bands) -> dict[str, float]:
 
 def format_rules(rules: Mapping[str, float]) -> str:
     """The rule set as ``parse_rules`` reads it back: ``优=+10%,良=+0%,…``."""
-    return ",".join(f"{label}={value * 100:+g}%" for label, value in rules.items())
+    return ",".join(f"{label}={value * 100:+g}%" if value else f"{label}=0%" for label, value in rules.items())
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_core.analysis import budget as budget_mod
+from perfeval_core.analysis import consequences
 from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.model.evaluation import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, Evaluation
 from perfeval_core.model.rating import threshold_values
@@ -58,7 +59,7 @@ from perfeval_core.present.style import (
     band_colors,
 )
 
-SHEETS = ("weights", "scores", "budget", "categories", "scenario")  # names: i18n "xlsx_sheet_<key>"
+SHEETS = ("weights", "scores", "budget", "categories", "scenario", "consequences")  # names: i18n "xlsx_sheet_<key>"
 
 # score sheet: helper rows (level-1 no., effective points), two header rows (codes, names), data
 SCORE_GROUP_ROW, SCORE_WEIGHT_ROW, SCORE_HEADER_ROW, SCORE_NAME_ROW, SCORE_FIRST_ROW = 2, 3, 4, 5, 6
@@ -181,6 +182,7 @@ class _Formats:
         inputs = {**base, **border, "num_format": "0.00##", "font_color": XLSX_INPUT_TEXT, "bg_color": XLSX_INPUT_FILL,
                   "locked": False}
         self.input = book.add_format(inputs)
+        self.input_pct = book.add_format({**inputs, "num_format": "+0.0%;-0.0%;0%"})
         self.input_l1 = book.add_format({**inputs, "bold": True, "bg_color": XLSX_INPUT_L1_FILL, "border": 2,
                                          "border_color": XLSX_INPUT_L1_BORDER})
         self.bands = [book.add_format({"bg_color": color, "font_color": WHITE, "bold": True})
@@ -286,6 +288,7 @@ class _Writer:
         self.budget_sheet()
         self.categories_sheet()
         self.scenario_sheet()
+        self.consequences_sheet()
         self.book.close()
         return self.buffer.getvalue()
 
@@ -659,6 +662,55 @@ class _Writer:
             if last >= first:
                 self.formula(ws, row, 1 + j, f"=SUM({_cell(first, 1 + j)}:{_cell(last, 1 + j)})", fmt, value)
         return row + 2
+
+    def consequences_sheet(self) -> None:
+        """评价结果应用: per unit of the deepest scored tier, budget × the rule of its rating (the
+        score sheet's live rating), with the rules as input cells; cached values are the engine's."""
+        f, res = self.fmt, self.result
+        ws = self._sheet(self.names["consequences"])
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 5, 14)
+        ws.set_column(7, 8, 12)
+        rules = consequences.rules_of(self.scenario.rules if self.scenario is not None else None, res.bands)
+        table = consequences.apply(self.model, res, rules).table
+        rows = consequences.unit_rows(self.model)
+        ws.write_string(0, 0, self.L("xlsx_consequences_title"), f.title)
+        ws.merge_range(1, 0, 1, 8, "", f.note)
+        ws.write_string(1, 0, t("xlsx_consequences_note", self.lang, scores=self.names["scores"]), f.note)
+        ws.set_row(1, 44 if self.lang == "zh" else 58)
+        header = 3
+        ws.write_string(header - 1, 7, self.L("xlsx_rules"), f.section)  # rows in order: constant_memory
+        for j, key in enumerate(("unit", "budget_wan_unit", "rating", "xlsx_rule_rate", "budget_change", "next_budget")):
+            ws.write_string(header, j, t(key, self.lang), f.header)
+        ws.write_string(header, 7, self.L("xlsx_rule_band"), f.header)
+        ws.write_string(header, 8, self.L("xlsx_rule_rate"), f.header)
+        labels = list(res.bands.labels)
+        first = header + 1
+        rule_labels = _col_range(7, first, first + len(labels) - 1)
+        rule_rates = _col_range(8, first, first + len(labels) - 1)
+        last_unit = first + len(table) - 1
+        for k in range(max(len(table), len(labels)) + 1):
+            r = first + k
+            if k < len(table):
+                unit = table.iloc[k]
+                self.text(ws, r, 0, unit["unit"], f.text)
+                rating_ref = _ref(self.names["scores"], self.s_first + int(rows[k]), self.s_rating)
+                self.formula(ws, r, 2, f"={rating_ref}", f.center, unit["rating"])
+                if math.isfinite(float(unit["budget"])):
+                    self.num(ws, r, 1, unit["budget"], f.wan)
+                    rate = rules.get(unit["rating"], 0.0)
+                    self.formula(ws, r, 3, f"=IFERROR(INDEX({rule_rates},MATCH({_cell(r, 2)},{rule_labels},0)),0)",
+                                 f.pct, rate)
+                    self.formula(ws, r, 4, f"={_cell(r, 1)}*{_cell(r, 3)}", f.wan, unit["change"])
+                    self.formula(ws, r, 5, f"={_cell(r, 1)}+{_cell(r, 4)}", f.wan, unit["next_budget"])
+            elif k == len(table) and len(table):
+                ws.write_string(r, 0, self.L("xlsx_sum"), f.bold_text)
+                for col in (1, 4, 5):
+                    value = float(np.nansum(table[["budget", "change", "next_budget"][(1, 4, 5).index(col)]]))
+                    self.formula(ws, r, col, f"=SUM({_col_range(col, first, last_unit)})", f.wan, value)
+            if k < len(labels):
+                ws.write_string(r, 7, labels[k], f.bands[min(k, len(f.bands) - 1)])
+                ws.write_number(r, 8, rules[labels[k]], f.input_pct)
 
     def scenario_sheet(self) -> None:
         f, tree = self.fmt, self.model.tree

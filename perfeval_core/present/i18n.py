@@ -531,6 +531,9 @@ TEXT: dict[str, tuple[str, str]] = {
                                "this weighting moves {moved} against the official one, {units} unit(s) change band"),
     "msg_consequences_same": ("与官方权重相同", "the same as under the official weights"),
     "consequences_rule_line": ("规则：{rules}", "Rules: {rules}"),
+    "consequences_kpi": ("下年预算合计调整", "Next year's total change"),
+    "msg_methods": ("与官方权重相比，评级改变最多的赋权方法是{method}（{count} 个单位）",
+                    "Against the official weights, {method} changes the band of the most units ({count})"),
     "xlsx_sheet_consequences": ("结果应用", "Consequences"),
     "xlsx_consequences_note": (
         "下年预算调整 = 预算 × 该单位评级对应的调整比例（右侧规则，可修改）；评级取自“{scores}”表的评级公式，"
@@ -545,6 +548,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "xlsx_sheet_budget": ('资金', 'Budget'),
     "xlsx_sheet_categories": ('项目分类', 'Categories'),
     "xlsx_sheet_scenario": ('方案', 'Scenario'),
+    "xlsx_consequences_title": ("评价结果应用：下年预算调整", "Consequences: next year's budget"),
+    "xlsx_rule_band": ("评级", "Band"),
+    "xlsx_rule_rate": ("调整比例", "Change"),
+    "xlsx_rules": ("调整规则（可修改）", "Rules (editable)"),
+    "xlsx_sum": ("合计", "Total"),
     "xlsx_weights_note": (
         '有效分值公式（权重是相对的）：一级指标有效分值 = 方案分值 × 满分（{total:g}）÷ 全部一级指标方案分值之和（“{l1}”行）；下级指标有效分值 = 方案分值 ÷ 同一上级下各指标方案分值之和（上级行“{children}”列）× 上级有效分值。因此末级有效分值 = 末级方案分值 × （一级方案分值 ÷ 该一级下末级方案分值之和）× （{total:g} ÷ 一级方案分值之和）（各上级方案分值等于其下级之和时）。修改一级指标的方案分值：其下级按原比例缩放，各一级指标按比例折算，合计始终为 {total:g}，与看板中以全部一级指标分值为方案、renormalise 方式的评分一致。评级：综合得分保留两位小数后与右侧下限比较（≥ 下限即达到该档）。',
         "Effective points (weights are relative): a level-1 indicator's effective points = its scenario points × the full score ({total:g}) ÷ the sum of all level-1 scenario points (row '{l1}'); any other indicator's effective points = its scenario points ÷ the sum of the scenario points of its parent's children (column '{children}' of the parent's row) × the parent's effective points. So a leaf's effective points = its scenario points × (level-1 scenario points ÷ sum of that level-1 indicator's leaves' scenario points) × ({total:g} ÷ sum of level-1 scenario points) when every parent's scenario points equal the sum of its children's. Changing a level-1 weight rescales its children in proportion; the total always stays {total:g}, as the dashboard scores a scenario giving every level-1 weight in renormalise mode. Ratings compare the total rounded to 2 decimals with the lower bounds on the right (≥ bound reaches the band).",

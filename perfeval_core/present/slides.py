@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from perfeval_core.analysis import budget as budget_mod
+from perfeval_core.analysis import consequences, methods
 from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.analysis.whatif import compare
 from perfeval_core.model.evaluation import Evaluation
@@ -80,7 +81,69 @@ def views(source: Evaluation | ScoringModel, scenario: Scenario | None = None, l
         view = _scenario(ev, model, official, scenario, lang)
         if view is not None:
             out.append(view)
+        view = _methods(ev, model, lang)
+        if view is not None:
+            out.append(view)
+    view = _consequences(model, official, scenario, lang)
+    if view is not None:
+        out.append(view)
     return out
+
+
+CONSEQUENCE_ROWS = 10  # units on the 结果应用 slide: the largest changes
+
+
+def _consequences(model: ScoringModel, official: ScoreResult, scenario: Scenario | None,
+                  lang: str) -> SlideView | None:
+    """评价结果应用: next year's budget under the rules, and what a scenario moves."""
+    result = model.score(scenario) if scenario is not None else official
+    rules = consequences.rules_of(scenario.rules if scenario is not None else None, result.bands)
+    moved = consequences.compare(model, official, result, rules)
+    frame = moved.scenario.table
+    if frame["budget"].isna().all():
+        return None
+    if scenario is not None and (scenario.weights or scenario.bands):
+        changed = (text("msg_consequences_moved", lang, moved=fmt_wan(moved.moved, lang), units=moved.band_changes)
+                   if moved.band_changes or moved.moved >= 0.005 else text("msg_consequences_same", lang))
+    else:
+        changed = text("consequences_rule_line", lang, rules=consequences.format_rules(rules))
+    message = text("msg_consequences", lang, total=fmt_wan(moved.scenario.total_change, lang), changed=changed)
+    top = frame.assign(_size=frame["change"].abs()).sort_values("_size", ascending=False, kind="stable")
+    top = top[top["change"].abs() >= 0.005].head(CONSEQUENCE_ROWS)
+    table = pd.DataFrame({
+        t("unit", lang): top["unit"], t("budget_wan_unit", lang): top["budget"].map(fmt_amount),
+        t("rating", lang): top["rating"].replace("", "—"),
+        t("budget_change", lang): top["change"].map(lambda v: ("+" if v > 0 else "") + fmt_amount(v)),
+    }).reset_index(drop=True) if len(top) else None
+    kpis = [(t("consequences_kpi", lang), fmt_wan(moved.scenario.total_change, lang),
+             text("consequences_rule_line", lang, rules=consequences.format_rules(rules)))]
+    bullets = [text("consequences_rule_line", lang, rules=consequences.format_rules(rules))]
+    if len(frame) > len(top):
+        bullets.append(t("present_more", lang, count=len(frame) - len(top)))
+    return SlideView("consequences", t("consequences_title", lang), message, kpis=kpis if table is None else [],
+                     table=table, bullets=bullets, rating_columns=(t("rating", lang),),
+                     band_colors=band_color_map(result.bands.labels))
+
+
+def _methods(ev: Evaluation, model: ScoringModel, lang: str) -> SlideView | None:
+    """The official weights beside what equal, entropy and CRITIC weighting would give."""
+    depth = int(model.unit_depth.max()) if len(model.unit_depth) else 0
+    candidates = [c for c in methods.side_by_side(model, depth) if c.weights is not None]
+    if len(candidates) < 2:
+        return None
+    tree = model.tree
+    codes = [tree.codes[i] for i in tree.level1]
+    names = dict(zip(tree.codes, tree.names))
+    table = pd.DataFrame({t("method", lang): [t(f"method_{c.method}", lang) for c in candidates],
+                          **{names[code]: [fmt_number(c.weights[code]) for c in candidates if c.weights] for code in codes},
+                          t("method_ratings", lang): [str(c.rating_changes) for c in candidates],
+                          t("method_rules", lang): [t("method_rules_ok", lang) if not c.warnings
+                                                    else t("method_rules_warn", lang, count=len(c.warnings))
+                                                    for c in candidates]})
+    worst = max(candidates, key=lambda c: c.rating_changes)
+    message = t("msg_methods", lang, method=t(f"method_{worst.method}", lang), count=worst.rating_changes)
+    bullets = [t("methods_help", lang, units=int((model.unit_depth == depth).sum()))]
+    return SlideView("methods", t("methods_title", lang), message, table=table, bullets=bullets)
 
 
 def _headline(ev: Evaluation, d: dict, lang: str) -> SlideView:
