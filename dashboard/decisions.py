@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.state import Context
 from dashboard.ui import message, plain, table
 from perfeval_core.analysis import consequences as cons
-from perfeval_core.analysis.methods import CR_LIMIT, ahp, side_by_side
+from perfeval_core.analysis.methods import ahp, side_by_side
 from perfeval_core.analysis.scoring import ScoreResult, ScoringModel
 from perfeval_core.analysis.whatif_state import WhatIfState
 from perfeval_core.model.messages import Refusal
@@ -37,21 +37,22 @@ def ahp_pairs(codes: list[str]) -> dict[tuple[str, str], float]:
             for i, a in enumerate(codes) for b in codes[i + 1:]}
 
 
-def ahp_editor(ctx: Context, model: ScoringModel, codes: list[str], names: dict[str, str]) -> dict[tuple[str, str], float]:
+def ahp_editor(ctx: Context, model: ScoringModel, codes: list[str], names: dict[str, str]) -> None:
+    """One Saaty-scale slider per pair of level-1 indicators, three to a row, and the CR."""
     t = ctx.t
     st.markdown(f"**{t('ahp_editor')}**")
     st.caption(t("ahp_editor_help"))
-    for i, a in enumerate(codes):
-        for b in codes[i + 1:]:
-            st.select_slider(f"{plain(names[a])} : {plain(names[b])}", SCALE, value="1", key=ahp_key(a, b))
-    pairs = ahp_pairs(codes)
-    weights = ahp(model, pairs)
+    pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1:]]
+    for start in range(0, len(pairs), 3):
+        for column, (a, b) in zip(st.columns(3), pairs[start:start + 3]):
+            column.select_slider(f"{plain(names[a])} : {plain(names[b])}", SCALE, value="1", key=ahp_key(a, b))
+    weights = ahp(model, ahp_pairs(codes))
     cr = weights.cr or 0.0
-    (st.warning if cr > CR_LIMIT else st.caption)(t("ahp_cr", cr=f"{cr:.3f}"))
     if weights.notes:
         key, params = weights.notes[0]
         st.warning(message(t, key, **params), icon=":material/rule:")
-    return pairs
+    else:
+        st.caption(t("ahp_cr", cr=f"{cr:.3f}"))
 
 
 def methods_panel(ctx: Context, model: ScoringModel, depth: int, state: Callable[[], WhatIfState],
@@ -65,11 +66,9 @@ def methods_panel(ctx: Context, model: ScoringModel, depth: int, state: Callable
     deepest = int(np.sum(model.unit_depth == model.unit_depth.max())) if len(model.unit_depth) else 0
     with st.expander(t("methods_title")):
         st.caption(t("methods_help", units=deepest))
-        left, right = st.columns([3, 2], gap="large")
-        with right:
-            pairs = ahp_editor(ctx, model, codes, names)
         now = state()
-        candidates = side_by_side(model, depth, pairs, now.lower)
+        # the judgements as the editor below holds them (it is drawn after the table it feeds)
+        candidates = side_by_side(model, depth, ahp_pairs(codes), now.lower)
         rows = []
         for c in candidates:
             row: dict[str, object] = {"method": t(METHOD_KEYS[c.method])}
@@ -81,23 +80,23 @@ def methods_panel(ctx: Context, model: ScoringModel, depth: int, state: Callable
                 row.update(ranks=c.rank_changes, ratings=c.rating_changes,
                            rules=t("method_rules_ok") if not c.warnings else t("method_rules_warn", count=len(c.warnings)))
             rows.append(row)
-        frame = pd.DataFrame(rows)
-        with left:
-            table(frame, column_config={
-                "method": t("method"), **{c: st.column_config.NumberColumn(plain(names[c]), format="%.2f") for c in codes},
-                "ranks": st.column_config.NumberColumn(t("method_ranks"), format="%d"),
-                "ratings": st.column_config.NumberColumn(t("method_ratings"), format="%d"),
-                "rules": t("method_rules")})
-            for c in candidates:
-                if c.method == "official" or c.weights is None:
-                    continue
-                for key, params in c.warnings:
-                    st.caption(t(METHOD_KEYS[c.method]) + t("colon") + message(t, key, **params))
-            buttons = [c for c in candidates if c.method != "official" and c.weights is not None]
-            for column, c in zip(st.columns(max(len(buttons), 1)), buttons):
-                column.button(t(METHOD_KEYS[c.method]), key=f"try_{c.method}", help=t("method_try"),
-                              icon=":material/tune:", on_click=_try, args=(state, put, c.weights, t(METHOD_KEYS[c.method])),
-                              width="stretch")
+        table(pd.DataFrame(rows), column_config={
+            "method": t("method"), **{c: st.column_config.NumberColumn(plain(names[c]), format="%.2f") for c in codes},
+            "ranks": st.column_config.NumberColumn(t("method_ranks"), format="%d"),
+            "ratings": st.column_config.NumberColumn(t("method_ratings"), format="%d"),
+            "rules": t("method_rules")})
+        for c in candidates:
+            if c.method == "official" or c.weights is None:
+                continue
+            for key, params in c.warnings:
+                st.caption(t(METHOD_KEYS[c.method]) + t("colon") + message(t, key, **params))
+        buttons = [c for c in candidates if c.method != "official" and c.weights is not None]
+        st.markdown(f"**{t('method_try')}**")
+        for column, c in zip(st.columns(max(len(buttons), 1)), buttons):
+            column.button(t(METHOD_KEYS[c.method]), key=f"try_{c.method}", icon=":material/tune:",
+                          on_click=_try, args=(state, put, c.weights, t(METHOD_KEYS[c.method])), width="stretch")
+        st.divider()
+        ahp_editor(ctx, model, codes, names)
 
 
 def _try(state: Callable[[], WhatIfState], put: Callable[[WhatIfState], None], weights: dict[str, float],

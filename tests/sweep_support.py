@@ -110,6 +110,8 @@ ZH_ALLOWED_WORDS = frozenset(w.lower() for w in (
     "ID", "URL", "KPI", "MB", "KB", "GB", "Ctrl",
     # the language switch names each language in its own language
     "English",
+    # weighting methods as Chinese practice names them (层次分析法（AHP）, CRITIC 法) and AHP's 一致性比率 CR
+    "AHP", "CRITIC", "CR",
     # the bundled samples' and the benchmark's file names (shown in the evaluation selector)
     "hohhot", "tangshan", "evaluation", "score", "table", "synthetic",
 ))
