@@ -38,6 +38,9 @@ def current(model: ScoringModel, key: str, bands: Bands) -> WhatIfState:
     band inputs read it themselves, the lower-level overrides are read here)."""
     state = st.session_state.get(KEY)
     if isinstance(state, WhatIfState) and state.key == key:
+        if state.official_bands != bands:  # the language switch relabelled the bands
+            state = state.relabelled(bands)
+            keep(state)
         return state
     fresh = WhatIfState.start(model, key, bands)
     if state is None:  # the session's first what-if: the address may carry overrides

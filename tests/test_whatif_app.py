@@ -259,3 +259,14 @@ def test_budget_rules_move_money_and_are_saved_with_the_scenario(hohhot):
     at.button(key=f"load_{saved.id}").click().run()
     assert at.number_input(key="rule_0").value == pytest.approx(20.0)
     assert weights(at)["D"] == pytest.approx(60.0)
+
+
+def test_switching_language_keeps_the_bands_in_the_new_language():
+    at = open_page()
+    at.number_input(key="band_0").set_value(85.0).run()
+    at.sidebar.button_group(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.number_input(key="band_0").label.startswith("Excellent") and at.number_input(key="band_0").value == 85.0
+    assert at.number_input(key="rule_0").label.startswith("Excellent")
+    ratings = set(live_data(at)["rule"]["labels"])
+    assert ratings == {"Excellent", "Good", "Fair", "Poor"}

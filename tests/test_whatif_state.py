@@ -149,3 +149,13 @@ def test_budget_rules_and_a_methods_weights(state):
     assert loaded.consequence_rules["优"] == 0.2
     tried = state.lock(["A"]).with_level1({"A": 10, "B": 20, "C": 30, "D": 40, "Z": 5})
     assert tried.weights == {"A": 10.0, "B": 20.0, "C": 30.0, "D": 40.0} and tried.locked == ("A",)
+
+
+def test_the_language_switch_relabels_the_bands_and_rules(state):
+    english = Bands(("Excellent", "Good", "Fair", "Poor"), state.official_bands.lower)
+    mine = state.with_thresholds([85, 75, 60]).with_rules({"优": 0.2, "良": 0.0, "中": -0.1, "差": -1.0})
+    switched = mine.relabelled(english)
+    assert switched.bands == Bands(english.labels, (85.0, 75.0, 60.0, 0.0))
+    assert switched.consequence_rules == {"Excellent": 0.2, "Good": 0.0, "Fair": -0.1, "Poor": -1.0}
+    assert switched.relabelled(state.official_bands).bands == mine.bands  # and back
+    assert state.relabelled(state.official_bands) is state

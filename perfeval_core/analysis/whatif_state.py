@@ -136,6 +136,17 @@ class WhatIfState:
         lower-level points kept."""
         return self._with_weights({c: float(v) for c, v in weights.items() if c in self.codes})
 
+    def relabelled(self, official: Bands) -> WhatIfState:
+        """The same state under the official bands' labels in another language (the language
+        switch relabels 优/良/中/差 as Excellent/Good/…): labels follow by position, bounds stay."""
+        old = self.official_bands
+        if official == old or len(official.labels) != len(old.labels):
+            return self if official == old else replace(self, official_bands=official)
+        rename = dict(zip(old.labels, official.labels))
+        bands = Bands(tuple(rename.get(x, x) for x in self.bands.labels), self.bands.lower)
+        rules = None if self.rules is None else {rename.get(k, k): v for k, v in self.rules.items()}
+        return replace(self, official_bands=official, bands=bands, rules=rules)
+
     def with_bands(self, bands: Bands) -> WhatIfState:
         return replace(self, bands=bands)
 
