@@ -45,6 +45,7 @@ navigation = st.navigation({
         page("scoresheet.py", "scoresheet", ":material/table_view:"),
         page("satisfaction.py", "satisfaction", ":material/sentiment_satisfied:"),
         page("findings.py", "findings", ":material/fact_check:"),
+        page("targets.py", "targets", ":material/flag:"),
         page("portfolio.py", "portfolio", ":material/compare:"),
     ],
     t("section_manage", lang): [

@@ -10,7 +10,7 @@ from .conftest import ROOT, SAMPLES
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "districts", "budget", "categories", "whatif", "robustness", "present", "scoresheet", "satisfaction",
-         "findings", "portfolio", "data", "admin"]
+         "findings", "targets", "portfolio", "data", "admin"]
 TANGSHAN = "tangshan_2024_evaluation.xlsx"
 
 

@@ -88,3 +88,28 @@ def test_a_file_name_written_as_markdown_shows_as_typed():
     rendered = [e.value for e in at.error] + [m.value for m in at.markdown]
     assert any(plain(name) in text for text in rendered), rendered  # escaped by the one helper (tests/test_user_text.py)
     assert not any("![x](http://example.invalid" in text or "http://" in text for text in rendered)
+
+
+def test_the_targets_page_reads_a_self_evaluations_targets():
+    from perfeval_core.analysis import targets
+    from perfeval_core.io.loader import load_bytes
+
+    data = self_evaluation()
+    at = upload([("自评表.xlsx", data)])
+    at.switch_page(str(ROOT / "pages" / "targets.py")).run()
+    assert not at.exception
+    expected = targets.counts(targets.assess(load_bytes(data, "自评表.xlsx").evaluation))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["达成"] == str(expected["met"]) and metrics["部分达成"] == str(expected["partly"])
+    assert metrics["目标偏低"] == str(expected["too_easy"]) and metrics["目标无法衡量"] == str(expected["unmeasurable"])
+    assert any("101号" in w.value for w in at.warning)
+    frame = next(d.value for d in at.dataframe if "target" in d.value.columns)
+    assert "部分未达标" in frame["deviation"].tolist()
+
+
+def test_the_targets_page_says_when_there_are_none():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "targets.py")).run()  # the bundled sample: an evaluation report
+    assert not at.exception
+    assert any("没有年度指标值与实际完成值" in i.value for i in at.info)

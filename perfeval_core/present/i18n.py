@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_scoresheet": ("评分表", "Score sheet"),
     "page_satisfaction": ("满意度", "Satisfaction"),
     "page_findings": ("问题整改", "Findings"),
+    "page_targets": ("目标完成", "Targets"),
     "page_portfolio": ("项目对比", "Portfolio"),
     "page_data": ("数据", "Data"),
     "help_overview": ("所选评价的综合得分、评级、预算执行与项目概况，以及报告结论和主要问题。",
@@ -53,6 +54,8 @@ TEXT: dict[str, tuple[str, str]] = {
                         "The full indicator tree with points, scores, rates and deduction reasons for every unit."),
     "help_satisfaction": ("满意度与参与度，按年龄段和地区。", "Satisfaction and participation by age group and district."),
     "help_findings": ("评价发现的问题及整改状态。", "Problems found and their follow-up status."),
+    "help_targets": ("自评表的年度指标值与实际完成值：完成情况、偏差原因、目标是否偏低或无法衡量。",
+                     "Targets and actuals of the self-evaluation: completion, reasons, targets too easy or unmeasurable."),
     "help_portfolio": ("已加载的全部评价并排对比。", "Every loaded evaluation side by side."),
     "help_data": ("上传工作簿、查看校验报告、下载模板与示例、管理工作簿库。",
                   "Upload workbooks, read the validation report, download the template and samples, manage the library."),
@@ -542,6 +545,34 @@ TEXT: dict[str, tuple[str, str]] = {
         "band is the rating formula of the '{scores}' sheet, so everything recalculates when the weights, the "
         "band bounds or the rules change. Units: the scored units of the deepest tier (a budget includes the "
         "units below)."),
+    # targets and actuals (目标完成 page, deck)
+    "tg_met": ("达成", "Met"),
+    "tg_partly": ("部分达成", "Partly met"),
+    "tg_missed": ("未达成", "Missed"),
+    "tg_unknown": ("无法判断", "Cannot tell"),
+    "tg_too_easy": ("目标偏低", "Target too easy"),
+    "tg_unmeasurable": ("目标无法衡量", "Target not measurable"),
+    "tg_thresholds": ("完成率 = 实际 ÷ 目标（“≤”类目标为 目标 ÷ 实际）。达成：≥ {met}；部分达成：≥ {partly}；未达成：< {partly}；"
+                      "目标偏低：实际超出目标 {easy} 及以上；无法衡量：目标没有数值。",
+                      "Completion = actual ÷ target (target ÷ actual for '≤' targets). Met: ≥ {met}; partly met: ≥ "
+                      "{partly}; missed: < {partly}; too easy: the actual beats the target by {easy} or more; not "
+                      "measurable: the target has no number."),
+    "tg_101": ("财预〔2021〕101号要求绩效目标既不能偏低、也要可衡量：偏低的目标应按实际能力调高，无数值的目标应改为可量化的指标值。",
+               "The Ministry of Finance's Cai Yu [2021] No. 101 asks for targets that are neither too low nor unmeasurable: raise a "
+               "target met by a mile to what the project can do, and give an unmeasurable one a number."),
+    "tg_none": ("本评价没有年度指标值与实际完成值（自评表的“年度指标值 / 实际完成值”列）。",
+                "This evaluation has no targets and actuals (the target and actual columns of a self-evaluation form)."),
+    "tg_target": ("年度指标值", "Target"),
+    "tg_actual": ("实际完成值", "Actual"),
+    "tg_completion": ("完成率", "Completion"),
+    "tg_light": ("完成情况", "Status"),
+    "tg_deviation": ("偏差原因", "Reason for the gap"),
+    "tg_flags": ("提示", "Flags"),
+    "tg_portfolio": ("各评价的目标完成情况", "Targets across the loaded evaluations"),
+    "tg_evaluation": ("评价", "Evaluation"),
+    "tg_indicators": ("有目标的指标", "Indicators with a target"),
+    "msg_targets": ("{total} 项指标目标中，{met} 项达成、{partly} 项部分达成、{missed} 项未达成；{easy} 项目标偏低，{unmeasurable} 项无法衡量",
+                    "Of {total} targets, {met} met, {partly} partly met, {missed} missed; {easy} too easy, {unmeasurable} not measurable"),
     # the workbook export: sheet names and the notes above its tables
     "xlsx_sheet_weights": ('权重', 'Weights'),
     "xlsx_sheet_scores": ('评分表', 'Scores'),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from perfeval_core.analysis import budget as budget_mod
-from perfeval_core.analysis import consequences, methods
+from perfeval_core.analysis import consequences, methods, targets
 from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel, model_of, project_unit
 from perfeval_core.analysis.whatif import compare
 from perfeval_core.model.evaluation import Evaluation
@@ -87,7 +87,35 @@ def views(source: Evaluation | ScoringModel, scenario: Scenario | None = None, l
     view = _consequences(model, official, scenario, lang)
     if view is not None:
         out.append(view)
+    view = _targets(ev, lang)
+    if view is not None:
+        out.append(view)
     return out
+
+
+TARGET_ROWS = 8  # indicators on the 目标完成 slide: the missed and partly met first
+
+
+def _targets(ev: Evaluation, lang: str) -> SlideView | None:
+    """Targets and actuals of a 自评表: how many were met, the gaps with their printed reasons."""
+    assessed = targets.assess(ev)
+    if assessed.empty:
+        return None
+    c = targets.counts(assessed)
+    message = t("msg_targets", lang, total=len(assessed), met=c["met"], partly=c["partly"], missed=c["missed"],
+                easy=c["too_easy"], unmeasurable=c["unmeasurable"])
+    order = {"missed": 0, "partly": 1, "unknown": 2, "met": 3}
+    ranked = assessed.assign(_o=assessed["light"].map(order)).sort_values("_o", kind="stable").head(TARGET_ROWS)
+    table = pd.DataFrame({
+        t("indicator", lang): ranked["name"], t("tg_target", lang): ranked["target"], t("tg_actual", lang): ranked["actual"],
+        t("tg_light", lang): [t(f"tg_{k}", lang) for k in ranked["light"]],
+        t("tg_deviation", lang): ranked["deviation"].map(lambda s: _shorten(s, 40) if s else "—"),
+    }).reset_index(drop=True)
+    bullets = [t("tg_thresholds", lang, met=f"{targets.MET:.0%}", partly=f"{targets.PARTLY:.0%}",
+                 easy=f"{targets.TOO_EASY - 1:.0%}")]
+    if c["too_easy"] or c["unmeasurable"]:
+        bullets.append(t("tg_101", lang))
+    return SlideView("targets", t("page_targets", lang), message, table=table, bullets=bullets)
 
 
 CONSEQUENCE_ROWS = 10  # units on the 结果应用 slide: the largest changes
