@@ -135,6 +135,14 @@ def consequences_block(ctx: Context, model: ScoringModel, official: ScoreResult,
         st.caption(t("consequences_none"))
     st.caption(t("consequences_total", total=fmt_wan(moved.scenario.total_change, lang),
                  official=fmt_wan(moved.official.total_change, lang)))
+    return moved
+
+
+def consequences_table(ctx: Context, moved: cons.Moved | None) -> None:
+    """The per-unit budget changes, full width (seven columns do not fit beside the sliders)."""
+    t = ctx.t
+    if moved is None or moved.table["budget"].isna().all():
+        return
     with st.expander(t("consequences_title")):
         shown = moved.table.assign(
             official_rating=moved.table["official_rating"].replace("", "—"),
@@ -146,7 +154,6 @@ def consequences_block(ctx: Context, model: ScoringModel, official: ScoreResult,
             "official_change": st.column_config.NumberColumn(t("official_change"), format="%+.2f"),
             "scenario_change": st.column_config.NumberColumn(t("scenario_change"), format="%+.2f"),
             "moved": st.column_config.NumberColumn(t("moved"), format="%+.2f")})
-    return moved
 
 
-__all__ = ["ahp_editor", "consequences_block", "methods_panel", "rules_editor"]
+__all__ = ["ahp_editor", "consequences_block", "consequences_table", "methods_panel", "rules_editor"]

@@ -16,6 +16,8 @@ from typing import Any
 from perfeval_core.present import charts, slides
 from perfeval_core.present.i18n import t
 
+SHORT_TABLE_ROWS = 12  # a table of a chart-less slide up to this many rows is drawn as tall as its rows
+
 # chart text (axes, legends, values) in px: 2.6 % of the height of the largest 16:9 frame in the
 # window, as the slide's CSS type (--pe-u); at least 18 px (20 px at 1366×768, 28 px at 1920×1080).
 # Vega evaluates it in the browser.

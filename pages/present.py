@@ -98,7 +98,10 @@ with st.container(key="pe_body"):
     elif view.bullets:
         bullet_list(screen.text_bullets(view.bullets, len(kpis), lang))
     if view.table is not None and view.chart is None:
-        st.dataframe(grid_safe(view.table), hide_index=True, width="stretch", height="stretch")
+        # a short table (the methods, the largest budget changes) as tall as its rows; a long one fills
+        # the slide and scrolls
+        short = len(view.table) <= screen.SHORT_TABLE_ROWS
+        st.dataframe(grid_safe(view.table), hide_index=True, width="stretch", height="content" if short else "stretch")
 
 with st.container(key="pe_nav"):
     left, middle, right, leave = st.columns([2, 7, 2, 2], vertical_alignment="center")

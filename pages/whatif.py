@@ -73,7 +73,7 @@ def settings() -> None:
     so they sit outside the fragment (an edit reruns the page) and the fragment sends less on
     every slider move."""
     now = state()
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     with c1.expander(t("band_thresholds")):
         values = [st.number_input(f"{plain(now.bands.labels[k])} ≥", 0.0, 100.0, value=float(v), step=1.0,
                                   key=band_key(k), bind="query-params") for k, v in enumerate(now.bands.thresholds)]
@@ -81,7 +81,7 @@ def settings() -> None:
         keep(now)
         if now.problem:
             st.error(message(t, now.problem[0], **now.problem[1]))
-    with c3.expander(t("consequences_rules")):
+    with c1.expander(t("consequences_rules")):
         now = decisions.rules_editor(ctx, now, rule_key)
         keep(now)
     with c2.expander(t("lower_weights"), expanded=bool(now.lower)):
@@ -199,8 +199,8 @@ def whatif() -> None:
         if len(moved):
             st.markdown(message(t, "rank_changes", units=changes(moved, "official_rank", "scenario_rank")))
         LIVE["comparison"] = comparison
-        # 评价结果应用: what this weighting does to next year's budgets
-        decisions.consequences_block(ctx, model, official, result, now.consequence_rules)
+        # 评价结果应用: what this weighting does to next year's budgets (its table below, full width)
+        moved_money = decisions.consequences_block(ctx, model, official, result, now.consequence_rules)
     # the slope chart and the table, drawn in the browser; it rescores from a moving slider itself
     idx = np.fromiter((model.index_of(u) for u in comparison["unit"]), dtype=np.int64, count=len(comparison))
     live_ranking(ranking_data(comparison, basis_of(idx), CODES, weights, locked, {c: weight_key(c) for c in CODES},
@@ -212,6 +212,7 @@ def whatif() -> None:
         "scenario_total": f"{t('scenario')}·{t('total_score')}", "delta": t("delta"),
         "official_rank": f"{t('official')}·{t('rank')}", "scenario_rank": f"{t('scenario')}·{t('rank')}",
         "official_rating": f"{t('official')}·{t('rating')}", "scenario_rating": f"{t('scenario')}·{t('rating')}"})
+    decisions.consequences_table(ctx, moved_money)
     with st.expander(t("full_table")):
         table(columns, column_config={**{c: st.column_config.NumberColumn(format="%.2f", width="small") for c in columns.columns[1:4]},
                                       **{c: st.column_config.Column(width="small") for c in columns.columns[4:]}})

@@ -16,6 +16,7 @@ import pandas as pd
 from perfeval_core.analysis.scoring import ScoreResult, project_unit
 from perfeval_core.model.evaluation import Bands, Evaluation
 from perfeval_core.model.normalize import normalise_label
+from perfeval_core.model.rating import cents, rounded
 
 Finding = tuple[str, dict[str, str]]  # a message key and its parameters
 
@@ -90,6 +91,11 @@ def _is_descendant(ind: pd.DataFrame, node: int, ancestor: int) -> bool:
 # --------------------------------------------------------------------------------------------
 # a table against its own printed totals
 
+def _printed(x: float) -> str:
+    """A total as the table prints it (half up to the cent, the one rule of ``model.rating``)."""
+    return f"{float(rounded(x)):.2f}"
+
+
 @dataclass(frozen=True)
 class TotalCheck:
     """A printed total (or rating) that disagrees with the one computed from the table's rows."""
@@ -110,14 +116,16 @@ def total_checks(ev: Evaluation, result: ScoreResult) -> list[TotalCheck]:
         computed = result.unit_total(unit_name)
         if computed is None:
             continue
-        difference = abs(computed - reported)
-        if difference > CONTRADICTION:
+        # compared as printed, to the cent (rating.cents): 18.10 against 17.60 is 0.50 apart, not
+        # the 0.5000000000000014 of their binary difference
+        apart = abs(int(cents(computed)) - int(cents(reported)))
+        if apart > round(CONTRADICTION * 100):
             out.append(TotalCheck("score_total_contradiction", unit_name, {
-                "what": f"“{unit_name}”", "reported": f"{reported:.2f}", "computed": f"{computed:.2f}",
-                "difference": f"{difference:.2f}"}, True, True))
-        elif difference > TOLERANCE:
+                "what": f"“{unit_name}”", "reported": _printed(reported), "computed": _printed(computed),
+                "difference": f"{apart / 100:.2f}"}, True, True))
+        elif apart > 0:
             out.append(TotalCheck("total_mismatch", unit_name, {
-                "what": f"“{unit_name}”合计行", "reported": f"{reported:.2f}", "computed": f"{computed:.2f}"},
+                "what": f"“{unit_name}”合计行", "reported": _printed(reported), "computed": _printed(computed)},
                 False, True))
     unit = project_unit(ev)
     computed_total = None if unit is None else result.unit_total(unit)
@@ -126,12 +134,12 @@ def total_checks(ev: Evaluation, result: ScoreResult) -> list[TotalCheck]:
     reported_total = ev.project.reported_total
     if reported_total is not None and unit not in ev.reported_unit_totals \
             and abs(computed_total - reported_total) > TOLERANCE:
-        out.append(TotalCheck("total_mismatch", unit, {"what": unit, "reported": f"{reported_total:.2f}",
-                                                       "computed": f"{computed_total:.2f}"}, False, False))
+        out.append(TotalCheck("total_mismatch", unit, {"what": unit, "reported": _printed(reported_total),
+                                                       "computed": _printed(computed_total)}, False, False))
     if ev.project.reported_rating:
         reported_label = RATING_SYNONYMS.get(ev.project.reported_rating, ev.project.reported_rating)
         label = ev.bands.label(computed_total)
         if label is not None and reported_label in ev.bands.labels and reported_label != label:
             out.append(TotalCheck("rating_mismatch", unit, {"reported": ev.project.reported_rating, "computed": label,
-                                                            "score": f"{computed_total:.2f}"}, False, False))
+                                                            "score": _printed(computed_total)}, False, False))
     return out
