@@ -156,8 +156,9 @@ def test_ahp_refuses_in_plain_words(model, pairs, key):
 
 
 def test_refusals(model, tangshan):
-    with pytest.raises(Refusal, match="entropy"):
+    with pytest.raises(Refusal) as one_unit:
         methods.entropy(ScoringModel(tangshan.evaluation))  # one scored unit
+    assert one_unit.value.message == "method_needs_units" and "entropy" in one_unit.value.text("en")
     with pytest.raises(Refusal):
         methods.weights_by(model, "topsis")
     with pytest.raises(Refusal):
