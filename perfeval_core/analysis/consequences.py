@@ -19,6 +19,7 @@ from perfeval_core.analysis import budget as budget_mod
 from perfeval_core.analysis.scoring import Scenario, ScoreResult, ScoringModel
 from perfeval_core.model.evaluation import Bands
 from perfeval_core.model.messages import Refusal
+from perfeval_core.model.normalize import split_assignment, split_list
 
 DEFAULT_RULES = {"优": 0.10, "良": 0.0, "中": -0.10, "差": -1.0}
 
@@ -39,14 +40,11 @@ def parse_rules(text: str, bands: Bands) -> dict[str, float]:
     """``优=+10%,良=0%,中=-10%,差=-100%`` (or 0.1 / -0.1 as fractions) → label → fraction; every
     band must be given once, and a cut cannot exceed the whole budget."""
     out: dict[str, float] = {}
-    for part in text.replace("；", ",").replace(";", ",").replace("，", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        sep = "=" if "=" in part else ("：" if "：" in part else ":")
-        if sep not in part:
+    for part in split_list(text):
+        pair = split_assignment(part)
+        if pair is None:
             raise Refusal("rule_format", part=part)
-        label, value = (s.strip() for s in part.split(sep, 1))
+        label, value = pair
         raw = value.replace("％", "%").replace("＋", "+").replace("－", "-").replace("−", "-")
         try:
             number = float(raw.rstrip("%")) / (100.0 if raw.endswith("%") else 1.0)

@@ -21,6 +21,7 @@ import numpy as np
 
 from perfeval_core.analysis.scoring import ScoringModel
 from perfeval_core.model.messages import Refusal
+from perfeval_core.model.normalize import split_list
 
 Method = Literal["equal", "entropy", "critic", "ahp"]
 Level = Literal["1", "leaf"]
@@ -150,10 +151,7 @@ def parse_pairs(text: str) -> list[tuple[str, str, Fraction]]:
     """``A:B=3,A:C=1/2`` (also ``A:B=3；A:C=1/2``) → [(A, B, 3), (A, C, 1/2)]: how much more
     important the first is than the second."""
     out = []
-    for part in text.replace("；", ",").replace(";", ",").replace("，", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
+    for part in split_list(text):
         if "=" not in part or (":" not in part.split("=", 1)[0] and "：" not in part.split("=", 1)[0]):
             raise Refusal("ahp_pair_format", part=part)
         left, value = part.split("=", 1)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from perfeval_core.model.evaluation import Bands, Evaluation, contains, positions
 from perfeval_core.model.messages import Refusal, UnknownKey
-from perfeval_core.model.normalize import normalise_label
+from perfeval_core.model.normalize import normalise_label, split_assignment, split_list
 from perfeval_core.model.rating import competition_rank
 
 LeafMode = Literal["retotal", "renormalise"]
@@ -194,16 +194,13 @@ class Scenario:
     def parse_weights(cls, text: str) -> dict[str, float]:
         """'决策=20,过程=20' (also '决策:20；过程：20') -> {'决策': 20.0, '过程': 20.0}."""
         out: dict[str, float] = {}
-        for part in text.replace("；", ",").replace(";", ",").replace("，", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            sep = "=" if "=" in part else ("：" if "：" in part else ":")
-            if sep not in part:
+        for part in split_list(text):
+            pair = split_assignment(part)
+            if pair is None:
                 raise Refusal("weight_format", part=part)
-            key, value = part.split(sep, 1)
+            key, value = pair
             try:
-                out[key.strip()] = float(value.strip())
+                out[key] = float(value)
             except ValueError:
                 raise Refusal("weight_not_number", part=part) from None
         return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from perfeval_core.model.normalize import split_assignment, split_list
 from perfeval_core.model.rating import band_index
 
 EVALUATION_MODES = ("单位自评", "部门评价", "财政评价")
@@ -75,12 +76,11 @@ class Bands:
         bands) or ``90,80,60`` (thresholds only: ``current``'s labels when the count fits, else the
         default ones). ValueError("bands_format") when it is neither; the rules a band set must
         keep are checked by ``analysis.rules.band_problem``."""
-        parts = [p.strip() for p in text.replace("，", ",").replace("；", ",").replace(";", ",").split(",")]
-        parts = [p for p in parts if p]
+        parts = split_list(text)
         try:
-            if parts and all(("=" in p or "：" in p or ":" in p) for p in parts):
-                pairs = [p.replace("：", "=").replace(":", "=").split("=", 1) for p in parts]
-                labels = tuple(label.strip() for label, _ in pairs)
+            pairs = [pair for pair in map(split_assignment, parts) if pair is not None]
+            if parts and len(pairs) == len(parts):
+                labels = tuple(label for label, _ in pairs)
                 lower = tuple(float(value) for _, value in pairs)
                 if not all(math.isfinite(v) for v in lower):
                     raise ValueError

@@ -125,3 +125,19 @@ def row_has_value(row: list[object] | tuple[object, ...]) -> bool:
         elif v is not None and v == v:  # not None, not NaN
             return True
     return False
+
+
+def split_list(text: str) -> list[str]:
+    """``a=1，b=2；c=3`` → ['a=1', 'b=2', 'c=3']: the non-empty parts of a list typed with commas or
+    semicolons, half- or full-width (weights, band rules, AHP judgements, bands)."""
+    parts = text.replace("；", ",").replace(";", ",").replace("，", ",").split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def split_assignment(part: str) -> tuple[str, str] | None:
+    """``name=value`` (also ``name：value``, ``name:value``) → (name, value), stripped; None without a sign."""
+    sep = "=" if "=" in part else ("：" if "：" in part else ":")
+    if sep not in part:
+        return None
+    key, value = part.split(sep, 1)
+    return key.strip(), value.strip()
