@@ -6,9 +6,11 @@ import streamlit as st
 
 from dashboard.state import context, evaluation_label, loaded_evaluations
 from dashboard.ui import chart, plain, table
+from perfeval_core.analysis import gaps
 from perfeval_core.model.evaluation import Bands
 from perfeval_core.present import views
 from perfeval_core.present.charts import band_scale, finish
+from perfeval_core.present.export_xlsx import gap_line, gaps_workbook_bytes
 from perfeval_core.present.i18n import half_up_array
 
 ctx = context()
@@ -22,11 +24,20 @@ for entry, result in loaded_evaluations().values():
     row = views.portfolio_row(ev)
     row["layout"] = t(f"layout_{ev.layout}")
     row["file"] = entry.filename
-    # two lines on the axis: what tells the evaluations apart, then the project
-    row["label"] = " ".join(str(p) for p in (ev.project.year, ev.project.region, row["layout"]) if p) + "|" + ev.project.name
+    row["mode"] = ev.project.mode
     row["full"] = evaluation_label(result, entry, lang)
     rows.append(row)
 frame = pd.DataFrame(rows)
+# what tells two evaluations of one project and year apart: their mode (单位自评 / 部门评价), then the file
+modes = {"单位自评": t("evmode_self"), "部门评价": t("evmode_department"), "财政评价": t("evmode_finance")}
+frame["which"] = [" ".join(str(p) for p in (y, r, lay) if p) for y, r, lay in zip(frame["year"], frame["region"], frame["layout"])]
+for extra in ("mode", "file"):
+    clash = frame.duplicated(["which", "project"], keep=False)
+    if not clash.any():
+        break
+    added = frame["mode"].map(lambda m: modes.get(m, m)) if extra == "mode" else frame["file"]
+    frame.loc[clash, "which"] = frame.loc[clash, "which"] + " " + added[clash].astype(str)
+frame["label"] = frame["which"] + "|" + frame["project"].astype(str)
 bands = Bands().relabelled(lang)  # the default bands as the UI's language says them
 frame["rating"] = frame["rating"].map(lambda r: dict(zip(Bands().labels, bands.labels)).get(r, r))
 for column in ("budget", "arrived", "spent", "arrival_rate", "execution_rate"):
@@ -51,7 +62,6 @@ if len(scored):
 unscored = frame[frame["total"].isna()]
 if len(unscored):
     st.caption(plain(t("portfolio_unscored", names="、".join(unscored["full"].astype(str)))))
-frame["which"] = [" ".join(str(p) for p in (y, r, lay) if p) for y, r, lay in zip(frame["year"], frame["region"], frame["layout"])]
 # the columns that fit beside the sidebar on a 1366-px screen; the file and the amounts are in the tooltip
 table(frame[["project", "which", "total", "rating", "budget", "arrival_rate", "execution_rate"]].rename(columns={
     "project": t("project"), "which": t("portfolio_which"), "total": t("total_score"), "rating": t("rating"),
@@ -61,3 +71,26 @@ table(frame[["project", "which", "total", "rating", "budget", "arrival_rate", "e
                    t("total_score"): st.column_config.NumberColumn(format="%.2f", width="small"),
                    t("rating"): st.column_config.Column(width="small"),
                    t("budget_wan"): st.column_config.NumberColumn(format="localized", width="small")})
+
+# self-evaluation against evaluation: the list a finance bureau picks 重点评价 from
+st.subheader(t("gap_title"))
+st.caption(t("gap_help"))
+found = gaps.gap_list(r.evaluation for _e, r in loaded_evaluations().values() if r.evaluation is not None)
+if not found:
+    st.info(t("gap_none"), icon=":material/info:")
+for g in found:
+    st.markdown("**" + plain(gap_line(g, lang)) + "**")
+    if g.table.empty:  # a stated 自评 total: no indicators to compare
+        continue
+    shown = g.table.copy()
+    for column in ("self", "evaluation", "gap"):
+        shown[column] = half_up_array(shown[column].astype(float), 2)
+    table(shown, column_config={
+        "indicator": t("indicator"),
+        "self": st.column_config.NumberColumn(t("gap_self"), format="%.2f"),
+        "evaluation": st.column_config.NumberColumn(t("gap_evaluation"), format="%.2f"),
+        "gap": st.column_config.NumberColumn(t("gap_gap"), format="%+.2f")})
+if found:
+    st.download_button(t("gap_download"), lambda: gaps_workbook_bytes(found, lang), file_name="gaps.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gaps_xlsx",
+                       icon=":material/table_view:")

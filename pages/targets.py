@@ -35,6 +35,7 @@ else:
         "completion": st.column_config.NumberColumn(t("tg_completion"), format="percent"),
         "light": t("tg_light"), "deviation": t("tg_deviation"), "flags": t("tg_flags")})
 # across the portfolio: every loaded evaluation that has targets
+loaded = [result.evaluation for _entry, result in loaded_evaluations().values() if result.evaluation is not None]
 rows = []
 for _entry, result in loaded_evaluations().values():
     if result.evaluation is None:
@@ -43,10 +44,19 @@ for _entry, result in loaded_evaluations().values():
     if assessed.empty:
         continue
     c = targets.counts(assessed)
-    rows.append({"evaluation": plain(f"{result.evaluation.project.year or ''} {result.evaluation.project.name}".strip()),
+    p = result.evaluation.project
+    mode = {"单位自评": t("evmode_self"), "部门评价": t("evmode_department"), "财政评价": t("evmode_finance")}.get(p.mode, p.mode)
+    rows.append({"evaluation": plain(f"{p.year or ''} {p.name} · {mode}".strip()),
                  "indicators": len(assessed), **{k: c[k] for k in ("met", "partly", "missed", "too_easy", "unmeasurable")}})
 if len(rows) > 1 or (rows and table_.empty):
     st.subheader(t("tg_portfolio"))
     table(pd.DataFrame(rows), column_config={
         "evaluation": t("tg_evaluation"), "indicators": t("tg_indicators"),
         **{k: t(f"tg_{k}") for k in ("met", "partly", "missed", "too_easy", "unmeasurable")}})
+# the same project over several years: indicators every unit scores full marks on every year
+full = targets.full_marks_years(loaded)
+if len(full):
+    st.subheader(t("tg_full_marks_title"))
+    st.caption(t("tg_full_marks_help", years=targets.FULL_MARKS_YEARS))
+    table(full.assign(project=full["project"].map(plain)), column_config={
+        "project": t("project"), "indicator": t("indicator"), "years": t("tg_years")})

@@ -359,6 +359,42 @@ def cmd_consequences(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    """Self-evaluation against evaluation: per level-1 indicator, the self-evaluation's points minus
+    the evaluation's, for every pair of the same project and year among the files given."""
+    from perfeval_core.analysis import gaps
+
+    loaded = []
+    for path in args.files:
+        result = _load_or_fail(path, args.lang)
+        if result is None or result.evaluation is None:
+            return 1
+        loaded.append(result.evaluation)
+    found = gaps.gap_list(loaded)
+    if args.json:
+        _print_json([g.to_json() for g in found])
+        return 0
+    if not found:
+        print(say("cli_gap_none", args.lang))
+        return 0
+    mode_names = {"部门评价": ("部门评价", "department evaluation"), "财政评价": ("财政评价", "finance evaluation")}
+    for g in found:
+        mode = mode_names.get(g.mode, (g.mode, g.mode))[1 if args.lang == "en" else 0]
+        print(say("cli_gap_pair", args.lang, year=g.year or "", project=g.project, mode=mode,
+                  self_total=_points(g.self_total), evaluation_total=_points(g.evaluation_total),
+                  gap=_points(g.total_gap, sign=True)).strip())
+        for row in g.table.itertuples(index=False):
+            print(say("cli_gap_row", args.lang, indicator=row.indicator, self=_points(row.self),
+                      evaluation=_points(row.evaluation), gap=_points(row.gap, sign=True)))
+    return 0
+
+
+def _points(x: float | None, sign: bool = False) -> str:
+    if x is None or x != x:
+        return "—"
+    return f"{x:+.2f}" if sign else f"{x:.2f}"
+
+
 def _amount(x: float, sign: bool = False) -> str:
     if x != x:
         return "—"
@@ -430,6 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--bands", help="rating bands: 优=90,良=80,中=60,差=0 or thresholds 90,80,60")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_consequences)
+    g = sub.add_parser("gaps", help="self-evaluation against evaluation: the gap per level-1 indicator for each "
+                                    "project and year loaded as both (candidates for an in-depth evaluation)")
+    g.add_argument("files", nargs="+")
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(func=cmd_gaps)
     u = sub.add_parser("users", help="manage the local user file for PERFEVAL_AUTH=local / oidc")
     u.add_argument("action", choices=["list", "add", "passwd", "role", "remove"])
     u.add_argument("username", nargs="?")

@@ -107,9 +107,36 @@ def test_the_targets_page_reads_a_self_evaluations_targets():
     assert "部分未达标" in frame["deviation"].tolist()
 
 
-def test_the_targets_page_says_when_there_are_none():
+def test_the_targets_page_reads_the_templates_columns_and_says_when_there_are_none():
+    from perfeval_core.analysis import targets
+    from perfeval_core.io.loader import load_path
+
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page(str(ROOT / "pages" / "targets.py")).run()  # the bundled sample: an evaluation report
+    at.switch_page(str(ROOT / "pages" / "targets.py")).run()  # the bundled sample: 目标值 and 实际值 columns
+    assert not at.exception
+    expected = targets.counts(targets.assess(load_path(ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx").evaluation))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["达成"] == str(expected["met"]) and metrics["未达成"] == str(expected["missed"]) != "0"
+    # the 评分表 sample prints no targets: the page says so
+    key = next(k for k, (entry, _) in at.session_state["_loaded"].items()
+               if entry.filename == "hohhot_2023_score_table.xlsx")
+    at.sidebar.selectbox(key="eval_key").set_value(key).run()
     assert not at.exception
     assert any("没有年度指标值与实际完成值" in i.value for i in at.info)
+
+
+def test_the_portfolio_page_shows_self_evaluation_against_evaluation():
+    from .test_gaps import _department_form
+
+    department, theirs = _department_form(0.5)
+    at = upload([("自评表.xlsx", self_evaluation()), ("部门评价.xlsx", department)], combine=False)
+    at.switch_page(str(ROOT / "pages" / "portfolio.py")).run()
+    assert not at.exception
+    assert any(s.value == "自评与评价得分差异" for s in at.subheader)
+    line = next(m.value for m in at.markdown if "部门评价" in m.value and "差" in m.value)
+    assert "自评" in line
+    frame = next(d.value for d in at.dataframe if "gap" in d.value.columns)
+    row = frame.set_index("indicator").loc["产出指标"]
+    assert row["gap"] == pytest.approx(row["self"] - theirs["产出指标"], abs=0.005)
+    assert any(b.label == "下载差异清单（Excel）" for b in at.get("download_button"))

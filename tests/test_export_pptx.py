@@ -69,8 +69,10 @@ def all_runs(prs):
 def test_hohhot_views_in_order_with_messages(hohhot_views):
     keys = [v.key for v in hohhot_views]
     assert keys == ["headline", "ranking", "budget", "categories", "satisfaction", "findings", "scenario", "methods",
-                    "consequences"]
+                    "consequences", "targets"]
     by_key = {v.key: v for v in hohhot_views}
+    # the template's 目标值 / 实际值 columns: 4 indicators × 22 units, counted by analysis.targets
+    assert by_key["targets"].message.startswith("88 项指标目标中，45 项达成、21 项部分达成、22 项未达成")
     assert by_key["ranking"].message.startswith("赛罕区得分最高（87.45），和林格尔县最低（72.74）")
     assert by_key["headline"].message.startswith("综合得分 81.18，评级“良”")
     assert "53.65%" in by_key["budget"].message and "武川县" in by_key["budget"].message

@@ -105,7 +105,7 @@ def test_cached_values_equal_the_engine(ev, model, key):
 def test_workbook_layout_and_formulas(ev, model):
     data = workbook_bytes(ev, SCENARIOS["benefit40"])
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    assert book.sheet_names == ["权重", "评分表", "资金", "项目分类", "方案", "结果应用"]
+    assert book.sheet_names == ["权重", "评分表", "资金", "项目分类", "方案", "结果应用", "赋权方法", "目标完成"]
     wb = openpyxl.load_workbook(io.BytesIO(data))
     pos = score_columns(ev)
     ws = wb["评分表"]
@@ -166,7 +166,8 @@ def test_budget_categories_and_scenario_sheets(ev, model):
 def test_english_labels(ev, model):
     data = workbook_bytes(ev, None, lang="en")
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    assert book.sheet_names == ["Weights", "Scores", "Budget", "Categories", "Scenario", "Consequences"]
+    assert book.sheet_names == ["Weights", "Scores", "Budget", "Categories", "Scenario", "Consequences",
+                                "Weighting methods", "Targets"]
     raw = _sheet(data, "Scores")
     pos = score_columns(ev)
     assert raw.iloc[pos["header_row"], 0] == "Unit"
@@ -437,3 +438,38 @@ def test_formula_fast_path_prepares_formulas_as_xlsxwriter_does(ev):
         sheet.use_future_functions = False
     for formula in formulas:
         assert fast._prepare_formula(formula) == plain._prepare_formula(formula), formula
+
+
+def test_the_methods_sheet_holds_each_methods_weights(ev, model):
+    """赋权方法: the official level-1 points and equal / entropy / CRITIC weights, as the engine
+    gives them, each summing to the official total."""
+    from perfeval_core.analysis import methods
+
+    data = workbook_bytes(ev, None)
+    sheet = _sheet(data, "赋权方法")
+    header = sheet.iloc[3].tolist()
+    depth = int(model.unit_depth.max())
+    tree = model.tree
+    for candidate in methods.side_by_side(model, depth):
+        row = sheet[sheet[0] == label(f"method_{candidate.method}")].iloc[0]
+        assert candidate.weights is not None
+        points = [float(row[1 + j]) for j in range(len(tree.level1))]
+        assert points == pytest.approx([candidate.weights[tree.codes[i]] for i in tree.level1], abs=1e-9)
+        assert sum(points) == pytest.approx(tree.total)
+        assert int(row[header.index(label("method_ratings"))]) == candidate.rating_changes
+
+
+def test_the_targets_sheet_follows_the_assessment(ev):
+    """目标完成: the template's 目标值 and 实际值 columns give targets, assessed as on the page."""
+    from perfeval_core.analysis import targets
+
+    assessed = targets.assess(ev)
+    assert len(assessed) and set(assessed["light"]) >= {"met", "missed"}
+    sheet = _sheet(workbook_bytes(ev, None), "目标完成")
+    body = sheet.iloc[4:].reset_index(drop=True)
+    assert len(body) == len(assessed)
+    np.testing.assert_allclose(body[4].astype(float), assessed["completion"].astype(float))
+    assert body[5].tolist() == [label(f"tg_{k}") for k in assessed["light"]]
+    # an evaluation without targets has no such sheet
+    bare = dataclasses.replace(ev, goals=ev.goals.iloc[0:0])
+    assert "目标完成" not in CalamineWorkbook.from_filelike(io.BytesIO(workbook_bytes(bare, None))).sheet_names

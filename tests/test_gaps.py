@@ -66,3 +66,63 @@ def test_unmatched_indicators_and_the_order_of_the_list(self_ev):
     # another year is another project
     other_year = dataclasses.replace(other, project=dataclasses.replace(other.project, year=2099))
     assert gaps.pairs([self_ev, other_year]) == []
+
+
+def _department_form(scale: float, project: str | None = None) -> tuple[bytes, dict[str, float]]:
+    """The same project and year as a 部门评价 scored it: every leaf score × ``scale``; with the
+    level-1 points the evaluators gave, summed here from the form's own leaves."""
+    from .form_builders import DEFAULT_TREE, self_evaluation_rows, xlsx
+
+    tree = [(name, points, [(g, [(leaf, p, round(s * scale, 2) if s is not None else None, tg, ac)
+                                  for leaf, p, s, tg, ac in leaves]) for g, leaves in groups])
+            for name, points, groups in DEFAULT_TREE]
+    form = SelfEvaluation(tree=tree) if project is None else SelfEvaluation(tree=tree, project=project)
+    rows, merges = self_evaluation_rows(form)
+    rows = [[v.replace("自评", "部门评价") if isinstance(v, str) else v for v in row] for row in rows]
+    level1 = {name: sum(s for _, leaves in groups for _, _, s, _, _ in leaves if s is not None)
+              for name, _, groups in tree}
+    return xlsx(rows, merges, title="部门评价"), level1
+
+
+def test_the_cli_lists_the_gaps_of_files_on_disk(tmp_path, capsys):
+    import json
+
+    from perfeval_core.cli import main
+
+    from .form_builders import DEFAULT_TREE
+
+    (tmp_path / "self.xlsx").write_bytes(self_evaluation())
+    department, theirs = _department_form(0.5)
+    (tmp_path / "dept.xlsx").write_bytes(department)
+    assert main(["gaps", str(tmp_path / "self.xlsx"), str(tmp_path / "dept.xlsx"), "--json"]) == 0
+    [pair] = json.loads(capsys.readouterr().out)
+    assert pair["mode"] == "部门评价"
+    ours = {name: sum(s for _, leaves in groups for _, _, s, _, _ in leaves if s is not None)
+            for name, _, groups in DEFAULT_TREE}
+    by_name = {row["indicator"]: row for row in pair["indicators"]}
+    for name in ours:
+        assert by_name[name]["self"] == pytest.approx(ours[name])
+        assert by_name[name]["gap"] == pytest.approx(ours[name] - theirs[name], abs=1e-9)
+    assert pair["total_gap"] == pytest.approx(sum(ours.values()) - sum(theirs.values()), abs=1e-6)
+    # the text form names both totals; one file alone has nothing to compare
+    assert main(["--lang", "en", "gaps", str(tmp_path / "self.xlsx"), str(tmp_path / "dept.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "department evaluation" in out and f"{pair['self_total']:.2f}" in out
+    assert main(["gaps", str(tmp_path / "self.xlsx")]) == 0
+    assert "没有可对比的评价" in capsys.readouterr().out
+
+
+def test_the_gap_workbook_lists_each_pair(self_ev):
+    from python_calamine import CalamineWorkbook
+
+    from perfeval_core.present.export_xlsx import gaps_workbook_bytes
+
+    other = _evaluated(self_ev, 0.8)
+    found = gaps.gap_list([self_ev, other])
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(gaps_workbook_bytes(found, "en")))
+    assert book.sheet_names == ["Self vs evaluation"]
+    rows = book.get_sheet_by_index(0).to_python()
+    cells = [c for r in rows for c in r]
+    assert any(isinstance(c, str) and "gap" in c for c in cells)
+    total_row = next(r for r in rows if r and r[0] == "Total")
+    assert total_row[3] == pytest.approx(found[0].total_gap, abs=1e-9)

@@ -306,7 +306,7 @@ def test_the_deck_has_the_consequences_and_methods_slides(model):
     from perfeval_core.present.slides import views
 
     keys = [v.key for v in views(model, scenario, "zh")]
-    assert keys[-2:] == ["methods", "consequences"]
+    assert keys[-3:] == ["methods", "consequences", "targets"]
     moved = cons.compare(model, model.score(), model.score(scenario), cons.DEFAULT_RULES)
     text = "\n".join(shape.text_frame.text for slide in deck(model, scenario, "zh").slides
                      for shape in slide.shapes if shape.has_text_frame)

@@ -67,3 +67,52 @@ def test_the_deck_has_a_targets_slide_for_a_self_evaluation():
     text = "\n".join(shape.text_frame.text for slide in deck(ev, None, "en").slides
                      for shape in slide.shapes if shape.has_text_frame)
     assert "Of 7 targets, 5 met" in text
+
+
+def _year(year: int, tree=None) -> object:
+    from .form_builders import SelfEvaluation
+
+    form = SelfEvaluation(year=year) if tree is None else SelfEvaluation(year=year, tree=tree)
+    return load_bytes(self_evaluation(form), f"{year}.xlsx").evaluation
+
+
+def test_full_marks_year_after_year():
+    """An indicator every unit scores full marks on in two or more years of the same project is
+    listed; one year short of full marks, or one year alone, is not."""
+    from .form_builders import DEFAULT_TREE
+
+    full_every_year = {leaf for _, _, groups in DEFAULT_TREE for _, leaves in groups
+                       for leaf, points, score, _, _ in leaves if score == points}
+    assert full_every_year  # the form has some
+    one = targets.full_marks_years([_year(2023)])
+    assert one.empty
+    both = targets.full_marks_years([_year(2023), _year(2024)])
+    assert set(both["indicator"]) == full_every_year and set(both["years"]) == {"2023、2024"}
+    dropped = sorted(full_every_year)[0]
+    lower = [(n, p, [(g, [(leaf, lp, (s - 1 if leaf == dropped else s), tg, ac) for leaf, lp, s, tg, ac in leaves])
+                     for g, leaves in groups]) for n, p, groups in DEFAULT_TREE]
+    three = targets.full_marks_years([_year(2023), _year(2024), _year(2025, lower)])
+    assert set(three["indicator"]) == full_every_year - {dropped}
+    assert set(three["years"]) == {"2023、2024、2025"}
+
+
+def test_the_templates_target_and_actual_columns():
+    """Our template's 目标值 (指标体系) and 实际值 / 扣分原因 (评分): a 反向 indicator's target is
+    read as '≤', rows without an actual or a reason are not targets."""
+    import numpy as np
+    import pandas as pd
+
+    from perfeval_core.io.template import _goals
+
+    indicators = pd.DataFrame({"code": ["A1", "A2", "A3"], "kind": ["正向", "反向", "正向"],
+                               "target": [95.0, 3.0, np.nan], "unit": ["%", "天", None]})
+    scores = pd.DataFrame({"unit": ["甲", "甲", "乙", "甲"], "code": ["A1", "A2", "A2", "A3"],
+                           "actual": [99.0, 4.5, np.nan, 1.0], "reason": ["", "审批延误", None, "x"],
+                           "src_sheet": "评分", "src_row": [2, 3, 4, 5], "src_col": 4})
+    goals = _goals(indicators, scores)
+    assert goals[["unit", "code", "target", "actual", "deviation"]].values.tolist() == [
+        ["甲", "A1", "≥95%", "99%", ""], ["甲", "A2", "≤3天", "4.5天", "审批延误"]]
+
+    light = [targets.light(targets.completion(targets.parse_value(t), targets.parse_value(a)))
+             for t, a in zip(goals["target"], goals["actual"])]
+    assert light == ["met", "missed"]  # 3 ÷ 4.5 = 67 %

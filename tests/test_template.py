@@ -220,3 +220,20 @@ def test_text_with_control_characters_and_formula_like_strings_is_kept_as_text()
     reason = result.evaluation.scores.set_index(["unit", "code"]).loc[("甲区", "A101"), "reason"]
     assert reason.startswith("=HYPERLINK")
     assert "\x07" not in reason
+
+
+def test_a_stated_self_evaluation_total_is_compared_with_the_evaluation():
+    """项目信息 ▸ 自评得分 beside a 财政评价: the gap list gives the gap in total (no 自评表 loaded)."""
+    from perfeval_core.analysis import gaps
+
+    units = [["甲区", None, "区", "是", ""]]
+    project = [row for row in PROJECT if row[0] != "评价方式"] + [["评价方式", "财政评价"], ["自评得分", "９５"]]
+    result = load(build(units=units, scores=SCORES[:6], project=project))
+    assert result.ok, texts(result)
+    ev = result.evaluation
+    assert ev.project.self_total == 95.0
+    [g] = gaps.gap_list([ev])
+    assert g.table.empty and g.self_total == 95.0
+    assert g.evaluation_total == pytest.approx(JIA_TOTAL) and g.total_gap == pytest.approx(95 - JIA_TOTAL)
+    bad = load(build(units=units, scores=SCORES[:6], project=PROJECT + [["自评得分", "九十五"]]))
+    assert any("自评得分" in t for t in texts(bad)), texts(bad)

@@ -2,7 +2,8 @@
 and year are both loaded, the gap per level-1 indicator (self − evaluation) and in total, the list
 a finance bureau uses to pick projects for 重点评价 (a unit that scores itself far above what the
 evaluators found). Level-1 indicators are matched by name, with the 指标 suffix and brackets
-ignored (产出指标 = 产出); an indicator one side lacks is listed with the other side only.
+ignored (产出指标 = 产出); an indicator one side lacks is listed with the other side only. An evaluation that states the
+unit's 自评 total (the template's 自评得分) with no 自评表 loaded gives the gap in total.
 Imports ``model`` and ``analysis.scoring`` only.
 """
 
@@ -73,6 +74,17 @@ class Gap:
             return None
         return self.self_total - self.evaluation_total
 
+    def to_json(self) -> dict[str, object]:
+        def number(v: object) -> float | None:
+            x = float(v) if v is not None else float("nan")  # type: ignore[arg-type]
+            return x if np.isfinite(x) else None
+
+        return {"project": self.project, "year": self.year, "mode": self.mode,
+                "self_total": number(self.self_total), "evaluation_total": number(self.evaluation_total),
+                "total_gap": number(self.total_gap),
+                "indicators": [{"indicator": r.indicator, "self": number(r.self), "evaluation": number(r.evaluation),
+                                "gap": number(r.gap)} for r in self.table.itertuples(index=False)]}
+
 
 def gap(self_ev: Evaluation, other: Evaluation) -> Gap:
     s_names, s_points, s_total = level1_points(self_ev)
@@ -93,7 +105,21 @@ def gap(self_ev: Evaluation, other: Evaluation) -> Gap:
     return Gap(self_ev.project.name, self_ev.project.year, other.project.mode, table, s_total, o_total)
 
 
+def stated(ev: Evaluation) -> Gap:
+    """A 部门/财政评价 that states the unit's 自评 total (项目信息 ▸ 自评得分) with no 自评表 loaded:
+    the gap in total only."""
+    _names, _points, total = level1_points(ev)
+    return Gap(ev.project.name, ev.project.year, ev.project.mode,
+               pd.DataFrame(columns=["indicator", "self", "evaluation", "gap"]), ev.project.self_total, total)
+
+
 def gap_list(evaluations: Iterable[Evaluation]) -> list[Gap]:
-    """Every pair's gap, the largest self-over-evaluation gap first (candidates for 重点评价)."""
-    gaps = [gap(a, b) for a, b in pairs(evaluations)]
+    """Every pair's gap, the largest self-over-evaluation gap first (candidates for 重点评价); an
+    evaluation that states a 自评 total and has no loaded self-evaluation gives its total gap."""
+    items = list(evaluations)
+    found = pairs(items)
+    paired = {id(b) for _, b in found}
+    gaps = [gap(a, b) for a, b in found]
+    gaps += [stated(e) for e in items if e.project.mode in OTHERS and e.project.self_total is not None
+             and id(e) not in paired]
     return sorted(gaps, key=lambda g: -(g.total_gap if g.total_gap is not None else -np.inf))

@@ -6,7 +6,7 @@ unmeasurable). docs/methods.md states every threshold.
 A target is read as printed: an optional comparator (≥ ≤ > < = 不低于 不高于 不少于 不超过 …), a
 number, an optional unit (%, 人, 天, 万元 …). ≥ (or no comparator) means more is better:
 completion = actual ÷ target; ≤ means less is better: completion = target ÷ actual (1 when the
-actual is 0). Imports ``model`` only.
+actual is 0). Imports ``model`` and ``analysis.scoring`` (for full marks year after year).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfeval_core.analysis.scoring import ScoringModel
 from perfeval_core.model.evaluation import Evaluation
-from perfeval_core.model.normalize import clean_text, to_halfwidth
+from perfeval_core.model.normalize import clean_text, normalise_label, to_halfwidth
 
 MET = 1.0  # completion at or above: met
 PARTLY = 0.8  # at or above (and below MET): partly met; below: missed
@@ -128,5 +129,45 @@ def counts(table: pd.DataFrame) -> dict[str, int]:
     return out
 
 
-__all__ = ["MET", "PARTLY", "TOO_EASY", "Value", "assess", "completion", "counts", "light", "parse_value",
+FULL_MARKS_YEARS = 2  # years in a row at full marks for every unit: the indicator no longer discriminates
+
+
+def _full_leaves(ev: Evaluation) -> set[str]:
+    """Leaf names (normalised) at full marks for every unit that has a score on them."""
+    model = ScoringModel(ev)
+    rates = np.asarray(model.rates, dtype=float)
+    if rates.size == 0:
+        return set()
+    scored = np.isfinite(rates)
+    full = np.where(scored, rates >= 1.0 - 1e-9, True).all(axis=0) & scored.any(axis=0)
+    names = [normalise_label(model.tree.names[i]) for i in model.tree.leaves]
+    return {n for n, f in zip(names, full) if f}
+
+
+def full_marks_years(evaluations: list[Evaluation]) -> pd.DataFrame:
+    """Indicators at full marks for every unit in each of ``FULL_MARKS_YEARS`` or more years of the
+    same project (by its name): a target every unit meets every year no longer tells them apart
+    (101号: targets neither too low nor unmeasurable). Columns: project, indicator, years."""
+    by_project: dict[str, dict[int, list[Evaluation]]] = {}
+    for ev in evaluations:
+        if ev.project.year is None:
+            continue
+        by_project.setdefault(normalise_label(ev.project.name), {}).setdefault(int(ev.project.year), []).append(ev)
+    rows = []
+    for years in by_project.values():
+        if len(years) < FULL_MARKS_YEARS:
+            continue
+        per_year: dict[int, set[str]] = {}
+        for year, items in years.items():
+            per_year[year] = set.intersection(*[_full_leaves(e) for e in items])
+        common = set.intersection(*per_year.values())
+        first = next(iter(years.values()))[0]
+        leaf_names = {normalise_label(n): n for n in first.indicators["name"]}
+        for name in sorted(common):
+            rows.append({"project": first.project.name, "indicator": leaf_names.get(name, name),
+                         "years": "、".join(str(y) for y in sorted(per_year))})
+    return pd.DataFrame(rows, columns=["project", "indicator", "years"])
+
+
+__all__ = ["FULL_MARKS_YEARS", "MET", "PARTLY", "TOO_EASY", "Value", "assess", "completion", "counts", "full_marks_years", "light", "parse_value",
            "qualitative_light"]

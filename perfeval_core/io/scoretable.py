@@ -969,7 +969,10 @@ def load_score_table(raw: RawWorkbook, report: ValidationReport, filename: str =
                           conclusion=reader.footer.get("conclusion", ""), problems=reader.footer.get("problems", ""),
                           measures=reader.footer.get("measures", ""))
     if self_evaluation:
-        project.mode = "单位自评"
+        # the 自评表 layout is a self-evaluation unless its heading says a department or the finance
+        # bureau scored it (a 部门评价 re-scoring the unit's own form)
+        if "自评" in above or not re.search(r"(部门|财政).{0,6}评价", above):
+            project.mode = "单位自评"
         project.execution_rate_definition = "adjusted_budget"
     rating = reader.footer.get("rating", "")
     if rating:

@@ -15,10 +15,12 @@ from perfeval_core.model.evaluation import (
     BUDGET_COLUMNS,
     EXECUTION_RATE_DEFINITIONS,
     FINDING_COLUMNS,
+    GOAL_COLUMNS,
     INDICATOR_COLUMNS,
     PROJECT_COLUMNS,
     SATISFACTION_RULES,
     SCORE_COLUMNS,
+    SOURCE_COLUMNS,
     SURVEY_COLUMNS,
     UNIT_COLUMNS,
     Bands,
@@ -75,7 +77,31 @@ def load_template(raw: RawWorkbook, report: ValidationReport, filename: str = ""
             projects["in_scope"] = True
     return Evaluation(project=project, indicators=indicators, units=units, scores=scores, budget=budget,
                       projects=projects, survey=survey, findings=findings, bands=bands,
-                      layout="template", source_name=filename)
+                      goals=_goals(indicators, scores), layout="template", source_name=filename)
+
+
+def _goals(indicators: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Targets and actuals as a 自评表 prints them, from the template's optional columns: the
+    indicator's 目标值 (with ≤ for a 反向 indicator and its 计量单位), each unit's 实际值 and its
+    扣分原因/偏差原因. Only indicators with a 目标值, and only rows with an 实际值 or a reason."""
+    with_target = indicators[indicators["target"].notna()]
+    if with_target.empty or scores.empty:
+        return pd.DataFrame(columns=GOAL_COLUMNS)
+    unit_text = with_target["unit"].fillna("").astype(str).str.strip()
+    comparator = np.where(with_target["kind"].astype(str) == "反向", "≤", "≥")
+    number = with_target["target"].map(lambda v: f"{float(v):g}")
+    targets = pd.DataFrame({"code": with_target["code"].to_numpy(),
+                            "target": comparator + number.to_numpy() + unit_text.to_numpy(),
+                            "unit_text": unit_text.to_numpy()})
+    rows = scores[["unit", "code", "actual", "reason", *SOURCE_COLUMNS]].merge(targets, on="code", how="inner")
+    reason = rows["reason"].fillna("").astype(str).str.strip()
+    rows = rows[rows["actual"].notna() | (reason != "")]
+    if rows.empty:
+        return pd.DataFrame(columns=GOAL_COLUMNS)
+    actual = [f"{float(a):g}{u}" if a == a else "" for a, u in zip(rows["actual"].tolist(), rows["unit_text"].tolist())]
+    return pd.DataFrame({"unit": rows["unit"].to_numpy(), "code": rows["code"].to_numpy(), "target": rows["target"].to_numpy(),
+                         "actual": actual, "deviation": reason[rows.index].to_numpy(),
+                         **{c: rows[c].to_numpy() for c in SOURCE_COLUMNS}}, columns=GOAL_COLUMNS)
 
 
 def _project_info(sheet: Sheet, report: ValidationReport) -> ProjectInfo:

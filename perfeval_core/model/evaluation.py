@@ -138,6 +138,7 @@ class ProjectInfo:
     satisfaction_rule: str = "satisfied_or_basic"
     reported_total: float | None = None
     reported_rating: str | None = None
+    self_total: float | None = None  # a 自评 total stated beside a 部门/财政评价 (no 自评表 of its own)
     illustrative: bool = False
     conclusion: str = ""
     problems: str = ""

@@ -429,6 +429,13 @@ MESSAGES.update({
     "cli_consequence": ("{unit}  预算 {budget}  {rating}  调整 {change}  下年 {next}",
                         "{unit}  budget {budget}  {rating}  change {change}  next year {next}"),
     "cli_total_change": ("合计调整 {change} 万元", "Total change {change} (10k yuan)"),
+    "cli_gap_pair": ("{year} {project}：自评 {self_total}，{mode} {evaluation_total}，差 {gap}",
+                     "{year} {project}: self-evaluation {self_total}, {mode} {evaluation_total}, gap {gap}"),
+    "cli_gap_row": ("  {indicator}  自评 {self}  评价 {evaluation}  差 {gap}",
+                    "  {indicator}  self {self}  evaluation {evaluation}  gap {gap}"),
+    "cli_gap_none": ("没有可对比的评价：需要同一项目同一年度的单位自评与部门/财政评价",
+                     "Nothing to compare: a self-evaluation and a department or finance evaluation of the same project "
+                     "and year are needed"),
 })
 
 

@@ -37,12 +37,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from perfeval_core.analysis import budget as budget_mod
-from perfeval_core.analysis import consequences
+from perfeval_core.analysis import consequences, methods, targets
+from perfeval_core.analysis import gaps as gaps_mod
 from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult, ScoringModel, model_of, project_unit
-from perfeval_core.model.evaluation import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, Evaluation
+from perfeval_core.model.evaluation import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, Bands, Evaluation
 from perfeval_core.model.rating import threshold_values
 from perfeval_core.present import views
-from perfeval_core.present.i18n import t
+from perfeval_core.present.i18n import half_up, t
 from perfeval_core.present.style import (
     ACCENT,
     WHITE,
@@ -59,7 +60,8 @@ from perfeval_core.present.style import (
     band_colors,
 )
 
-SHEETS = ("weights", "scores", "budget", "categories", "scenario", "consequences")  # names: i18n "xlsx_sheet_<key>"
+SHEETS = ("weights", "scores", "budget", "categories", "scenario", "consequences", "methods",
+          "targets")  # names: i18n "xlsx_sheet_<key>"; 目标完成 only where the evaluation has targets
 
 # score sheet: helper rows (level-1 no., effective points), two header rows (codes, names), data
 SCORE_GROUP_ROW, SCORE_WEIGHT_ROW, SCORE_HEADER_ROW, SCORE_NAME_ROW, SCORE_FIRST_ROW = 2, 3, 4, 5, 6
@@ -289,6 +291,8 @@ class _Writer:
         self.categories_sheet()
         self.scenario_sheet()
         self.consequences_sheet()
+        self.methods_sheet()
+        self.targets_sheet()
         self.book.close()
         return self.buffer.getvalue()
 
@@ -712,6 +716,73 @@ class _Writer:
                 ws.write_string(r, 7, labels[k], f.bands[min(k, len(f.bands) - 1)])
                 ws.write_number(r, 8, rules[labels[k]], f.input_pct)
 
+    def methods_sheet(self) -> None:
+        """赋权方法: the official level-1 points beside equal, entropy and CRITIC weighting on this
+        workbook's 得分率 matrix, with what each changes for the deepest scored tier (values, as the
+        what-if page's table shows them; docs/methods.md gives the formulas)."""
+        f, tree = self.fmt, self.model.tree
+        depth = int(self.model.unit_depth.max()) if len(self.model.unit_depth) else 0
+        candidates = methods.side_by_side(self.model, depth)
+        ws = self._sheet(self.names["methods"])
+        codes = [tree.codes[i] for i in tree.level1]
+        names = [tree.names[i] for i in tree.level1]
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, len(codes) + 3, 13)
+        ws.write_string(0, 0, self.L("xlsx_sheet_methods"), f.title)
+        ws.merge_range(1, 0, 1, len(codes) + 3, "", f.note)
+        ws.write_string(1, 0, self.L("xlsx_methods_note"), f.note)
+        ws.set_row(1, 44 if self.lang == "zh" else 58)
+        header = [self.L("method"), *[f"{c} {n}" for c, n in zip(codes, names)], self.L("method_ranks"),
+                  self.L("method_ratings"), self.L("method_rules")]
+        for j, text in enumerate(header):
+            ws.write_string(3, j, text, f.header)
+        for k, c in enumerate(candidates):
+            r = 4 + k
+            ws.write_string(r, 0, self.L(f"method_{c.method}"), f.bold_text if c.method == "official" else f.text)
+            if c.weights is None:
+                reason = c.refusal.text(self.lang) if c.refusal is not None else ""
+                ws.merge_range(r, 1, r, len(header) - 1, reason, f.text)
+                continue
+            for j, code in enumerate(codes):
+                self.num(ws, r, 1 + j, c.weights.get(code), f.score)
+            ws.write_number(r, 1 + len(codes), c.rank_changes, f.int)
+            ws.write_number(r, 2 + len(codes), c.rating_changes, f.int)
+            rules = (self.L("method_rules_ok") if not c.warnings
+                     else self.L("method_rules_warn", count=len(c.warnings)))
+            ws.write_string(r, 3 + len(codes), rules, f.text)
+
+    def targets_sheet(self) -> None:
+        """目标完成: each target with its actual, completion, status and printed reason (only where
+        the evaluation carries targets: a 自评表, or the template's 目标值 / 实际值 columns)."""
+        f = self.fmt
+        assessed = targets.assess(self.ev)
+        if assessed.empty:
+            return
+        ws = self._sheet(self.names["targets"])
+        widths = (16, 30, 18, 18, 10, 10, 40, 18)
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
+        ws.write_string(0, 0, self.L("page_targets"), f.title)
+        ws.merge_range(1, 0, 1, len(widths) - 1, "", f.note)
+        ws.write_string(1, 0, self.L("tg_thresholds", met=f"{targets.MET:.0%}", partly=f"{targets.PARTLY:.0%}",
+                                     easy=f"{targets.TOO_EASY - 1:.0%}"), f.note)
+        ws.set_row(1, 44 if self.lang == "zh" else 58)
+        for j, key in enumerate(("unit", "indicator", "tg_target", "tg_actual", "tg_completion", "tg_light",
+                                 "tg_deviation", "tg_flags")):
+            ws.write_string(3, j, self.L(key), f.header)
+        for k, row in enumerate(assessed.itertuples(index=False)):
+            r = 4 + k
+            flags = " · ".join(x for x in (self.L("tg_too_easy") if row.too_easy else "",
+                                           self.L("tg_unmeasurable") if row.unmeasurable else "") if x)
+            self.text(ws, r, 0, row.unit, f.text)
+            self.text(ws, r, 1, f"{row.code} {row.name}", f.text)
+            self.text(ws, r, 2, row.target, f.text)
+            self.text(ws, r, 3, row.actual, f.text)
+            self.num(ws, r, 4, row.completion, f.pct)
+            ws.write_string(r, 5, self.L(f"tg_{row.light}"), f.center)
+            self.text(ws, r, 6, row.deviation, f.text)
+            self.text(ws, r, 7, flags, f.text)
+
     def scenario_sheet(self) -> None:
         f, tree = self.fmt, self.model.tree
         ws = self._sheet(self.names["scenario"])
@@ -816,6 +887,63 @@ def workbook_bytes(source: Evaluation | ScoringModel, scenario: Scenario | None 
     whose scores, ranks and ratings are live formulas over editable weights and band bounds.
     ``source`` is the evaluation or the model already built for it."""
     return _Writer(source, scenario, lang).build()
+
+
+def gaps_workbook_bytes(found: Sequence[gaps_mod.Gap], lang: str = "zh") -> bytes:
+    """The self-evaluation vs evaluation list as a workbook: one block per project, level-1 points
+    of each side and the gap, the largest gap first (the list a finance bureau picks 重点评价 from)."""
+    lang = "en" if lang == "en" else "zh"
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                        "strings_to_urls": False, "nan_inf_to_errors": True})
+    f = _Formats(book, Bands().labels)
+    ws = book.add_worksheet(sheet_name("gaps", lang))
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 3, 16)
+    ws.write_string(0, 0, t("gap_title", lang), f.title)
+    ws.merge_range(1, 0, 1, 3, "", f.note)
+    ws.write_string(1, 0, t("gap_help", lang), f.note)
+    ws.set_row(1, 44 if lang == "zh" else 58)
+    row = 3
+    for g in found:
+        ws.merge_range(row, 0, row, 3, "", f.section)
+        ws.write_string(row, 0, gap_line(g, lang), f.section)
+        row += 1
+        for j, key in enumerate(("indicator", "gap_self", "gap_evaluation", "gap_gap")):
+            ws.write_string(row, j, t(key, lang), f.header)
+        for item in g.table.itertuples(index=False):
+            row += 1
+            ws.write_string(row, 0, str(item.indicator), f.text)
+            for j, value in enumerate((item.self, item.evaluation)):
+                number = _finite(value)
+                if number is None:
+                    ws.write_blank(row, 1 + j, None, f.score)
+                else:
+                    ws.write_number(row, 1 + j, number, f.score)
+            ws.write_formula(row, 3, f"=IF(OR({_cell(row, 1)}=\"\",{_cell(row, 2)}=\"\"),\"\",{_cell(row, 1)}-{_cell(row, 2)})",
+                             f.score, "" if _finite(item.gap) is None else float(item.gap))
+        row += 1
+        ws.write_string(row, 0, t("gap_total", lang), f.bold_text)
+        for j, value in enumerate((g.self_total, g.evaluation_total, g.total_gap)):
+            number = _finite(value)
+            if number is None:
+                ws.write_blank(row, 1 + j, None, f.bold_score)
+            else:
+                ws.write_number(row, 1 + j, number, f.bold_score)
+        row += 2
+    book.close()
+    return buffer.getvalue()
+
+
+def gap_line(g: gaps_mod.Gap, lang: str = "zh") -> str:
+    """One sentence per pair: the project, both totals and the gap."""
+    mode = {"部门评价": t("evmode_department", lang), "财政评价": t("evmode_finance", lang)}.get(g.mode, g.mode)
+
+    def two(v: float | None) -> str:
+        return "—" if v is None or not math.isfinite(v) else f"{half_up(v, 2):.2f}"
+
+    return t("gap_pair", lang, year=g.year or "", project=g.project, self_total=two(g.self_total), mode=mode,
+             evaluation_total=two(g.evaluation_total), gap=two(g.total_gap)).strip()
 
 
 def score_columns(evaluation: Evaluation) -> dict[str, int]:

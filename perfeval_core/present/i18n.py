@@ -560,8 +560,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "tg_101": ("财预〔2021〕101号要求绩效目标既不能偏低、也要可衡量：偏低的目标应按实际能力调高，无数值的目标应改为可量化的指标值。",
                "The Ministry of Finance's Cai Yu [2021] No. 101 asks for targets that are neither too low nor unmeasurable: raise a "
                "target met by a mile to what the project can do, and give an unmeasurable one a number."),
-    "tg_none": ("本评价没有年度指标值与实际完成值（自评表的“年度指标值 / 实际完成值”列）。",
-                "This evaluation has no targets and actuals (the target and actual columns of a self-evaluation form)."),
+    "tg_none": ("本评价没有年度指标值与实际完成值（自评表的“年度指标值 / 实际完成值”列，或模板“指标体系”的“目标值”与“评分”的“实际值”列）。",
+                "This evaluation has no targets and actuals (the target and actual columns of a self-evaluation form, or "
+                "the template's 目标值 column on 指标体系 and 实际值 column on 评分)."),
     "tg_target": ("年度指标值", "Target"),
     "tg_actual": ("实际完成值", "Actual"),
     "tg_completion": ("完成率", "Completion"),
@@ -571,6 +572,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "tg_portfolio": ("各评价的目标完成情况", "Targets across the loaded evaluations"),
     "tg_evaluation": ("评价", "Evaluation"),
     "tg_indicators": ("有目标的指标", "Indicators with a target"),
+    "tg_full_marks_title": ("连续满分的指标", "Full marks year after year"),
+    "tg_full_marks_help": ("同一项目已载入 {years} 个或以上年度的评价，下列指标在每个年度所有单位都得满分，已不能区分好坏，目标可能偏低。",
+                           "The same project is loaded for {years} or more years, and every unit scored full marks on these "
+                           "indicators every year: they no longer tell units apart, and their targets may be too easy."),
+    "tg_years": ("年度", "Years"),
+    # self-evaluation against evaluation (项目对比 page, CLI, workbook)
+    "gap_title": ("自评与评价得分差异", "Self-evaluation against evaluation"),
+    "gap_help": ("同一项目同一年度既有单位自评又有部门或财政评价时，按一级指标列出自评得分减评价得分；差异越大，越值得列入重点评价。",
+                 "Where a project has both a self-evaluation and a department or finance evaluation of the same year, "
+                 "the self-evaluation's points minus the evaluation's, per level-1 indicator; the larger the gap, the "
+                 "stronger the case for an in-depth evaluation."),
+    "gap_none": ("尚无可对比的评价：请载入同一项目同一年度的单位自评表和部门/财政评价评分表。",
+                 "Nothing to compare yet: load a self-evaluation and a department or finance evaluation of the same "
+                 "project and year."),
+    "gap_pair": ("{year} {project}：自评 {self_total} 分，{mode} {evaluation_total} 分，差 {gap} 分",
+                 "{year} {project}: self-evaluation {self_total}, {mode} {evaluation_total}, gap {gap}"),
+    "evmode_self": ("单位自评", "unit self-evaluation"),
+    "evmode_department": ("部门评价", "department evaluation"),
+    "evmode_finance": ("财政评价", "finance evaluation"),
+    "gap_self": ("自评得分", "Self-evaluation"),
+    "gap_evaluation": ("评价得分", "Evaluation"),
+    "gap_gap": ("差异（自评 − 评价）", "Gap (self − evaluation)"),
+    "gap_total": ("总分", "Total"),
+    "gap_download": ("下载差异清单（Excel）", "Download the gap list (Excel)"),
+    "xlsx_sheet_gaps": ("自评与评价差异", "Self vs evaluation"),
+    "xlsx_sheet_methods": ("赋权方法", "Weighting methods"),
+    "xlsx_sheet_targets": ("目标完成", "Targets"),
+    "xlsx_methods_note": ("各赋权方法按本表得分率矩阵计算的一级指标分值（合计等于官方总分），以及按该分值重算后评级变化的单位数和10号文规则检查；"
+                          "公式与出处见 docs/methods.md。",
+                          "The level-1 points each weighting method gives on this workbook's score-rate matrix (summing "
+                          "to the official total), how many units change band under them, and the No. 10 rule checks; "
+                          "formulas and sources in docs/methods.md."),
     "msg_targets": ("{total} 项指标目标中，{met} 项达成、{partly} 项部分达成、{missed} 项未达成；{easy} 项目标偏低，{unmeasurable} 项无法衡量",
                     "Of {total} targets, {met} met, {partly} partly met, {missed} missed; {easy} too easy, {unmeasurable} not measurable"),
     # the workbook export: sheet names and the notes above its tables
