@@ -145,6 +145,18 @@ def shared_controls() -> None:
             st.query_params[name] = value
 
 
+def official_rules(ctx: Context) -> dict[str, float] | None:
+    """An adopted official weighting's budget rules, under the bands as this language labels them
+    (saved as 优/良/…, shown as Excellent/Good/…: by position); None: the default rules."""
+    if ctx.adopted is None or ctx.adopted.rules is None:
+        return None
+    own = ctx.result.evaluation if ctx.result.evaluation is not None else ctx.evaluation
+    saved = ctx.adopted.bands.labels if ctx.adopted.bands is not None else own.bands.labels
+    shown = ctx.evaluation.bands.labels
+    rename = dict(zip(saved, shown)) if len(saved) == len(shown) else {}
+    return {rename.get(k, k): v for k, v in ctx.adopted.rules.items()}
+
+
 def evaluation_label(result: LoadResult, entry: library.Entry, lang: str) -> str:
     """What tells two evaluations apart comes first (a narrow sidebar cuts the end): year, region,
     layout, then the project and the file."""

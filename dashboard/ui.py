@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
 
-from dashboard.state import Context
+from dashboard.state import Context, official_rules
 from perfeval_core.analysis.scoring import Scenario, ScoringModel
 from perfeval_core.present.charts import spec_without_data
 from perfeval_core.present.i18n import fmt_amount, fmt_number, fmt_pct, half_up_array
@@ -196,7 +196,11 @@ def export_buttons(ctx: Context, scenario: Scenario | None | Callable[[], Scenar
     stem = f"{ev.project.year or ''}{ev.project.name}"[:40] or "perfeval"
 
     def current() -> Scenario | None:
-        return scenario() if callable(scenario) else scenario
+        chosen = scenario() if callable(scenario) else scenario
+        if chosen is None:  # the official weighting: with an adopted scenario's budget rules, if any
+            rules = official_rules(ctx)
+            return None if rules is None else Scenario({}, "renormalise", None, rules=rules)
+        return chosen
 
     # two rows of two: the longest English label needs about half the main column at 1366 px
     c1, c2 = st.columns(2)

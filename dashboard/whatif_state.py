@@ -5,6 +5,8 @@ widgets already show. Shared with the saved-scenario panel."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from perfeval_core.analysis.scoring import ScoringModel
@@ -32,7 +34,7 @@ def lower_editor_key() -> str:
     return f"lower_editor_{st.session_state.get('lower_version', 0)}"
 
 
-def current(model: ScoringModel, key: str, bands: Bands) -> WhatIfState:
+def current(model: ScoringModel, key: str, bands: Bands, rules: Mapping[str, float] | None = None) -> WhatIfState:
     """The session's state for this evaluation. Another evaluation starts from its own official
     weighting; a session's first one keeps what a shared link's address says (the sliders and
     band inputs read it themselves, the lower-level overrides are read here)."""
@@ -42,7 +44,7 @@ def current(model: ScoringModel, key: str, bands: Bands) -> WhatIfState:
             state = state.relabelled(bands)
             keep(state)
         return state
-    fresh = WhatIfState.start(model, key, bands)
+    fresh = WhatIfState.start(model, key, bands, rules)
     if state is None:  # the session's first what-if: the address may carry overrides
         fresh = fresh.with_lower(decode_overrides(st.query_params.get("lw")))
         keep(fresh)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import access, decisions, scenarios_panel
 from dashboard.live_ranking import live_ranking, ranking_data
-from dashboard.state import context
+from dashboard.state import context, official_rules
 from dashboard.ui import chart_downloads, export_buttons, grid_safe, live_chart, message, page_header, plain, table
 from dashboard.whatif_state import LOCKS, band_key, current, keep, lower_editor_key, put, rule_key, weight_key
 from perfeval_core.analysis.rules import policy_warnings
@@ -32,7 +32,7 @@ LOWER = [tree.codes[i] for i in range(len(tree.codes)) if tree.level[i] >= 2]
 
 
 def state() -> WhatIfState:
-    return current(model, ev.key, ev.bands)
+    return current(model, ev.key, ev.bands, official_rules(ctx))
 
 
 CODES = list(state().codes)

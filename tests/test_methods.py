@@ -311,3 +311,28 @@ def test_the_deck_has_the_consequences_and_methods_slides(model):
     text = "\n".join(shape.text_frame.text for slide in deck(model, scenario, "zh").slides
                      for shape in slide.shapes if shape.has_text_frame)
     assert f"{moved.band_changes} 个单位评级改变" in text and "熵权法" in text
+
+
+def test_a_scenario_of_rules_alone_drives_the_deck_and_the_workbook(model):
+    """The official weighting with an adopted scenario's budget rules (what the pages other than
+    权重模拟 export): no scenario slide, the consequences under those rules."""
+    import io
+
+    import pandas as pd
+
+    from perfeval_core.present.export_xlsx import workbook_bytes
+    from perfeval_core.present.slides import views
+
+    rules = {"优": 0.05, "良": 0.0, "中": -0.25, "差": -1.0}
+    only_rules = Scenario({}, "renormalise", None, rules=rules)
+    keys = [v.key for v in views(model, only_rules, "zh")]
+    assert "scenario" not in keys and "consequences" in keys
+    expected = cons.consequences(model, rules, None)
+    view = next(v for v in views(model, only_rules, "zh") if v.key == "consequences")
+    assert "中=-25%" in view.bullets[0]
+    sheet = pd.read_excel(io.BytesIO(workbook_bytes(model, only_rules)), sheet_name="结果应用", header=None,
+                          engine="calamine")
+    rates = dict(zip(sheet[7].iloc[4:8], sheet[8].iloc[4:8].astype(float)))
+    assert rates == rules
+    total = sheet[sheet[0] == "合计"].iloc[0]
+    assert float(total[4]) == pytest.approx(expected.total_change)

@@ -135,6 +135,16 @@ def test_a_scenario_can_be_made_the_official_weighting(store):
     assert ("set_official", "编辑者") in actions and ("clear_official", "编辑者") in actions
 
 
+def test_the_official_weighting_keeps_its_budget_rules(store):
+    rules = {"优": 0.05, "良": 0.0, "中": -0.2, "差": -1.0}
+    saved = store.save_scenario("ev-r", "严格", {"D": 40}, "renormalise", None, rules=rules)
+    record = store.set_official("ev-r", saved.id)
+    assert record.rules == rules and record.to_scenario().rules == rules
+    assert store.get_official("ev-r") == record
+    plain = store.save_scenario("ev-r", "默认规则", {"D": 30}, "renormalise", None)
+    assert store.set_official("ev-r", plain.id).rules is None and store.get_official("ev-r").rules is None
+
+
 def test_bad_scenario_input_is_refused(store):
     with pytest.raises(ValueError):
         store.save_scenario("ev", "  ", {}, "retotal", None)
@@ -204,6 +214,27 @@ def test_a_version_1_database_gains_the_rules_column(tmp_path):
         again.dispose()
 
 
+def test_a_version_2_database_gains_the_official_rules_column(tmp_path):
+    """An official weighting set before it kept rules takes them from the scenario it was made of."""
+    import sqlite3
+
+    path = tmp_path / "v2.db"
+    first = Store(f"sqlite:///{path}")
+    rules = {"优": 0.1, "良": 0.0, "中": -0.1, "差": -0.5}
+    saved = first.save_scenario("ev", "方案", {"D": 40}, "renormalise", None, rules=rules)
+    first.set_official("ev", saved.id)
+    first.dispose()
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE official_weights DROP COLUMN rules")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    again = Store(f"sqlite:///{path}")
+    try:
+        assert again.schema_version() == SCHEMA_VERSION == 3
+        assert again.get_official("ev").rules == rules
+    finally:
+        again.dispose()
+
+
 def test_data_survives_reopening(url):
     first = Store(url)
     saved = first.save_scenario("ev", "保存", {"决策": 20}, "retotal", [90, 80, 60], author="甲")
@@ -213,7 +244,7 @@ def test_data_survives_reopening(url):
     try:
         assert again.get_scenario(saved.id) == saved
         assert again.get_workbook("ab" * 32) == b"\x00\x01bytes"
-        assert again.schema_version() == SCHEMA_VERSION == 2
+        assert again.schema_version() == SCHEMA_VERSION == 3
         assert [e.action for e in again.audit_entries()] == ["add", "save"]
     finally:
         again.dispose()

@@ -270,3 +270,21 @@ def test_switching_language_keeps_the_bands_in_the_new_language():
     assert at.number_input(key="rule_0").label.startswith("Excellent")
     ratings = set(live_data(at)["rule"]["labels"])
     assert ratings == {"Excellent", "Good", "Fair", "Poor"}
+
+
+def test_an_adopted_official_weighting_brings_its_budget_rules():
+    """A scenario with its own 评价结果应用 rules made official: the what-if page starts from those
+    rules, in both languages."""
+    from perfeval_core.store.database import get_store
+
+    at = open_page()
+    key = at.session_state["_loaded"][at.session_state["eval_key"]][1].evaluation.key
+    store = get_store()
+    rules = {"优": 0.05, "良": 0.0, "中": -0.25, "差": -1.0}
+    saved = store.save_scenario(key, "严格规则", {}, "renormalise", None, rules=rules)
+    store.set_official(key, saved.id)
+    for lang in ("zh", "en"):
+        fresh = open_page({"lang": lang})
+        shown = {n.label: n.value for n in fresh.number_input if n.key and n.key.startswith("rule_")}
+        label = "中" if lang == "zh" else "Fair"
+        assert next(v for k, v in shown.items() if label in k) == pytest.approx(-25.0), shown

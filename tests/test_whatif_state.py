@@ -159,3 +159,19 @@ def test_the_language_switch_relabels_the_bands_and_rules(state):
     assert switched.consequence_rules == {"Excellent": 0.2, "Good": 0.0, "Fair": -0.1, "Poor": -1.0}
     assert switched.relabelled(state.official_bands).bands == mine.bands  # and back
     assert state.relabelled(state.official_bands) is state
+
+
+def test_an_official_weightings_rules_are_the_start_and_the_reset():
+    from perfeval_core import load_path
+    from perfeval_core.analysis.scoring import ScoringModel
+
+    from .conftest import ROOT
+
+    ev = load_path(ROOT / "sample_data" / "hohhot_2023_evaluation.xlsx").evaluation
+    rules = {"优": 0.05, "良": 0.0, "中": -0.2, "差": -1.0}
+    state = WhatIfState.start(ScoringModel(ev), "k", ev.bands, rules)
+    assert state.consequence_rules == rules
+    moved = state.with_rules({**rules, "中": -0.3})
+    assert moved.consequence_rules["中"] == -0.3 and moved.reset().consequence_rules == rules
+    english = state.relabelled(ev.bands.relabelled("en"))
+    assert english.consequence_rules["Fair"] == -0.2 and english.reset().consequence_rules["Fair"] == -0.2

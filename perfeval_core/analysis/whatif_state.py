@@ -36,16 +36,20 @@ class WhatIfState:
     history: tuple[Mapping[str, float], ...] = ()
     settled: bool = False  # the weights were taken from the rendered sliders (a shared link's URL)
     rules: Mapping[str, float] | None = None  # 评价结果应用: band → budget change; None: the default
+    official_rules: Mapping[str, float] | None = None  # the official weighting's rules (an adopted scenario's)
 
     @classmethod
-    def start(cls, model: ScoringModel, key: str, bands: Bands) -> WhatIfState:
+    def start(cls, model: ScoringModel, key: str, bands: Bands,
+              rules: Mapping[str, float] | None = None) -> WhatIfState:
         """The official weighting of a model: its level-1 points, no locks, ``bands`` (the
-        evaluation's own, or a stored official scenario's)."""
+        evaluation's own, or a stored official scenario's) and ``rules`` (an official scenario's
+        budget rules; None: the default)."""
         tree = model.tree
         codes = tuple(tree.codes[i] for i in tree.level1)
         official = {tree.codes[i]: round(float(tree.points[i]), 2) for i in tree.level1}
+        kept = None if rules is None else dict(rules)
         return cls(key=key, codes=codes, official=official, official_bands=bands, weights=dict(official),
-                   bands=bands)
+                   bands=bands, rules=kept, official_rules=kept)
 
     # ------------------------------------------------------------------ what the page reads
 
@@ -145,7 +149,8 @@ class WhatIfState:
         rename = dict(zip(old.labels, official.labels))
         bands = Bands(tuple(rename.get(x, x) for x in self.bands.labels), self.bands.lower)
         rules = None if self.rules is None else {rename.get(k, k): v for k, v in self.rules.items()}
-        return replace(self, official_bands=official, bands=bands, rules=rules)
+        kept = None if self.official_rules is None else {rename.get(k, k): v for k, v in self.official_rules.items()}
+        return replace(self, official_bands=official, bands=bands, rules=rules, official_rules=kept)
 
     def with_bands(self, bands: Bands) -> WhatIfState:
         return replace(self, bands=bands)
@@ -156,9 +161,10 @@ class WhatIfState:
         return replace(self, lower=clean)
 
     def reset(self) -> WhatIfState:
-        """Back to the official weighting: official weights and bands, no locks, no overrides."""
+        """Back to the official weighting: official weights, bands and rules, no locks, no overrides."""
         return replace(self, weights=dict(self.official), bands=self.official_bands, locked=(), lower={},
-                       history=(), settled=True, rules=None)
+                       history=(), settled=True,
+                       rules=None if self.official_rules is None else dict(self.official_rules))
 
     def adopt(self, weights: Mapping[str, float], bands: Bands | None,
               rules: Mapping[str, float] | None = None) -> WhatIfState:

@@ -66,7 +66,7 @@ from perfeval_core.model.evaluation import Bands
 from perfeval_core.model.messages import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_VERSION = 2  # 2: scenarios keep their 评价结果应用 rules
+SCHEMA_VERSION = 3  # 2: scenarios keep their 评价结果应用 rules; 3: so does the official weighting
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
 MODES: tuple[str, ...] = ("retotal", "renormalise")
@@ -140,9 +140,10 @@ class OfficialWeights:
     bands: Bands | None  # labels and lower bounds; None: the evaluation's own
     set_by: str
     set_at: datetime  # timezone-aware UTC
+    rules: dict[str, float] | None = None  # 评价结果应用 rules of the scenario; None: the default
 
     def to_scenario(self) -> Scenario:
-        return _to_scenario(self.weights, self.mode, self.bands)
+        return replace(_to_scenario(self.weights, self.mode, self.bands), rules=self.rules)
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ official = Table(
     Column("weights", Text, nullable=False),  # JSON object, as in scenarios
     Column("mode", String(32), nullable=False),
     Column("bands", Text, nullable=True),
+    Column("rules", Text, nullable=True),  # the scenario's budget rules, as in scenarios
     Column("set_by", String(200), nullable=False, default=""),
     Column("set_at", DateTime(timezone=True), nullable=False),
 )
@@ -529,7 +531,8 @@ class Store:
             if row is None or row.evaluation_key != evaluation_key:
                 raise ScenarioNotFound(scenario_id)
             values = {"evaluation_key": evaluation_key, "scenario_name": row.name, "weights": row.weights,
-                      "mode": row.mode, "bands": row.bands, "set_by": (actor or "")[:MAX_SHORT_TEXT], "set_at": now}
+                      "mode": row.mode, "bands": row.bands, "rules": row.rules,
+                      "set_by": (actor or "")[:MAX_SHORT_TEXT], "set_at": now}
             stmt = self._insert(official).values(**values)
             stmt = stmt.on_conflict_do_update(index_elements=[official.c.evaluation_key],
                                               set_={k: stmt.excluded[k] for k in values if k != "evaluation_key"})
@@ -537,7 +540,8 @@ class Store:
             _log(conn, actor, "set_official", f"evaluation:{evaluation_key}",
                  _detail(scenario=scenario_id, name=row.name))
         weights, bands = _weights_and_bands(row)
-        return OfficialWeights(evaluation_key, row.name, weights, row.mode, bands, values["set_by"], now)
+        return OfficialWeights(evaluation_key, row.name, weights, row.mode, bands, values["set_by"], now,
+                               _load_rules(row.rules))
 
     def get_official(self, evaluation_key: str) -> OfficialWeights | None:
         with self._tx() as conn:
@@ -546,7 +550,7 @@ class Store:
             return None
         weights, bands = _weights_and_bands(row)
         return OfficialWeights(row.evaluation_key, row.scenario_name, weights, row.mode, bands, row.set_by,
-                               _utc(row.set_at))
+                               _utc(row.set_at), _load_rules(row.rules))
 
     def clear_official(self, evaluation_key: str, actor: str = "") -> bool:
         """Back to the workbook's own weights."""
@@ -652,6 +656,12 @@ def _migrate(conn: Connection, found: int) -> None:
     """Bring a database of schema ``found`` to SCHEMA_VERSION, in the schema transaction."""
     if found < 2 and "rules" not in {c["name"] for c in inspect(conn).get_columns("scenarios")}:
         conn.execute(text("ALTER TABLE scenarios ADD COLUMN rules TEXT"))
+    if found < 3 and "rules" not in {c["name"] for c in inspect(conn).get_columns("official_weights")}:
+        # an official weighting set before: its rules are copied from the scenario it was made from
+        conn.execute(text("ALTER TABLE official_weights ADD COLUMN rules TEXT"))
+        conn.execute(text("UPDATE official_weights SET rules = (SELECT s.rules FROM scenarios s WHERE "
+                          "s.evaluation_key = official_weights.evaluation_key "
+                          "AND s.name = official_weights.scenario_name)"))
     conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
 
@@ -684,6 +694,10 @@ def _to_scenario(weights: dict[str, float], mode: str, bands: Bands | None) -> S
     return Scenario(weights=dict(weights), mode=leaf_mode, bands=bands)
 
 
+def _load_rules(raw: str | None) -> dict[str, float] | None:
+    return None if raw is None else {str(k): float(v) for k, v in json.loads(raw).items()}
+
+
 def _weights_and_bands(row: Any) -> tuple[dict[str, float], Bands | None]:
     weights = {str(k): float(v) for k, v in json.loads(row.weights).items()}
     return weights, _load_bands(row.bands)
@@ -691,7 +705,7 @@ def _weights_and_bands(row: Any) -> tuple[dict[str, float], Bands | None]:
 
 def _scenario(row: Any) -> ScenarioRecord:
     weights, bands = _weights_and_bands(row)
-    rules = None if row.rules is None else {str(k): float(v) for k, v in json.loads(row.rules).items()}
+    rules = _load_rules(row.rules)
     return ScenarioRecord(id=int(row.id), evaluation_key=row.evaluation_key, name=row.name, weights=weights,
                           mode=row.mode, bands=bands, note=row.note, author=row.author,
                           created_at=_utc(row.created_at), updated_at=_utc(row.updated_at), rules=rules)
