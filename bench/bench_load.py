@@ -1,5 +1,7 @@
-"""Loading a workbook: our loader (safety preflight, parsing and every validation) next to a bare
-python-calamine read of the same sheets (the floor: cells into Python lists, nothing checked) and
+"""Loading a workbook: our loader (safety preflight, parsing and every validation), in this process
+and as the dashboard runs it (parsed in a sandboxed child process, the result sent back), next to
+a bare python-calamine read of the same sheets (the floor: cells into Python lists, nothing
+checked), pandas' ``read_excel`` with the calamine engine (its announced next default) and
 pandas' default ``read_excel`` (openpyxl), on the synthetic template workbooks.
 
     python bench/bench_load.py --units 50000 [--repeat 5] [--pandas-repeat 1] [--json OUT]
@@ -55,10 +57,17 @@ def main() -> None:
     results: list = []
     print(f"loading {path.name}: {args.units:,} units × 40 leaves, {len(data) / 1e6:.1f} MB, "
           f"{bare_calamine(data):,} cells")
+    from perfeval_core.io import sandbox
+
     bare = measure(lambda: bare_calamine(data), args.repeat)
     ours = measure(lambda: load_bytes(data, path.name), args.repeat)
+    sandboxed = measure(lambda: sandbox.load_bytes(data, path.name), args.repeat)
+    with_calamine = measure(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, engine="calamine"),
+                            max(1, min(args.repeat, 3)))
     print(report("bare python-calamine read (floor)", bare, results=results))
     print(report("perfeval loader (preflight + parse + validation)", ours, bare, results))
+    print(report("perfeval loader, sandboxed (child process, result sent back)", sandboxed, bare, results))
+    print(report("pandas read_excel (calamine engine)", with_calamine, bare, results))
     if args.pandas_repeat:
         default = measure(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl"),
                           args.pandas_repeat, warmup=0)

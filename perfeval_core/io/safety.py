@@ -83,6 +83,24 @@ class Preflight:
     missing_formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     text: str | None = None  # decoded text when kind == "csv"
     document: bytes | None = None  # word/document.xml, checked, when kind == "docx"
+    # sheet name -> what the scan saw of its cells, for the columnar reader (io/sheets.py)
+    facts: dict[str, SheetFacts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """What the scan of one worksheet part saw, cheaply (byte counts, no parse): enough to know
+    whether a typed, columnar read gives the same cells as the row reader. ``errors`` and
+    ``booleans`` count ``t="e"`` / ``t="b"`` attributes (anywhere: a false count only sends the
+    sheet to the row reader); ``a1_valued``: the first cell of the part is A1 and holds a value,
+    so the reader's cell range starts at A1."""
+
+    rows: int
+    cols: int
+    errors: int
+    booleans: int
+    merges: int
+    a1_valued: bool
 
 
 def preflight(data: bytes, filename: str = "") -> Preflight:
@@ -385,7 +403,7 @@ def _no_entities(chunks: Iterable[bytes], part: str) -> Iterator[bytes]:
             for p in bangs[a[bangs - 1] == 0x3C].tolist():
                 if _DECL_RE.match(view, p - 1):
                     _refuse("xml_entities", part=part)
-        tail = chunk[-16:]
+        tail = chunk[-2:]
         yield chunk
 
 
@@ -447,6 +465,7 @@ def _check_zip(data: bytes) -> Preflight:
         _refuse("too_many_sheets", count=n_sheets, limit=MAX_SHEETS)
 
     missing: dict[str, dict[tuple[int, int], str]] = {}
+    facts: dict[str, SheetFacts] = {}
     cells = 0
     for info in infos:
         low = info.filename.lower()
@@ -472,7 +491,9 @@ def _check_zip(data: bytes) -> Preflight:
         if scan.formulas:
             for name in names or ([info.filename] if _SHEET_DIR_RE.match(low) else []):
                 missing[name] = scan.formulas
-    return Preflight("xlsx", issues, missing)
+        if scan.facts is not None and len(names) == 1:  # a part two sheets name is read row by row
+            facts[names[0]] = scan.facts
+    return Preflight("xlsx", issues, missing, facts=facts)
 
 
 def _count_tags(xml: bytes, tag: bytes) -> int:
@@ -591,6 +612,7 @@ class _SheetScan:
         self.formulas: dict[tuple[int, int], str] = {}
         self.prefix = b""  # namespace prefix of the cells (`x` in <x:c>), once seen
         self.shared: dict[bytes, tuple[int, int, str]] = {}
+        self.facts: SheetFacts | None = None
 
     def cell(self, row: int, col: int) -> None:
         if row >= self.rows:
@@ -625,20 +647,26 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str,
     """Bounding box of the cells of one part, its merged ranges, and its formulas without
     cached values."""
     merges: list[bytes] = []
+    seen = _Seen()
 
     def stream(b: _Budget | None) -> Iterator[bytes]:
         merges.clear()
+        seen.reset()
         chunks = _no_entities(_utf8_stream(_member_chunks(data, info, b)), info.filename)
         if counted is not None:
             chunks = _count_tap(chunks, counted, info.filename)
-        return _merge_tap(chunks, merges)
+        return _seen_tap(_merge_tap(chunks, merges), seen)
+
+    def finish(scan: _SheetScan) -> _SheetScan:
+        scan.facts = SheetFacts(scan.rows, scan.cols, seen.errors, seen.booleans, len(merges), seen.a1_valued)
+        return scan
 
     scan = _SheetScan(label)
     try:
         _fast_scan(stream(budget), scan)
         if not scan.over():
             _check_merges(scan, merges)
-            return scan
+            return finish(scan)
         recount = None  # the fast pass ran to the end and counted this member's bytes
     except _NeedExact:
         recount = budget  # the abandoned fast pass counted nothing
@@ -648,7 +676,55 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, budget: _Budget, label: str,
     if scan.over():
         scan.refuse()
     _check_merges(scan, merges)
-    return scan
+    return finish(scan)
+
+
+class _Seen:
+    """Counts of error and boolean cell types and whether the first cell is a valued A1."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.errors = 0
+        self.booleans = 0
+        self.a1_valued = False
+        self.head = b""  # the part's first bytes, until its first cell is seen whole
+        self.first_done = False
+
+
+_FIRST_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(/>|>(.*?)</(?:[\w.-]+:)?c\s*>)", re.S)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is)\b[^>]*>")
+
+
+def _seen_tap(chunks: Iterable[bytes], seen: _Seen) -> Iterator[bytes]:
+    """Pass the chunks on, counting the quoted values "e" and "b" (an error or boolean cell's
+    t="e" / t="b", however spaced; any other attribute with such a value is counted too, which
+    only sends the sheet to the row reader) and reading the first cell element. A byte count,
+    not a regular expression: it runs over every byte of the sheet."""
+    tail = b""
+    for chunk in chunks:
+        joint = tail + chunk[:2]  # a value split across two chunks: seen only here
+        for where in (chunk, joint):
+            seen.errors += where.count(b'"e"')
+            seen.booleans += where.count(b'"b"')
+            if b"'" in where:  # single-quoted attributes (rare): a memchr, then the counts
+                seen.errors += where.count(b"'e'")
+                seen.booleans += where.count(b"'b'")
+        if not seen.first_done:
+            seen.head += chunk
+            m = _FIRST_CELL.search(seen.head)
+            if m is not None:
+                seen.first_done = True
+                ref = re.search(rb"\br\s*=\s*[\"']([A-Za-z]+\d+)[\"']", m.group(1))
+                seen.a1_valued = (ref is not None and ref.group(1).upper() == b"A1" and m.group(3) is not None
+                                  and _VALUE.search(m.group(3)) is not None)
+                seen.head = b""
+            elif len(seen.head) > 1_048_576:  # no cell in the first MB: not a table to read by columns
+                seen.first_done = True
+                seen.head = b""
+        tail = chunk[-2:]
+        yield chunk
 
 
 _MERGE_RE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']{0,40})[\"']")

@@ -1,11 +1,14 @@
 """Imported by the sandbox's fork server only (``perfeval_core.io.sandbox._context``): one load of the
 blank template and of a small score table fills the caches (compiled patterns, pandas' and numpy's
-first-call set-up) that every child forked from the server then starts with."""
+first-call set-up) that every child forked from the server then starts with; the columnar reader
+(fastexcel, pyarrow's compute functions) is imported here too."""
 
 from __future__ import annotations
 
 import io
 
+import fastexcel  # noqa: F401 (the columnar reader of big sheets: imported once, not per child)
+import pyarrow.compute  # noqa: F401
 import xlsxwriter
 
 from perfeval_core.io.loader import load_bytes

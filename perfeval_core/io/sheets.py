@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import python_calamine as calamine
 
@@ -58,6 +60,50 @@ class Sheet:
                         row.append("")
                     row[j] = value
         return grid
+
+
+# a worksheet at least this big (cells of its box) is read by columns where that gives the same
+# cells as the row reader (tests lower it to read small sheets both ways)
+COLUMNAR_MIN_CELLS = 200_000
+
+
+class LazySheet(Sheet):
+    """A worksheet read only when asked: ``rows`` by the row reader (calamine, on first use), or
+    ``columnar()`` as typed Arrow columns (fastexcel, calamine's Arrow reader) without a Python
+    object per cell. Made only where the preflight saw that both give the same cells: the range
+    starts at a valued A1, no error or boolean cells, no merged ranges, no formula without its
+    value."""
+
+    def __init__(self, name: str, load_rows: Callable[[], list[list[object]]],
+                 load_columns: Callable[[str], tuple[list[tuple[str, str]], Any] | None]):
+        self._rows: list[list[object]] | None = None
+        self._load_rows = load_rows
+        self._load_columns = load_columns
+        super().__init__(name, _PENDING, 0, 0, [], {})
+
+    @property  # type: ignore[override]
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            self._rows = self._load_rows()
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[list[object]]) -> None:
+        if value is not _PENDING:
+            self._rows = value
+
+    @property
+    def rows_loaded(self) -> bool:
+        return self._rows is not None
+
+    def columnar(self) -> tuple[list[tuple[str, str]], Any] | None:
+        """(header names with where each came from — "looked_up" for a cell of row 1, "generated"
+        for a blank one — and a pyarrow Table of rows 2…), or None when the columnar reader
+        cannot read the sheet (the caller reads ``rows``)."""
+        return self._load_columns(self.name)
+
+
+_PENDING: list[list[object]] = []
 
 
 def cell(rows: list[list[object]], i: int, j: int | None) -> object:
@@ -110,29 +156,69 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
         _reraise_interrupts(exc)
         raise LoadRefused(Issue("error", "zip_corrupt", {"detail": _short(exc)})) from None
     sheets: list[Sheet] = []
+    columns = _ColumnReader(data)
     for meta in book.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet") and "WorkSheet" not in str(meta.typ):
             continue
-        try:
-            raw = book.get_sheet_by_name(meta.name)
-            end = raw.end or (-1, -1)
-            n_rows, n_cols = end[0] + 1, end[1] + 1
-            if n_rows * n_cols > safety.MAX_SHEET_CELLS:
-                raise LoadRefused(Issue("error", "sheet_too_large", {
-                    "sheet": meta.name, "ref": "", "rows": n_rows, "cols": n_cols,
-                    "max_cells": safety.MAX_SHEET_CELLS}, sheet=meta.name))
-            # padded from A1 so that list indices are sheet coordinates
-            rows = cast(list[list[object]], raw.to_python(skip_empty_area=False) if raw.height else [])
-            merged = _bounded_merges(meta.name, raw.merged_cell_ranges or [], n_rows, n_cols)
-        except LoadRefused:
-            raise
-        except BaseException as exc:  # including pyo3's PanicException
-            _reraise_interrupts(exc)
-            raise LoadRefused(Issue("error", "read_failed", {"detail": _short(exc)}, sheet=meta.name)) from None
+        facts = pre.facts.get(meta.name)
+        if (facts is not None and facts.rows * facts.cols >= COLUMNAR_MIN_CELLS and facts.a1_valued
+                and not (facts.errors or facts.booleans or facts.merges) and not pre.missing_formulas.get(meta.name)):
+            sheets.append(LazySheet(meta.name, partial(_rows_of, book, meta.name), columns.read))
+            continue
+        rows, merged = _sheet_cells(book, meta.name)
         sheets.append(Sheet(meta.name, rows, 0, 0, merged, pre.missing_formulas.get(meta.name, {})))
     if not sheets:
         raise LoadRefused(Issue("error", "no_sheets"))
     return sheets
+
+
+def _rows_of(book: Any, name: str) -> list[list[object]]:
+    return _sheet_cells(book, name)[0]
+
+
+def _sheet_cells(book: Any, name: str) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+    """One worksheet's rows (padded from A1, so list indices are sheet coordinates) and merges."""
+    try:
+        raw = book.get_sheet_by_name(name)
+        end = raw.end or (-1, -1)
+        n_rows, n_cols = end[0] + 1, end[1] + 1
+        if n_rows * n_cols > safety.MAX_SHEET_CELLS:
+            raise LoadRefused(Issue("error", "sheet_too_large", {
+                "sheet": name, "ref": "", "rows": n_rows, "cols": n_cols,
+                "max_cells": safety.MAX_SHEET_CELLS}, sheet=name))
+        rows = cast(list[list[object]], raw.to_python(skip_empty_area=False) if raw.height else [])
+        merged = _bounded_merges(name, raw.merged_cell_ranges or [], n_rows, n_cols)
+    except LoadRefused:
+        raise
+    except BaseException as exc:  # including pyo3's PanicException
+        _reraise_interrupts(exc)
+        raise LoadRefused(Issue("error", "read_failed", {"detail": _short(exc)}, sheet=name)) from None
+    return rows, merged
+
+
+# fastexcel says on its logger when a column has no type to infer (all blank): not the user's concern
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+
+class _ColumnReader:
+    """fastexcel's reader of one workbook, opened on first use."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.reader: Any = None
+
+    def read(self, name: str) -> tuple[list[tuple[str, str]], Any] | None:
+        try:
+            import fastexcel
+
+            if self.reader is None:
+                self.reader = fastexcel.read_excel(self.data)
+            sheet = self.reader.load_sheet(name, header_row=0)
+            header = [(c.name, str(c.column_name_from)) for c in sheet.available_columns()]
+            return header, sheet.to_arrow()
+        except BaseException as exc:  # any failure: the row reader reads it (and says what is wrong)
+            _reraise_interrupts(exc)
+            return None
 
 
 def _read_csv(pre: safety.Preflight, filename: str) -> Sheet:

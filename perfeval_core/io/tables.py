@@ -7,14 +7,16 @@ Numbers are parsed vectorised (pandas) with a per-cell fallback for the odd text
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from perfeval_core.io.sheets import Sheet
+from perfeval_core.io.sheets import LazySheet, Sheet
 from perfeval_core.io.template_spec import Column, SheetSpec
 from perfeval_core.model.normalize import (
     MAX_TEXT,
@@ -76,6 +78,10 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
                allow_blank: frozenset[str] = frozenset()) -> Table | None:
     """Parse the table; ``allow_blank`` names required columns whose cells may be empty
     (the header must still be there), e.g. 分值 on parent indicators."""
+    if isinstance(sheet, LazySheet) and not sheet.rows_loaded:
+        by_columns = by_columns_or_none(lambda scratch: _read_columns(sheet, spec, scratch, allow_blank), report)
+        if by_columns is not None:
+            return by_columns
     rows = sheet.rows
     if not rows or all(all(is_blank(v) for v in r) for r in rows[:HEADER_SEARCH_ROWS]):
         report.error("sheet_empty", sheet.name)
@@ -86,14 +92,7 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
         report.error("header_missing", sheet.name, columns=names)
         return None
     header_i, mapping = found
-    header = rows[header_i]
-    seen: dict[str, int] = {}
-    for j, cell in enumerate(header):
-        for col in spec.columns:
-            if header_matches(cell, col):
-                if col.key in seen and seen[col.key] != j:
-                    report.warning("column_duplicate", sheet.name, sheet.excel_row(header_i), j, column=col.header)
-                seen.setdefault(col.key, j)
+    _warn_duplicate_columns(rows[header_i], spec, sheet, header_i, report)
     body = rows[header_i + 1:]
     # drop blank rows (calamine pads; users leave gaps)
     keep = [k for k, r in enumerate(body) if row_has_value(r)]
@@ -111,6 +110,140 @@ def read_table(sheet: Sheet, spec: SheetSpec, report: ValidationReport,
             col = replace(col, required=False)
         data[col.key] = parse_column(values, col, sheet, excel_rows, j, report)
     return Table(data, excel_rows, mapping, sheet.name)
+
+
+T = TypeVar("T")
+
+
+def by_columns_or_none(read: Callable[[ValidationReport], T | None], report: ValidationReport) -> T | None:
+    """A columnar read, its messages kept aside and passed on only when it went through: None
+    (nothing said) when it stepped aside, or found a value it reads differently from the row
+    reader (a text that is not a number: a date or a truth value typed as text by the columnar
+    reader looks different), or more messages of a kind than a report shows. The row reader
+    then reads the sheet and says what is wrong, as it always has."""
+    scratch = ValidationReport()
+    out = read(scratch)
+    if out is None or scratch.suppressed or any(i.key in ("not_a_number", "not_finite") for i in scratch.issues):
+        return None
+    for i in scratch.issues:
+        report.add(i.severity, i.key, i.sheet, i.row, i.column, **i.params)
+    return out
+
+
+def _warn_duplicate_columns(header: Sequence[object], spec: SheetSpec, sheet: Sheet, header_i: int,
+                            report: ValidationReport) -> None:
+    seen: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        for col in spec.columns:
+            if header_matches(cell, col):
+                if col.key in seen and seen[col.key] != j:
+                    report.warning("column_duplicate", sheet.name, sheet.excel_row(header_i), j, column=col.header)
+                seen.setdefault(col.key, j)
+
+
+_NUMERIC_TYPES = ("double", "float", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "null")
+_TEXT_TYPES = ("string", "large_string")
+
+
+def arrow_header(sheet: LazySheet) -> tuple[list[object], Any] | None:
+    """A big sheet's header (row 1, a blank cell as '') and its typed columns, or None when it
+    must be read row by row: a header the columnar reader renamed (repeated names), or a column
+    of a type the row reader reads differently (dates, times)."""
+    read = sheet.columnar()
+    if read is None:
+        return None
+    named, table = read
+    names = [name for name, _ in named]
+    if len(set(names)) != len(names) or any(re.fullmatch(r".+_\d+", n) and n.rsplit("_", 1)[0] in names
+                                            for n in names):
+        return None
+    if any(str(table.column(j).type) not in (*_NUMERIC_TYPES, *_TEXT_TYPES) for j in range(table.num_columns)):
+        return None
+    return ["" if origin == "generated" else name for name, origin in named], table
+
+
+def typed_numbers(column: Any) -> np.ndarray | None:
+    """A typed number column as floats (NaN for an empty cell), or None when it holds a NaN or an
+    infinity: a workbook cannot store those as numbers, so the columnar reader parsed them from
+    text ("nan", "inf"), which the row reader reports."""
+    import pyarrow.compute as pc
+
+    if str(column.type) != "null" and (pc.any(pc.is_nan(column)).as_py() or pc.any(pc.is_inf(column)).as_py()):
+        return None
+    return np.array(column.to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _read_columns(sheet: LazySheet, spec: SheetSpec, report: ValidationReport,
+                  allow_blank: frozenset[str]) -> Table | None:
+    """``read_table`` for a big sheet whose header is row 1, from typed columns: numbers go to
+    numpy as they are (a message only for a value that fails a check), text as the row reader
+    reads it. None, before any message, when the sheet is not laid out for it."""
+    read = arrow_header(sheet)
+    if read is None:
+        return None
+    header, table = read
+    found = find_header([header], spec)
+    if found is None:
+        return None
+    _, mapping = found
+    _warn_duplicate_columns(header, spec, sheet, 0, report)
+    lists: dict[int, list[object]] = {}
+
+    def as_list(j: int) -> list[object]:
+        if j not in lists:
+            lists[j] = ["" if v is None else v for v in table.column(j).to_pylist()]
+        return lists[j]
+
+    # a row counts when any of its cells has a value (the row reader's rule, per column here)
+    has_value = np.zeros(table.num_rows, dtype=bool)
+    for j in range(table.num_columns):
+        if has_value.all():  # the usual table: its first column has a value on every row
+            break
+        column = table.column(j)
+        if str(column.type) in _TEXT_TYPES:
+            has_value |= _text_values(column)
+        elif str(column.type) != "null":
+            has_value |= column.is_valid().to_numpy(zero_copy_only=False)
+    kept = np.flatnonzero(has_value)
+    excel_rows = kept.astype(np.int64) + 2  # Arrow row 0 is Excel row 2 (row 1 is the header)
+    data: dict[str, np.ndarray | list] = {}
+    for col in spec.columns:
+        at = mapping.get(col.key)
+        if at is None:
+            data[col.key] = _empty(col, len(kept))
+            continue
+        j = at
+        if col.key in allow_blank:
+            col = replace(col, required=False)
+        column = table.column(j)
+        if col.kind in ("number", "int", "rate") and str(column.type) in _NUMERIC_TYPES:
+            typed = typed_numbers(column)
+            if typed is None:
+                return None
+            numbers = typed[kept]
+            data[col.key] = checked_numbers(numbers, np.zeros(len(kept), dtype=bool), None, col, sheet,
+                                            excel_rows, j, report)
+        else:
+            values = as_list(j)
+            data[col.key] = parse_column(values if len(kept) == len(values) else [values[k] for k in kept], col,
+                                         sheet, excel_rows, j, report)
+    return Table(data, excel_rows, mapping, sheet.name)
+
+
+def _text_values(column: Any) -> np.ndarray:
+    """Which cells of a text column are not blank, in Arrow: a printable text with something
+    but spaces has a value; the few others (control characters) are judged as the row reader
+    judges them."""
+    import pyarrow.compute as pc
+
+    filled = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0), False)
+    out = np.array(filled.to_numpy(zero_copy_only=False), dtype=bool)
+    odd = np.flatnonzero(~np.array(pc.fill_null(pc.utf8_is_printable(column), True).to_numpy(zero_copy_only=False),
+                                   dtype=bool))
+    if len(odd):
+        values = column.take(odd).to_pylist()
+        out[odd] = [not is_blank(v) for v in values]
+    return out
 
 
 def columns(rows: Sequence[Sequence[object]]) -> Callable[[int], list[object]]:
@@ -225,9 +358,20 @@ def _parse_numbers(values: list[object], col: Column, sheet: Sheet, excel_rows: 
         else:
             numeric[k] = number
             percent[k] = was_percent
+    return checked_numbers(numeric, percent, values, col, sheet, excel_rows, j, report)
+
+
+def checked_numbers(numeric: np.ndarray, percent: np.ndarray, values: list[object] | None, col: Column,
+                    sheet: Sheet, excel_rows: np.ndarray, j: int, report: ValidationReport) -> np.ndarray:
+    """The checks every number column gets, vectorised (a message only for a value that fails):
+    finite, not beyond HUGE, not negative (but targets and actuals), rates as fractions, integers
+    where asked, present where required. ``numeric`` is modified; ``values`` are the cells as
+    read (None: a typed column, where a blank is NaN and nothing is a formula)."""
+    blank = np.isnan(numeric) if values is None else None  # a typed column: NaN is an empty cell
     bad = ~np.isfinite(numeric) & ~np.isnan(numeric)
     for k in np.flatnonzero(bad):
-        report.error("not_finite", sheet.name, int(excel_rows[k]), sheet.sheet_col(j), column=col.header, value=values[k])
+        report.error("not_finite", sheet.name, int(excel_rows[k]), sheet.sheet_col(j), column=col.header,
+                     value=values[k] if values is not None else numeric[k])
         numeric[k] = np.nan
     with np.errstate(invalid="ignore"):
         for k in np.flatnonzero(np.abs(numeric) > HUGE):
@@ -252,7 +396,8 @@ def _parse_numbers(values: list[object], col: Column, sheet: Sheet, excel_rows: 
             numeric[k] = np.nan
     if col.required:
         for k in np.flatnonzero(np.isnan(numeric)):
-            if is_blank(values[k]) and sheet.formula_at(int(excel_rows[k]) - 1 - sheet.row0, j) is None:
+            if (bool(blank[k]) if blank is not None else values is not None and
+                    is_blank(values[k]) and sheet.formula_at(int(excel_rows[k]) - 1 - sheet.row0, j) is None):
                 report.error("required", sheet.name, int(excel_rows[k]), sheet.sheet_col(j), column=col.header)
     return numeric
 
