@@ -186,8 +186,8 @@ def test_cli_export_writes_the_pdf_and_the_html(tmp_path, capsys):
     pdf, html = tmp_path / "deck.pdf", tmp_path / "report.html"
     assert main(["export", str(SAMPLES / "tangshan_2024_evaluation.xlsx"), "--pdf", str(pdf), "--html", str(html)]) == 0
     assert capsys.readouterr().out.split() == [str(pdf), str(html)]
-    # title, headline, categories, findings, 结果应用
-    assert pdf.read_bytes()[:5] == b"%PDF-" and len(PdfReader(pdf).pages) == 5
+    # title, headline, categories, findings, 结果应用, 目标完成 (its 目标值 / 实际值 columns)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and len(PdfReader(pdf).pages) == 6
     text = html.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "城市社区党组织服务群众专项经费" in text
 

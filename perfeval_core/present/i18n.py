@@ -550,8 +550,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "tg_partly": ("部分达成", "Partly met"),
     "tg_missed": ("未达成", "Missed"),
     "tg_unknown": ("无法判断", "Cannot tell"),
-    "tg_too_easy": ("目标偏低", "Target too easy"),
-    "tg_unmeasurable": ("目标无法衡量", "Target not measurable"),
+    "tg_too_easy": ("目标偏低", "Too easy"),
+    "tg_unmeasurable": ("目标无法衡量", "Unmeasurable"),
     "tg_thresholds": ("完成率 = 实际 ÷ 目标（“≤”类目标为 目标 ÷ 实际）。达成：≥ {met}；部分达成：≥ {partly}；未达成：< {partly}；"
                       "目标偏低：实际超出目标 {easy} 及以上；无法衡量：目标没有数值。",
                       "Completion = actual ÷ target (target ÷ actual for '≤' targets). Met: ≥ {met}; partly met: ≥ "
@@ -562,7 +562,7 @@ TEXT: dict[str, tuple[str, str]] = {
                "target met by a mile to what the project can do, and give an unmeasurable one a number."),
     "tg_none": ("本评价没有年度指标值与实际完成值（自评表的“年度指标值 / 实际完成值”列，或模板“指标体系”的“目标值”与“评分”的“实际值”列）。",
                 "This evaluation has no targets and actuals (the target and actual columns of a self-evaluation form, or "
-                "the template's 目标值 column on 指标体系 and 实际值 column on 评分)."),
+                "the template's target column on the indicator sheet and actual column on the score sheet)."),
     "tg_target": ("年度指标值", "Target"),
     "tg_actual": ("实际完成值", "Actual"),
     "tg_completion": ("完成率", "Completion"),
@@ -571,7 +571,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tg_flags": ("提示", "Flags"),
     "tg_portfolio": ("各评价的目标完成情况", "Targets across the loaded evaluations"),
     "tg_evaluation": ("评价", "Evaluation"),
-    "tg_indicators": ("有目标的指标", "Indicators with a target"),
+    "tg_indicators": ("有目标的指标", "With a target"),
     "tg_full_marks_title": ("连续满分的指标", "Full marks year after year"),
     "tg_full_marks_help": ("同一项目已载入 {years} 个或以上年度的评价，下列指标在每个年度所有单位都得满分，已不能区分好坏，目标可能偏低。",
                            "The same project is loaded for {years} or more years, and every unit scored full marks on these "
