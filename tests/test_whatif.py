@@ -137,6 +137,7 @@ def hohhot_model(hohhot):
 @given(weights=st.lists(st.floats(0, 10), min_size=4, max_size=4).filter(lambda w: sum(w) > 0.1),
        picks=st.lists(st.tuples(st.integers(0, 40), st.floats(0, 30)), max_size=3))
 @example(weights=[0.0, 0.0, 0.0, 1.0], picks=[(25, 0.0)])  # 效益's only child pinned at 0: 效益 scores nothing
+@example(weights=[0.0, 0.0, 1.0, 0.0], picks=[(20, 0.0)])  # a leaf of 产出 at 0: the total is scaled back to 100
 def test_the_level1_basis_rescores_as_the_engine_or_declines(hohhot_model, weights, picks):
     """What the browser computes while a slider moves (basis @ weights) is the engine's total for
     every unit, whenever level1_basis offers a basis; with no lower-level weights it always does."""

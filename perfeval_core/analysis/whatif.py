@@ -97,7 +97,9 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
     That holds when every leaf keeps its share of its level-1 indicator as the indicator's weight
     changes, which is so without lower-level weights; a lower-level weight pinned in points is
     not rescaled with its indicator (the leaves are then affine in the weight, with a bend where
-    the pinned points no longer fit), or weights the engine refuses: then None. Leaf points are 0
+    the pinned points no longer fit), a pinned zero that leaves an indicator short of its points
+    (the engine scales the totals back to full marks by a factor that moves with the weights), or
+    weights the engine refuses: then None. Leaf points are 0
     at weight 0 and piecewise linear in their own indicator's weight, so agreeing at an even
     weighting (which gives the shares), at 100 on each indicator and on one uneven weighting rules
     a bend out. ``units``: row indices."""
@@ -108,13 +110,21 @@ def level1_basis(model: ScoringModel, lower: Mapping[str, float], units: np.ndar
     uneven = np.arange(1, len(level1) + 1, dtype=float)
     try:
         shares = model.leaf_points(scenario_from_state(dict(zip(level1, even)), lower)) / even[top]
-        for probe in [uneven * 100.0 / uneven.sum(), *(np.eye(len(level1)) * 100.0)]:
+        probes = [uneven * 100.0 / uneven.sum(), *(np.eye(len(level1)) * 100.0)]
+        for probe in probes:
             points = model.leaf_points(scenario_from_state(dict(zip(level1, probe)), lower))
             if not np.allclose(points, shares * probe[top], rtol=0, atol=tol):
                 return None
+        basis, _ = model.level1_rates(scenario_from_state(dict(zip(level1, even)), lower))
+        # the totals too: where pinned leaves leave an indicator short of its points, the engine
+        # scales the total back to the tree's full marks, by a factor that moves with the weights
+        rows = slice(None) if units is None else units
+        for probe in probes:
+            totals = model.score(scenario_from_state(dict(zip(level1, probe)), lower)).total[rows]
+            if not np.allclose(basis[rows] @ probe, totals, rtol=0, atol=max(tol, 1e-9)):
+                return None
     except (KeyError, ValueError):  # e.g. a lower-level weight naming no indicator: the server says so
         return None
-    basis, _ = model.level1_rates(scenario_from_state(dict(zip(level1, even)), lower))
     return basis if units is None else basis[units]
 
 

@@ -151,6 +151,13 @@ def _checked_portfolio(evaluation: Evaluation | None, report: ValidationReport) 
 
 def _load(data: bytes, filename: str, report: ValidationReport) -> Evaluation | None:
     raw = read_workbook(data, filename)
+    try:
+        return _load_read(raw, filename, report)
+    finally:
+        raw.close()
+
+
+def _load_read(raw: RawWorkbook, filename: str, report: ValidationReport) -> Evaluation | None:
     report.issues.extend(raw.issues)
     if len(raw.sheets) > 1 and not is_template(raw):
         # each sheet as a workbook of its own, kept: the table found in it is found once

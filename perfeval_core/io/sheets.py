@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -75,10 +76,12 @@ class LazySheet(Sheet):
     value."""
 
     def __init__(self, name: str, load_rows: Callable[[], list[list[object]]],
-                 load_columns: Callable[[str], tuple[list[tuple[str, str]], Any] | None]):
+                 load_columns: Callable[[str], tuple[list[tuple[str, str]], Any] | None],
+                 close: Callable[[], None] = lambda: None):
         self._rows: list[list[object]] | None = None
         self._load_rows = load_rows
         self._load_columns = load_columns
+        self.close = close
         super().__init__(name, _PENDING, 0, 0, [], {})
 
     @property  # type: ignore[override]
@@ -134,6 +137,12 @@ class RawWorkbook:
                 return s
         return None
 
+    def close(self) -> None:
+        """Stop the columnar reader's reading ahead (nothing else to release)."""
+        for s in self.sheets:
+            if isinstance(s, LazySheet):
+                s.close()
+
 
 def read_workbook(data: bytes, filename: str = "") -> RawWorkbook:
     """Read every visible worksheet. Raises ``LoadRefused`` for files that must not be parsed."""
@@ -163,12 +172,15 @@ def _read_excel(data: bytes, pre: safety.Preflight) -> list[Sheet]:
         facts = pre.facts.get(meta.name)
         if (facts is not None and facts.rows * facts.cols >= COLUMNAR_MIN_CELLS and facts.a1_valued
                 and not (facts.errors or facts.booleans or facts.merges) and not pre.missing_formulas.get(meta.name)):
-            sheets.append(LazySheet(meta.name, partial(_rows_of, book, meta.name), columns.read))
+            sheets.append(LazySheet(meta.name, partial(_rows_of, book, meta.name), columns.read, columns.close))
             continue
         rows, merged = _sheet_cells(book, meta.name)
         sheets.append(Sheet(meta.name, rows, 0, 0, merged, pre.missing_formulas.get(meta.name, {})))
     if not sheets:
         raise LoadRefused(Issue("error", "no_sheets"))
+    lazy = [sheet.name for sheet in sheets if isinstance(sheet, LazySheet)]
+    if lazy:
+        columns.prefetch(lazy)
     return sheets
 
 
@@ -201,13 +213,41 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 
 class _ColumnReader:
-    """fastexcel's reader of one workbook, opened on first use."""
+    """fastexcel's reader of one workbook, on one worker thread of its own: every read of a sheet
+    runs there, in turn (the reader is not shared between threads), and the big sheets are read
+    ahead, in the workbook's order, while the main thread validates the ones already read
+    (fastexcel releases the GIL while it parses: the second core does the parsing)."""
 
     def __init__(self, data: bytes):
         self.data = data
         self.reader: Any = None
+        self.pool: ThreadPoolExecutor | None = None
+        self.futures: dict[str, Future[tuple[list[tuple[str, str]], Any] | None]] = {}
+
+    def prefetch(self, names: list[str]) -> None:
+        for name in names:
+            self._submit(name)
+
+    def _submit(self, name: str) -> Future[tuple[list[tuple[str, str]], Any] | None]:
+        if name not in self.futures:
+            if self.pool is None:
+                self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfeval-columns")
+            self.futures[name] = self.pool.submit(self._read, name)
+        return self.futures[name]
 
     def read(self, name: str) -> tuple[list[tuple[str, str]], Any] | None:
+        result = self._submit(name).result()
+        self.futures.pop(name, None)  # the caller keeps what it needs; the reader keeps nothing
+        return result
+
+    def close(self) -> None:
+        """Stop reading ahead (a load that ended early): sheets not begun are never read."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+        self.futures.clear()
+
+    def _read(self, name: str) -> tuple[list[tuple[str, str]], Any] | None:
         try:
             import fastexcel
 
@@ -217,7 +257,8 @@ class _ColumnReader:
             header = [(c.name, str(c.column_name_from)) for c in sheet.available_columns()]
             return header, sheet.to_arrow()
         except BaseException as exc:  # any failure: the row reader reads it (and says what is wrong)
-            _reraise_interrupts(exc)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
             return None
 
 
