@@ -138,6 +138,9 @@ def consequences_block(ctx: Context, model: ScoringModel, official: ScoreResult,
     return moved
 
 
+TABLE_ROWS = 500  # units in the per-unit table: the largest moves first
+
+
 def consequences_table(ctx: Context, moved: cons.Moved | None) -> None:
     """The per-unit budget changes, full width (seven columns do not fit beside the sliders)."""
     t = ctx.t
@@ -148,6 +151,9 @@ def consequences_table(ctx: Context, moved: cons.Moved | None) -> None:
             official_rating=moved.table["official_rating"].replace("", "—"),
             scenario_rating=moved.table["scenario_rating"].replace("", "—"))
         shown = shown.sort_values("moved", key=lambda s: -s.abs(), kind="stable")
+        if len(shown) > TABLE_ROWS:  # 50,000 communities: the largest moves; every unit is in the workbook
+            st.caption(t("consequences_more", shown=TABLE_ROWS, count=len(shown) - TABLE_ROWS))
+            shown = shown.head(TABLE_ROWS)
         table(shown, column_config={
             "unit": t("unit"), "budget": st.column_config.NumberColumn(t("budget_wan_unit"), format="%.2f"),
             "official_rating": f"{t('official')}·{t('rating')}", "scenario_rating": f"{t('scenario')}·{t('rating')}",

@@ -693,20 +693,26 @@ class _Writer:
         rule_labels = _col_range(7, first, first + len(labels) - 1)
         rule_rates = _col_range(8, first, first + len(labels) - 1)
         last_unit = first + len(table) - 1
+        # columns as lists: a pandas row lookup per unit cost more than writing its cells
+        units, budget_of, rating_of = table["unit"].tolist(), table["budget"].tolist(), table["rating"].tolist()
+        change_of, next_of = table["change"].tolist(), table["next_budget"].tolist()
+        scores_sheet = "'" + self.names["scores"].replace("'", "''") + "'!"
+        rating_col = xl_rowcol_to_cell(0, self.s_rating, True, True).rstrip("1").rstrip("$") + "$"
         for k in range(max(len(table), len(labels)) + 1):
             r = first + k
             if k < len(table):
-                unit = table.iloc[k]
-                self.text(ws, r, 0, unit["unit"], f.text)
-                rating_ref = _ref(self.names["scores"], self.s_first + int(rows[k]), self.s_rating)
-                self.formula(ws, r, 2, f"={rating_ref}", f.center, unit["rating"])
-                if math.isfinite(float(unit["budget"])):
-                    self.num(ws, r, 1, unit["budget"], f.wan)
-                    rate = rules.get(unit["rating"], 0.0)
-                    self.formula(ws, r, 3, f"=IFERROR(INDEX({rule_rates},MATCH({_cell(r, 2)},{rule_labels},0)),0)",
+                self.text(ws, r, 0, units[k], f.text)
+                ws.write_formula(r, 2, f"={scores_sheet}{rating_col}{self.s_first + int(rows[k]) + 1}", f.center,
+                                 rating_of[k])
+                budget_value = float(budget_of[k])
+                if math.isfinite(budget_value):
+                    ws.write_number(r, 1, budget_value, f.wan)
+                    rate = rules.get(rating_of[k], 0.0)
+                    excel = r + 1
+                    self.formula(ws, r, 3, f"=IFERROR(INDEX({rule_rates},MATCH(C{excel},{rule_labels},0)),0)",
                                  f.pct, rate)
-                    self.formula(ws, r, 4, f"={_cell(r, 1)}*{_cell(r, 3)}", f.wan, unit["change"])
-                    self.formula(ws, r, 5, f"={_cell(r, 1)}+{_cell(r, 4)}", f.wan, unit["next_budget"])
+                    self.formula(ws, r, 4, f"=B{excel}*D{excel}", f.wan, change_of[k])
+                    self.formula(ws, r, 5, f"=B{excel}+E{excel}", f.wan, next_of[k])
             elif k == len(table) and len(table):
                 ws.write_string(r, 0, self.L("xlsx_sum"), f.bold_text)
                 for col in (1, 4, 5):

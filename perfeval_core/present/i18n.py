@@ -537,6 +537,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "consequences_kpi": ("下年预算合计调整", "Next year's total change"),
     "msg_methods": ("与官方权重相比，评级改变最多的赋权方法是{method}（{count} 个单位）",
                     "Against the official weights, {method} changes the band of the most units ({count})"),
+    "consequences_more": ("列出变动最大的 {shown} 个单位，另有 {count} 个单位见导出的工作簿（“结果应用”表）。",
+                          "The {shown} units with the largest moves; {count} more are in the exported workbook "
+                          "(the Consequences sheet)."),
     "xlsx_sheet_consequences": ("结果应用", "Consequences"),
     "xlsx_consequences_note": (
         "下年预算调整 = 预算 × 该单位评级对应的调整比例（右侧规则，可修改）；评级取自“{scores}”表的评级公式，"
