@@ -223,10 +223,12 @@ class _ColumnReader:
         self.reader: Any = None
         self.pool: ThreadPoolExecutor | None = None
         self.futures: dict[str, Future[tuple[list[tuple[str, str]], Any] | None]] = {}
+        self.ahead: list[str] = []  # the big sheets, in the workbook's order, read ahead from the first request
 
     def prefetch(self, names: list[str]) -> None:
-        for name in names:
-            self._submit(name)
+        """Read these sheets ahead once one of them is asked for (a workbook whose reader never
+        asks, a 评分表 found row by row, costs nothing)."""
+        self.ahead = list(names)
 
     def _submit(self, name: str) -> Future[tuple[list[tuple[str, str]], Any] | None]:
         if name not in self.futures:
@@ -236,7 +238,12 @@ class _ColumnReader:
         return self.futures[name]
 
     def read(self, name: str) -> tuple[list[tuple[str, str]], Any] | None:
-        result = self._submit(name).result()
+        future = self._submit(name)
+        if name in self.ahead:  # the first request: the sheets after it are read next
+            for later in self.ahead[self.ahead.index(name) + 1:]:
+                self._submit(later)
+            self.ahead = []
+        result = future.result()
         self.futures.pop(name, None)  # the caller keeps what it needs; the reader keeps nothing
         return result
 

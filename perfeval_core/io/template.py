@@ -422,14 +422,23 @@ def _score_matrix(sheet: Sheet, leaf_codes: list[str], parents: set[str], by_nam
         points_at.append(points[given])
         leaf_at.append(np.full(len(given), k))
         cols_at.append(np.full(len(given), sheet.sheet_col(j)))
+    return _matrix_frame(sheet.name, unit_values, [code for _, code in leaf_cols], excel_rows, rows_at, points_at,
+                         leaf_at, cols_at)
+
+
+def _matrix_frame(sheet_name: str, unit_values: list[str], codes: list[str], excel_rows: np.ndarray,
+                  rows_at: list[np.ndarray], points_at: list[np.ndarray], leaf_at: list[np.ndarray],
+                  cols_at: list[np.ndarray]) -> pd.DataFrame:
+    """The long score frame of a matrix: one row per unit and leaf with a score, the names
+    categorical (an integer a row), the positions int32."""
     if not rows_at:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     at = np.concatenate(rows_at)
     n = len(at)
     return pd.DataFrame({
-        "unit": _categorical(unit_values, at), "code": _categorical([code for _, code in leaf_cols], np.concatenate(leaf_at)),
+        "unit": _categorical(unit_values, at), "code": _categorical(codes, np.concatenate(leaf_at)),
         "points": np.concatenate(points_at), "rate": np.nan, "actual": np.nan,
-        "reason": _constant("", n), "src_sheet": _constant(sheet.name, n),
+        "reason": _constant("", n), "src_sheet": _constant(sheet_name, n),
         "src_row": excel_rows[at].astype(np.int32), "src_col": np.concatenate(cols_at).astype(np.int32)})[SCORE_COLUMNS]
 
 
@@ -495,15 +504,8 @@ def _score_matrix_columns(sheet: LazySheet, leaf_codes: list[str], parents: set[
         points_at.append(points[given])
         leaf_at.append(np.full(len(given), k))
         cols_at.append(np.full(len(given), j))
-    if not rows_at:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    at = np.concatenate(rows_at)
-    n = len(at)
-    return pd.DataFrame({
-        "unit": _categorical(unit_values, at), "code": _categorical([code for _, code in leaf_cols], np.concatenate(leaf_at)),
-        "points": np.concatenate(points_at), "rate": np.nan, "actual": np.nan,
-        "reason": _constant("", n), "src_sheet": _constant(sheet.name, n),
-        "src_row": excel_rows[at].astype(np.int32), "src_col": np.concatenate(cols_at).astype(np.int32)})[SCORE_COLUMNS]
+    return _matrix_frame(sheet.name, unit_values, [code for _, code in leaf_cols], excel_rows, rows_at, points_at,
+                         leaf_at, cols_at)
 
 
 def _categorical(values: list[str], index: np.ndarray) -> pd.Categorical:
