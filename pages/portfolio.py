@@ -11,7 +11,7 @@ from perfeval_core.model.evaluation import Bands
 from perfeval_core.present import views
 from perfeval_core.present.charts import band_scale, finish
 from perfeval_core.present.export_xlsx import gap_line, gaps_workbook_bytes
-from perfeval_core.present.i18n import half_up_array
+from perfeval_core.present.i18n import half_up_array, mode_name
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -28,15 +28,19 @@ for entry, result in loaded_evaluations().values():
     row["full"] = evaluation_label(result, entry, lang)
     rows.append(row)
 frame = pd.DataFrame(rows)
-# what tells two evaluations of one project and year apart: their mode (单位自评 / 部门评价), then the file
-modes = {"单位自评": t("evmode_self"), "部门评价": t("evmode_department"), "财政评价": t("evmode_finance")}
-frame["which"] = [" ".join(str(p) for p in (y, r, lay) if p) for y, r, lay in zip(frame["year"], frame["region"], frame["layout"])]
-for extra in ("mode", "file"):
+# what tells two evaluations of one project and year apart: their layout, else their mode
+# (单位自评 / 部门评价) in the layout's place (both share it), else the file besides
+def which(*columns: pd.Series) -> list[str]:
+    return [" ".join(str(p) for p in row if p) for row in zip(*columns)]
+
+
+frame["which"] = which(frame["year"], frame["region"], frame["layout"])
+clash = frame.duplicated(["which", "project"], keep=False)
+if clash.any():
+    by_mode = which(frame["year"], frame["region"], frame["mode"].map(lambda m: mode_name(m, lang)))
+    frame.loc[clash, "which"] = pd.Series(by_mode, index=frame.index)[clash]
     clash = frame.duplicated(["which", "project"], keep=False)
-    if not clash.any():
-        break
-    added = frame["mode"].map(lambda m: modes.get(m, m)) if extra == "mode" else frame["file"]
-    frame.loc[clash, "which"] = frame.loc[clash, "which"] + " " + added[clash].astype(str)
+    frame.loc[clash, "which"] = frame.loc[clash, "which"] + " " + frame.loc[clash, "file"].astype(str)
 frame["label"] = frame["which"] + "|" + frame["project"].astype(str)
 bands = Bands().relabelled(lang)  # the default bands as the UI's language says them
 frame["rating"] = frame["rating"].map(lambda r: dict(zip(Bands().labels, bands.labels)).get(r, r))

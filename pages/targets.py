@@ -4,6 +4,7 @@ import streamlit as st
 from dashboard.state import context, loaded_evaluations
 from dashboard.ui import headline, page_header, plain, table
 from perfeval_core.analysis import targets
+from perfeval_core.present.i18n import mode_name
 
 ctx = context()
 t, lang, ev = ctx.t, ctx.lang, ctx.evaluation
@@ -45,8 +46,7 @@ for _entry, result in loaded_evaluations().values():
         continue
     c = targets.counts(assessed)
     p = result.evaluation.project
-    mode = {"单位自评": t("evmode_self"), "部门评价": t("evmode_department"), "财政评价": t("evmode_finance")}.get(p.mode, p.mode)
-    rows.append({"evaluation": plain(f"{p.year or ''} {p.name} · {mode}".strip()),
+    rows.append({"evaluation": plain(f"{p.year or ''} {p.name} · {mode_name(p.mode, lang)}".strip()),
                  "indicators": len(assessed), **{k: c[k] for k in ("met", "partly", "missed", "too_easy", "unmeasurable")}})
 if len(rows) > 1 or (rows and table_.empty):
     st.subheader(t("tg_portfolio"))

@@ -377,9 +377,10 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if not found:
         print(say("cli_gap_none", args.lang))
         return 0
-    mode_names = {"部门评价": ("部门评价", "department evaluation"), "财政评价": ("财政评价", "finance evaluation")}
+    from perfeval_core.present.i18n import mode_name
+
     for g in found:
-        mode = mode_names.get(g.mode, (g.mode, g.mode))[1 if args.lang == "en" else 0]
+        mode = mode_name(g.mode, args.lang)
         print(say("cli_gap_pair", args.lang, year=g.year or "", project=g.project, mode=mode,
                   self_total=_points(g.self_total), evaluation_total=_points(g.evaluation_total),
                   gap=_points(g.total_gap, sign=True)).strip())

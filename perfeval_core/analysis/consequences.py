@@ -123,10 +123,11 @@ def apply(model: ScoringModel, result: ScoreResult, rules: Mapping[str, float]) 
     rows = unit_rows(model)
     budget = budgets(model, rows)
     # by band index, in numpy: a list per unit cost 30 ms a slider move at 50,000 units
-    band = np.asarray(result.band_index)[rows]
     labels = list(result.bands.labels)
-    ratings = np.array([*labels, ""], dtype=object)[np.where(band >= 0, band, len(labels))].tolist()
-    rate = np.array([float(rules.get(label, 0.0)) for label in labels] + [0.0])[np.where(band >= 0, band, len(labels))]
+    band = np.asarray(result.band_index)[rows]
+    band = np.where(band >= 0, band, len(labels))  # an unrated unit: the "" label and no change
+    ratings = np.array([*labels, ""], dtype=object)[band].tolist()
+    rate = np.array([float(rules.get(label, 0.0)) for label in labels] + [0.0])[band]
     change = budget * rate
     table = pd.DataFrame({"unit": [model.unit_names[i] for i in rows], "budget": budget, "rating": ratings,
                           "change": change, "next_budget": budget + change})

@@ -43,7 +43,7 @@ from perfeval_core.analysis.scoring import IndicatorTree, Scenario, ScoreResult,
 from perfeval_core.model.evaluation import ARRIVAL_RATE_DEFINITIONS, EXECUTION_RATE_DEFINITIONS, Bands, Evaluation
 from perfeval_core.model.rating import threshold_values
 from perfeval_core.present import views
-from perfeval_core.present.i18n import half_up, t
+from perfeval_core.present.i18n import half_up, mode_name, t
 from perfeval_core.present.style import (
     ACCENT,
     WHITE,
@@ -97,6 +97,15 @@ def _finite(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def _number(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """A number cell, or a blank one (with the format) where there is no finite number."""
+    number = _finite(value)
+    if number is None:
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_number(row, col, number, fmt)
 
 
 def _blank(value: Any) -> bool:
@@ -244,11 +253,7 @@ class _Writer:
             ws.write_string(row, col, str(value), fmt)
 
     def num(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
-        number = _finite(value)
-        if number is None:
-            ws.write_blank(row, col, None, fmt)
-        else:
-            ws.write_number(row, col, number, fmt)
+        _number(ws, row, col, value, fmt)
 
     def formula(self, ws: Any, row: int, col: int, formula: str, fmt: Any, value: Any) -> None:
         if isinstance(value, str):
@@ -921,21 +926,13 @@ def gaps_workbook_bytes(found: Sequence[gaps_mod.Gap], lang: str = "zh") -> byte
             row += 1
             ws.write_string(row, 0, str(item.indicator), f.text)
             for j, value in enumerate((item.self, item.evaluation)):
-                number = _finite(value)
-                if number is None:
-                    ws.write_blank(row, 1 + j, None, f.score)
-                else:
-                    ws.write_number(row, 1 + j, number, f.score)
+                _number(ws, row, 1 + j, value, f.score)
             ws.write_formula(row, 3, f"=IF(OR({_cell(row, 1)}=\"\",{_cell(row, 2)}=\"\"),\"\",{_cell(row, 1)}-{_cell(row, 2)})",
                              f.score, "" if _finite(item.gap) is None else float(item.gap))
         row += 1
         ws.write_string(row, 0, t("gap_total", lang), f.bold_text)
         for j, value in enumerate((g.self_total, g.evaluation_total, g.total_gap)):
-            number = _finite(value)
-            if number is None:
-                ws.write_blank(row, 1 + j, None, f.bold_score)
-            else:
-                ws.write_number(row, 1 + j, number, f.bold_score)
+            _number(ws, row, 1 + j, value, f.bold_score)
         row += 2
     book.close()
     return buffer.getvalue()
@@ -943,7 +940,7 @@ def gaps_workbook_bytes(found: Sequence[gaps_mod.Gap], lang: str = "zh") -> byte
 
 def gap_line(g: gaps_mod.Gap, lang: str = "zh") -> str:
     """One sentence per pair: the project, both totals and the gap."""
-    mode = {"部门评价": t("evmode_department", lang), "财政评价": t("evmode_finance", lang)}.get(g.mode, g.mode)
+    mode = mode_name(g.mode, lang)
 
     def two(v: float | None) -> str:
         return "—" if v is None or not math.isfinite(v) else f"{half_up(v, 2):.2f}"

@@ -671,6 +671,15 @@ STREAMLIT_ZH_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
+EVALUATION_MODES = {"单位自评": "evmode_self", "部门评价": "evmode_department", "财政评价": "evmode_finance"}
+
+
+def mode_name(mode: str, lang: str = "zh") -> str:
+    """单位自评 / 部门评价 / 财政评价 as the UI's language says it (any other text as it is)."""
+    key = EVALUATION_MODES.get(mode)
+    return t(key, lang) if key else mode
+
+
 def t(key: str, lang: str = "zh", **params: object) -> str:
     pair = TEXT.get(key) or MESSAGES.get(key)
     if pair is None:

@@ -31,7 +31,7 @@ import secrets
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,7 @@ class ScenarioRecord:
     rules: dict[str, float] | None = None  # 评价结果应用: band label → budget change (fraction)
 
     def to_scenario(self) -> Scenario:
-        return replace(_to_scenario(self.weights, self.mode, self.bands), rules=self.rules)
+        return _to_scenario(self.weights, self.mode, self.bands, self.rules)
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class OfficialWeights:
     rules: dict[str, float] | None = None  # 评价结果应用 rules of the scenario; None: the default
 
     def to_scenario(self) -> Scenario:
-        return replace(_to_scenario(self.weights, self.mode, self.bands), rules=self.rules)
+        return _to_scenario(self.weights, self.mode, self.bands, self.rules)
 
 
 @dataclass(frozen=True)
@@ -689,9 +689,10 @@ def _load_bands(text: str | None) -> Bands | None:
     return Bands(tuple(str(x) for x in value["labels"]), tuple(float(v) for v in value["lower"]))
 
 
-def _to_scenario(weights: dict[str, float], mode: str, bands: Bands | None) -> Scenario:
+def _to_scenario(weights: dict[str, float], mode: str, bands: Bands | None,
+                 rules: dict[str, float] | None = None) -> Scenario:
     leaf_mode: LeafMode = "renormalise" if mode == "renormalise" else "retotal"
-    return Scenario(weights=dict(weights), mode=leaf_mode, bands=bands)
+    return Scenario(weights=dict(weights), mode=leaf_mode, bands=bands, rules=rules)
 
 
 def _load_rules(raw: str | None) -> dict[str, float] | None:
